@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for sohoa: system packages, a venv, local services.
+# Idempotent: installs only what is missing. Usage: scripts/setup.sh [--dev]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd  # OCR engine + Vietnamese model + orientation
+  poppler-utils                                      # pdftoppm, pdfsig (independent signature validator)
+  softhsm2 opensc                                    # PKCS#11 token for signing tests
+  fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core  # Vietnamese glyphs
+  qpdf ghostscript                                   # PDF repair and PDF/A checks in tests
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Python: a venv with the project installed in editable mode (and the dev tools with --dev).
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+extras=""
+[ "${1:-}" = "--dev" ] && extras="[dev]"
+stamp=".venv/.sohoa-installed$extras"
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  echo "setup: installing Python packages$extras" >&2
+  .venv/bin/pip install -q --upgrade pip >/dev/null
+  .venv/bin/pip install -q -e ".$extras"
+  touch "$stamp"
+fi
+
+# Local services used by the test suite (already running on these machines; restart if stopped).
+if [ "${1:-}" = "--dev" ]; then
+  if command -v pg_ctlcluster >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    echo "setup: starting PostgreSQL" >&2
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  fi
+  if command -v rabbitmq-server >/dev/null && ! (echo > /dev/tcp/127.0.0.1/5672) 2>/dev/null; then
+    echo "setup: starting RabbitMQ" >&2
+    rabbitmq-server -detached || true
+    for _ in $(seq 1 60); do (echo > /dev/tcp/127.0.0.1/5672) 2>/dev/null && break; sleep 1; done
+  fi
+  if command -v redis-server >/dev/null && ! (echo > /dev/tcp/127.0.0.1/6379) 2>/dev/null; then
+    echo "setup: starting Redis" >&2
+    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no || true
+  fi
+fi
+echo "setup: ready" >&2
