@@ -8,12 +8,13 @@ the image they refer to, origin top-left.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
-Image = npt.NDArray[np.uint8]
+#: uint8 pixels by convention; typed loosely because OpenCV's stubs return generic arrays
+Image = npt.NDArray[Any]
 Box = tuple[int, int, int, int]
 
 PageOrigin = Literal["image", "pdf_image", "pdf_render", "pdf_text"]

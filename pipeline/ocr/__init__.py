@@ -1,0 +1,62 @@
+"""ocr: words with boxes, lines and confidences from tesseract, plus QR codes.
+
+Tesseract reads the binary image :mod:`pipeline.preprocess` made. When the
+first pass reads almost nothing on a page that has ink — the page was upside
+down and the cheap orientation estimate missed it — one more pass on the page
+turned 180° decides; no page is read twice otherwise.
+"""
+
+from __future__ import annotations
+
+import cv2
+
+from pipeline.ocr._qr import decode_qr
+from pipeline.ocr._tesseract import available_languages, run_tesseract, tesseract_version
+from pipeline.types import OcrPage, PreparedPage, Word
+from schemas.settings import OcrSettings
+
+__all__ = ["available_languages", "decode_qr", "ocr_page", "tesseract_version"]
+
+#: mean word confidence under which a page is tried upside down
+RETRY_CONF = 0.45
+
+
+def _mean(words: list[Word]) -> float:
+    return sum(w.conf for w in words) / len(words) if words else 0.0
+
+
+def _looks_like_card(page: PreparedPage) -> bool:
+    return any(step == "sheet:id_card" for step in page.steps)
+
+
+def ocr_page(page: PreparedPage, *, cfg: OcrSettings) -> OcrPage:
+    """Read one prepared page.
+
+    Args:
+        page: the output of :func:`pipeline.preprocess.prepare_page`.
+        cfg: tesseract settings.
+
+    Returns:
+        The page's words in reading order; for blank pages, no words.
+
+    Raises:
+        EngineError: tesseract missing, failed or timed out.
+    """
+    h, w = page.binary.shape[:2]
+    if page.blank:
+        return OcrPage(number=page.number, words=(), width=w, height=h, dpi=page.dpi,
+                       rotation=page.rotation, skew=page.skew, blank=True)
+    words = run_tesseract(page.binary, dpi=page.dpi, cfg=cfg)
+    rotation, flags = page.rotation, []
+    if _mean(words) < RETRY_CONF:
+        turned = run_tesseract(cv2.rotate(page.binary, cv2.ROTATE_180), dpi=page.dpi, cfg=cfg)
+        if _mean(turned) > _mean(words) + 0.15 and len(turned) >= len(words) // 2:
+            words, rotation = turned, (rotation + 180) % 360
+            flags.append("turned_after_ocr")
+    qr: tuple[str, ...] = ()
+    if cfg.qr == "all" or (cfg.qr == "cards" and _looks_like_card(page)):
+        qr = decode_qr(page.color if rotation == page.rotation else cv2.rotate(page.color, cv2.ROTATE_180))
+    return OcrPage(
+        number=page.number, words=tuple(words), width=w, height=h, dpi=page.dpi, source="ocr",
+        rotation=rotation, skew=page.skew, blank=False, qr_payloads=qr, flags=tuple(flags),
+    )

@@ -1,0 +1,117 @@
+"""preprocess: make a page upright, flat, straight, evenly lit and binary for OCR.
+
+The steps run in a fixed order, each switchable in :class:`PreprocessSettings`
+so the benchmark can measure what each one is worth:
+
+1. sheet — find the document on a scanner bed or a desk and flatten it;
+2. grey — lift red seals and blue signatures out of the text;
+3. light — divide out shadows and uneven light;
+4. denoise — median filter, only on noisy pages;
+5. orientation and deskew — from the ink's line structure;
+6. binarize — Otsu on the evened grey.
+
+The colour image goes through the same geometry (steps 1 and 5) and nothing
+else, so the archive copy and the OCR boxes line up.
+"""
+
+from __future__ import annotations
+
+import cv2
+
+from pipeline.preprocess._geometry import Geometry, deskew, estimate_geometry, rotate_quarter
+from pipeline.preprocess._sheet import Sheet, find_sheets, flatten, reading_order, stack_vertically
+from pipeline.preprocess._tone import binarize, denoise, even_light, ink_mask, is_blank, noise_level, to_gray
+from pipeline.types import Image, PreparedPage, SourcePage
+from schemas.settings import PreprocessSettings
+
+__all__ = ["Geometry", "Sheet", "estimate_geometry", "find_sheets", "prepare_page"]
+
+#: below this, a declared resolution is not believed (phone photos say 72 dpi)
+MIN_BELIEVED_DPI = 150
+#: ID cards carry 6–8 pt text: read them at twice the page resolution
+CARD_SCALE = 2
+
+
+def _resample(img: Image, dpi: int, target: int) -> tuple[Image, int]:
+    if dpi <= target * 1.4:
+        return img, dpi
+    scale = target / dpi
+    h, w = img.shape[:2]
+    return cv2.resize(img, (int(w * scale), int(h * scale)), interpolation=cv2.INTER_AREA), target
+
+
+def _cut_out_sheets(color: Image, dpi: int, cfg: PreprocessSettings) -> tuple[Image, int, list[str]]:
+    """Flatten the document(s) found on a bed or desk; ID cards side by side become one page."""
+    sheets = find_sheets(color)
+    if not cfg.perspective:
+        sheets = [s for s in sheets if s.kind == "id_card"]
+    if not sheets:
+        return color, dpi, []
+    cards = [s for s in sheets if s.kind == "id_card"]
+    if len(cards) >= 2 and len(cards) == len(sheets):
+        # front and back of a card on one bed: read them as one page, front first
+        out_dpi = cfg.target_dpi * CARD_SCALE
+        flat = [flatten(color, s, dpi=out_dpi) for s in reading_order(cards)]
+        return stack_vertically(flat, gap=out_dpi // 6), out_dpi, [s.kind for s in cards]
+    sheet = sheets[0]
+    out_dpi = cfg.target_dpi * (CARD_SCALE if sheet.kind == "id_card" else 1)
+    return flatten(color, sheet, dpi=out_dpi), out_dpi, [sheet.kind]
+
+
+def prepare_page(page: SourcePage, *, cfg: PreprocessSettings) -> PreparedPage:
+    """Turn a source page into the colour archive copy and the binary OCR image.
+
+    Args:
+        page: a page with pixels (``page.image`` is not ``None``).
+        cfg: which steps run, and the resolution to work at.
+
+    Returns:
+        The prepared page; ``dpi`` is 0 when the resolution is unknown (a photo
+        that was not recognised as a sheet), so OCR estimates it from the text.
+    """
+    if page.image is None:
+        raise ValueError("prepare_page needs a page with pixels")
+    color, dpi = _resample(page.image, page.dpi, cfg.target_dpi)
+    steps: list[str] = []
+
+    if (cfg.crop or cfg.perspective) and color.ndim == 3:
+        color, dpi, found = _cut_out_sheets(color, dpi, cfg)
+        steps.extend(f"sheet:{kind}" for kind in found)
+
+    gray = to_gray(color, drop_marks=True)
+    if cfg.normalize_light:
+        gray = even_light(gray)
+        steps.append("light")
+    if cfg.denoise:
+        level = noise_level(gray)
+        if level >= 4.0:
+            gray = denoise(gray, level=level)
+            steps.append("denoise")
+
+    geometry = Geometry(0, 0.0, 0.0, True)
+    if cfg.orientation or cfg.deskew:
+        geometry = estimate_geometry(ink_mask(gray), max_skew=cfg.max_skew_deg, detect_orientation=cfg.orientation)
+    rotation = geometry.rotation if cfg.orientation else 0
+    skew = geometry.skew if cfg.deskew else 0.0
+    if rotation:
+        color, gray = rotate_quarter(color, rotation), rotate_quarter(gray, rotation)
+        steps.append(f"rotate:{rotation}")
+    if abs(skew) >= 0.1:
+        color = deskew(color, skew, border=255)
+        gray = deskew(gray, skew, border=255)
+        steps.append(f"deskew:{skew:.1f}")
+
+    binary = binarize(gray) if cfg.binarize else gray
+    if cfg.binarize:
+        steps.append("binarize")
+    blank = is_blank(binary if cfg.binarize else binarize(gray))
+    return PreparedPage(
+        number=page.number,
+        color=color,
+        binary=binary,
+        dpi=dpi if dpi >= MIN_BELIEVED_DPI else 0,
+        rotation=rotation,
+        skew=round(skew, 2),
+        blank=blank,
+        steps=tuple(steps),
+    )

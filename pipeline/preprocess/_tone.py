@@ -1,0 +1,117 @@
+"""Tone: coloured marks, uneven light, noise and binarization.
+
+Everything here turns the colour page into the grey and binary images OCR reads;
+the colour image kept for the archive is never changed by these steps.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from pipeline.types import Image
+
+
+def to_gray(color: Image, *, drop_marks: bool = True) -> Image:
+    """Grey for OCR; seals and signatures in red or blue ink are lifted out.
+
+    A red seal stamped over text hides the text in plain luminance. Inside the
+    blobs of saturated red or blue ink that are shaped like a seal or a signature
+    (not like a line of text), the grey value is the brightest channel, which turns
+    the ink almost white while black text under it stays black.
+
+    Args:
+        color: BGR or already grey image.
+        drop_marks: lift seal-like and signature-like coloured blobs.
+    """
+    if color.ndim == 2:
+        return color
+    gray = cv2.cvtColor(color, cv2.COLOR_BGR2GRAY)
+    if not drop_marks:
+        return gray
+    h, w = gray.shape
+    f = 4  # find the blobs on a quarter-size image, lift the ink at full size
+    small = cv2.resize(color, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
+    mask = _mark_mask(small)
+    if cv2.countNonZero(mask) < 20:
+        return gray
+    unit = max(h, w) / 1000.0 / f  # ~3.5 px per mm on an A4 page at 300 dpi
+    k = int(6 * unit) | 1
+    grown = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+    lifted = gray
+    for i in range(1, n):
+        x, y, bw, bh, _area = (int(v) for v in stats[i])
+        aspect = max(bw, bh) / max(1, min(bw, bh))
+        if aspect > 3.0 or max(bw, bh) < 25 * unit:
+            continue  # a line of coloured text (a red title), or a speck: keep it
+        if lifted is gray:
+            lifted = gray.copy()
+        ys, xs = slice(y * f, (y + bh) * f), slice(x * f, (x + bw) * f)
+        part = color[ys, xs]
+        sel = _mark_mask(part) > 0
+        lifted[ys, xs][sel] = part.max(axis=2)[sel]
+    return lifted
+
+
+def _mark_mask(color: Image) -> Image:
+    """Saturated red or blue ink (seals, signatures) as 255."""
+    hsv = cv2.cvtColor(color, cv2.COLOR_BGR2HSV)
+    hue, sat, val = cv2.split(hsv)
+    inked = (sat > 70) & (val > 60)
+    red_or_blue = (hue < 12) | (hue > 160) | ((hue > 95) & (hue < 135))
+    return (inked & red_or_blue).astype(np.uint8) * 255
+
+
+def even_light(gray: Image) -> Image:
+    """Divide out the background (shadow, uneven lamp) so paper reads white everywhere."""
+    h, w = gray.shape
+    scale = 400.0 / max(h, w)
+    small = cv2.resize(gray, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+    k = max(3, int(max(small.shape) / 25) | 1)
+    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    bg = cv2.medianBlur(bg, 5)
+    bg = cv2.resize(np.maximum(bg, 1), (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, bg, scale=255.0)
+
+
+def noise_level(gray: Image) -> float:
+    """Rough noise estimate: spread of the Laplacian over the page (robust MAD)."""
+    lap = cv2.Laplacian(gray, cv2.CV_16S, ksize=3)
+    sample = np.abs(lap[::4, ::4]).astype(np.float32)
+    return float(np.median(sample) * 1.4826)
+
+
+def denoise(gray: Image, *, level: float) -> Image:
+    """Remove speckle and grain when the page is noisy; leave clean pages alone."""
+    if level < 4.0:
+        return gray
+    return cv2.medianBlur(gray, 3)
+
+
+def binarize(gray: Image) -> Image:
+    """Black text on white (0/255) by Otsu's threshold on the light-evened grey."""
+    _, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return out
+
+
+def ink_mask(gray: Image) -> Image:
+    """Text pixels as 255 on 0, for geometry estimates."""
+    _, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return out
+
+
+def is_blank(binary: Image) -> bool:
+    """Whether a binary page (black text on white) holds no text worth reading."""
+    h, w = binary.shape
+    inv = 255 - binary
+    inv[: h // 50] = 0
+    inv[-(h // 50) :] = 0
+    inv[:, : w // 50] = 0
+    inv[:, -(w // 50) :] = 0
+    if cv2.countNonZero(inv) < 0.0008 * h * w:
+        return True
+    n, _, stats, _ = cv2.connectedComponentsWithStats(inv, connectivity=8)
+    min_side = max(h, w) / 400
+    glyphs = sum(1 for i in range(1, n) if stats[i][2] >= min_side and stats[i][3] >= min_side)
+    return glyphs < 15
