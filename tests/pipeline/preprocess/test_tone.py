@@ -1,0 +1,48 @@
+"""Seals are lifted off the text, shadows evened out, blank pages told from pages with text."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from pipeline.preprocess._tone import binarize, even_light, is_blank, to_gray
+from tests.pipeline._pages import text_page
+
+
+def test_red_seal_over_text_is_lifted_but_the_text_under_it_stays_black() -> None:
+    page = text_page()
+    seal = page.copy()
+    cv2.circle(seal, (600, 520), 180, (40, 40, 220), 14)  # a red ring, BGR
+    cv2.putText(seal, "UBND", (480, 540), cv2.FONT_HERSHEY_SIMPLEX, 2.5, (40, 40, 220), 10)
+    gray = to_gray(seal)
+    ring = (seal[:, :, 2] > 180) & (seal[:, :, 0] < 80)
+    assert gray[ring].mean() > 200  # the seal's ink reads as paper
+    text_under = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) < 80
+    assert gray[text_under & ~ring].mean() < 90  # text stays dark
+
+
+def test_red_title_line_is_kept() -> None:
+    page = text_page()
+    cv2.putText(page, "GIAY CHUNG NHAN QUYEN SU DUNG DAT", (60, 1100), cv2.FONT_HERSHEY_SIMPLEX, 1.6,
+                (30, 30, 200), 4)
+    gray = to_gray(page)
+    red = (page[:, :, 2] > 150) & (page[:, :, 0] < 60)
+    assert gray[red].mean() < 120
+
+
+def test_shadow_is_evened_out() -> None:
+    page = cv2.cvtColor(text_page(), cv2.COLOR_BGR2GRAY).astype(np.float32)
+    ramp = np.linspace(0.35, 1.0, page.shape[1], dtype=np.float32)[None, :]
+    shaded = (page * ramp).astype(np.uint8)
+    even = even_light(shaded)
+    left, right = even[:, 20:80], even[:, -80:-20]
+    assert abs(float(np.median(left)) - float(np.median(right))) < 15
+    assert binarize(even)[:, :200].mean() > 200  # the dark side is paper again, not black
+
+
+def test_blank_page_and_page_with_text() -> None:
+    blank = np.full((1200, 900), 255, np.uint8)
+    noise = np.random.default_rng(1).random(blank.shape) < 0.0002
+    blank[noise] = 0
+    assert is_blank(blank)
+    assert not is_blank(binarize(cv2.cvtColor(text_page(), cv2.COLOR_BGR2GRAY)))
