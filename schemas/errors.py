@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     ENCRYPTED_PDF = "encrypted_pdf"
     TOO_MANY_PAGES = "too_many_pages"
     FILE_NOT_FOUND = "file_not_found"
+    INGEST_TIMEOUT = "ingest_timeout"  # reading one file ran past IngestSettings.timeout_s
     # engines
     OCR_FAILED = "ocr_failed"
     OCR_TIMEOUT = "ocr_timeout"
@@ -64,6 +65,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
     RECORD_LOCKED = "record_locked"  # a confirmed record is never edited in place
+    JOB_TIMEOUT = "job_timeout"  # a worker job ran past its time limit
     # access
     UNAUTHENTICATED = "unauthenticated"
     FORBIDDEN = "forbidden"

@@ -29,22 +29,24 @@ def _default_data_dir() -> Path:
 
 
 class IngestSettings(BaseModel):
-    """Limits and rasterization for reading input files."""
+    """Limits and rasterization for reading input files (checked before anything is decoded)."""
 
     model_config = _SECTION
 
-    max_bytes: int = 200 * 1024 * 1024
-    max_pages: int = 500
-    #: pixels per page image after decoding; larger is refused (decompression bombs)
-    max_pixels: int = 150_000_000
+    #: larger files are refused (``file_too_large``)
+    max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    #: files with more pages are refused (``too_many_pages``) without walking their pages
+    max_pages: int = Field(default=500, ge=1)
+    #: pixels per page image after decoding; larger is refused (``image_too_large``: decompression bombs)
+    max_pixels: int = Field(default=150_000_000, ge=1)
     #: dpi used to rasterize a PDF page that has no usable text layer
-    raster_dpi: int = 300
-    #: images above this resolution are downsampled to it before OCR (never below 300)
-    max_dpi: int = 400
+    raster_dpi: int = Field(default=300, ge=300, le=1200)
+    #: images above this resolution are downsampled to it (INTER_AREA) before OCR
+    max_dpi: int = Field(default=400, ge=300, le=2400)
     #: characters a PDF page's text layer must have to be read instead of OCR'd
-    min_text_chars: int = 40
-    #: seconds allowed to open and enumerate one file
-    timeout_s: float = 60.0
+    min_text_chars: int = Field(default=40, ge=1)
+    #: seconds allowed to open one file, and again to decode each page (``ingest_timeout``)
+    timeout_s: float = Field(default=60.0, ge=0)
 
 
 class PreprocessSettings(BaseModel):
@@ -78,6 +80,8 @@ class OcrSettings(BaseModel):
     jobs: int = 0
     #: correct stacked diacritics in names/places where the lexicon is unambiguous
     lexicon_correction: bool = True
+    #: where to look for QR codes: ID cards only, every page, or nowhere
+    qr: Literal["cards", "all", "off"] = "cards"
 
 
 class ClassifySettings(BaseModel):
@@ -101,29 +105,88 @@ class ExtractSettings(BaseModel):
 
 
 class SignSettings(BaseModel):
-    """Who signs, with what key, stamped how, timestamped by whom."""
+    """Who signs, with what key, stamped how, timestamped by whom.
+
+    Keys per role: the digitizing ``officer`` signs scans, the ``agency`` (and
+    its ``signer``) sign results. Secrets come from ``*_password_file`` /
+    ``*_pin_file`` or from ``SOHOA_SIGN__*_PASSWORD`` / ``*_PIN``; never from a default.
+    """
 
     model_config = _SECTION
 
+    #: ``dev``: the development PKI in ``dev_pki_dir``; ``pkcs12``: files; ``pkcs11``: a token
     key_source: Literal["pkcs12", "pkcs11", "dev"] = "dev"
+    #: the development PKI folder; ``None`` means ``<data_dir>/pki`` (resolved by the caller)
+    dev_pki_dir: Path | None = None
+    #: which development officer key: ``officer`` (RSA) or ``officer-ec`` (ECDSA P-256)
+    dev_officer_identity: str = "officer"
+    #: PKCS#12 of the agency (results, copies) and of the officer (scans)
     pkcs12_path: Path | None = None
-    #: a file holding the PKCS#12 passphrase (or set SOHOA_SIGN__PKCS12_PASSWORD)
     pkcs12_password_file: Path | None = None
     pkcs12_password: SecretStr | None = None
+    officer_pkcs12_path: Path | None = None
+    officer_pkcs12_password_file: Path | None = None
+    officer_pkcs12_password: SecretStr | None = None
     pkcs11_module: Path | None = None
     pkcs11_token_label: str | None = None
+    #: key (and certificate) label of the agency key and of the officer key on the token
     pkcs11_key_label: str | None = None
+    pkcs11_officer_key_label: str | None = None
     pkcs11_pin_file: Path | None = None
     pkcs11_pin: SecretStr | None = None
     tsa_url: str | None = None
     tsa_timeout_s: float = 10.0
+    #: seconds allowed for one OCSP or CRL fetch
+    revocation_timeout_s: float = 10.0
     default_level: Literal["B-B", "B-T", "B-LT", "B-LTA"] = "B-T"
     result_level: Literal["B-B", "B-T", "B-LT", "B-LTA"] = "B-LTA"
+    #: check the signer's certificate (validity, key usage, revocation) before signing
+    precheck: bool = True
+    #: seconds a fetched OCSP/CRL answer is reused for further signatures with the same key
+    revocation_cache_s: float = 300.0
     timezone: str = "Asia/Ho_Chi_Minh"
-    #: a TrueType font with Vietnamese glyphs for stamps; ``None`` finds one
+    #: a TrueType font with Vietnamese glyphs for stamps; ``None`` finds one (Liberation Serif, DejaVu)
     font_path: Path | None = None
+    font_size: float = 10.0
+    #: stamp boxes on page 1 in millimetres from the top-left corner: (x, y, width, height)
+    scan_box_mm: tuple[float, float, float, float] = (10.0, 8.0, 80.0, 18.0)
+    copy_box_mm: tuple[float, float, float, float] = (120.0, 8.0, 80.0, 18.0)
+    result_box_mm: tuple[float, float, float, float] = (115.0, 215.0, 70.0, 35.0)
+    #: the page of the result signature (1-based; -1 is the last page)
+    result_page: int = -1
+    #: blue signature image and red seal image (PNG, transparent) for results
+    signature_image: Path | None = None
+    seal_image: Path | None = None
     #: trust roots for verification (PEM/DER files); empty means the dev PKI root
     trust_roots: tuple[Path, ...] = ()
+
+
+class VerifySettings(BaseModel):
+    """How signed PDFs are verified."""
+
+    model_config = _SECTION
+
+    #: trust roots (PEM/DER files); the caller fills in the dev PKI root in development
+    trust_roots: tuple[Path, ...] = ()
+    #: fetch revocation data over the network when the file does not carry it
+    allow_fetching: bool = True
+    revocation_timeout_s: float = 10.0
+    #: report language: ``vi`` or ``en``
+    lang: Literal["vi", "en"] = "vi"
+
+
+class SearchableSettings(BaseModel):
+    """How a scan and its OCR become a searchable PDF."""
+
+    model_config = _SECTION
+
+    #: JPEG quality for colour and grey page images
+    jpeg_quality: int = 85
+    #: write PDF/A-2b (XMP identification, sRGB output intent) where the inputs allow
+    pdfa: bool = True
+    title: str | None = None
+    #: language of the text layer (BCP 47)
+    lang: str = "vi"
 
 
 class PkiSettings(BaseModel):
@@ -132,6 +195,7 @@ class PkiSettings(BaseModel):
     model_config = _SECTION
 
     host: str = "127.0.0.1"
+    #: port of the services; written into the certificates when the PKI is made
     port: int = 9780
 
 
@@ -145,6 +209,47 @@ class ApiSettings(BaseModel):
     #: HMAC secret for bearer tokens; required outside development
     token_secret: SecretStr | None = None
     presign_expiry_s: int = 300
+
+
+class StoreSettings(BaseModel):
+    """The per-citizen store: files (local folder or S3/MinIO) and records (SQLite or PostgreSQL)."""
+
+    model_config = _SECTION
+
+    #: folder of the embedded object store; ``None`` means ``<data_dir>/objects``
+    objects_dir: Path | None = None
+    #: uploads larger than this go to S3 in parts of this size (multipart); at least 5 MiB
+    part_size: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024)
+    s3_connect_timeout_s: float = 5.0
+    s3_read_timeout_s: float = 60.0
+    #: how long a presigned download URL stays valid
+    presign_expiry_s: int = Field(default=300, ge=1, le=7 * 24 * 3600)
+    #: seconds to wait for a database connection
+    db_connect_timeout_s: float = 5.0
+    db_pool_size: int = 5
+    #: apply migrations on open (only ever done for the embedded SQLite store)
+    auto_migrate_sqlite: bool = True
+
+
+class WorkerSettings(BaseModel):
+    """Dramatiq workers: queue, retries with backoff, time limits, and which back ends they use."""
+
+    model_config = _SECTION
+
+    #: the RabbitMQ queue the actors live on
+    queue: str = "sohoa"
+    threads: int = Field(default=2, ge=1)
+    #: retries of a job after a transient failure (S3, database, TSA unreachable)
+    max_retries: int = Field(default=8, ge=0)
+    min_backoff_ms: int = Field(default=2_000, ge=1)
+    max_backoff_ms: int = Field(default=300_000, ge=1)
+    digitize_time_limit_s: float = 900.0
+    sign_time_limit_s: float = 180.0
+    #: ``pipeline`` (the real stages) or ``fake`` (the in-tree fake, refused in production)
+    digitizer: Literal["pipeline", "fake"] = "pipeline"
+    signer: Literal["pipeline", "fake"] = "pipeline"
+    #: how long ``sohoa ingest --wait`` waits for the result
+    wait_timeout_s: float = 1800.0
 
 
 class Settings(BaseSettings):
@@ -177,8 +282,12 @@ class Settings(BaseSettings):
     classify: ClassifySettings = ClassifySettings()
     extract: ExtractSettings = ExtractSettings()
     sign: SignSettings = SignSettings()
+    verify: VerifySettings = VerifySettings()
+    searchable: SearchableSettings = SearchableSettings()
     pki: PkiSettings = PkiSettings()
     api: ApiSettings = ApiSettings()
+    store: StoreSettings = StoreSettings()
+    worker: WorkerSettings = WorkerSettings()
 
     def check_secure(self) -> None:
         """Refuse to run outside development with a secret left at a usable default.

@@ -1,0 +1,139 @@
+"""``sohoa sign``, ``sohoa verify`` and ``sohoa archive renew``: PAdES on files from the command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from schemas.settings import Settings, SignSettings
+
+archive_app = typer.Typer(help="Keep archived signed files verifiable.", no_args_is_help=True)
+
+
+def _fail(e: Exception, as_json: bool = False) -> None:
+    from schemas.errors import SohoaError
+
+    if not isinstance(e, SohoaError):
+        raise e
+    if as_json:
+        import json
+
+        sys.stdout.write(json.dumps({"error": e.to_dict()}, ensure_ascii=False) + "\n")
+    else:
+        sys.stderr.write(f"error [{e.code}]: {e.message}\n")
+    raise typer.Exit(2)
+
+
+def sign_settings(settings: Settings) -> SignSettings:
+    """The signing settings with the development PKI filled in when the key source is ``dev``."""
+    cfg = settings.sign
+    if cfg.key_source != "dev":
+        return cfg
+    from pki import ensure_dev_pki
+
+    pki = ensure_dev_pki(cfg.dev_pki_dir or settings.data_dir / "pki", port=settings.pki.port)
+    update: dict[str, Any] = {"dev_pki_dir": pki.directory}
+    update["tsa_url"] = cfg.tsa_url or pki.tsa_url
+    update["trust_roots"] = cfg.trust_roots or (pki.root_cert,)
+    update["signature_image"] = cfg.signature_image or pki.signature_image
+    update["seal_image"] = cfg.seal_image or pki.seal_image
+    return cfg.model_copy(update=update)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    # write beside the target and rename: a failure never leaves a half-written file
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
+
+
+def sign(  # noqa: PLR0917 (a command: every option is a parameter)
+    source: Annotated[Path, typer.Argument(help="the PDF to sign", exists=True, dir_okay=False)],
+    target: Annotated[Path, typer.Argument(help="where to write the signed PDF")],
+    level: Annotated[str, typer.Option(help="B-B, B-T, B-LT or B-LTA")] = "B-T",
+    role: Annotated[str, typer.Option("--as", help="officer, signer or agency")] = "officer",
+    appearance: Annotated[str, typer.Option(help="scan, result, seal, copy or none")] = "scan",
+    reason: Annotated[str | None, typer.Option(help="the signature's reason")] = None,
+    certify: Annotated[bool, typer.Option(help="certification signature (DocMDP)")] = False,
+    copy_form: Annotated[str | None, typer.Option(help="copy form for --appearance copy")] = None,
+) -> None:
+    """Sign a PDF with PAdES as the officer, the signer or the agency."""
+    from pipeline.sign import APPEARANCES, LEVELS, SignMeta, load_signer, sign_pdf
+    from schemas.settings import get_settings
+
+    if level not in LEVELS or appearance not in APPEARANCES or role not in ("officer", "signer", "agency"):
+        raise typer.BadParameter(f"level one of {LEVELS}, appearance one of {APPEARANCES}, "
+                                 "--as officer|signer|agency")
+    try:
+        cfg = sign_settings(get_settings())
+        signer = load_signer(cfg, role=role)  # type: ignore[arg-type]
+        try:
+            meta = SignMeta(reason=reason, certify=certify, copy_form=copy_form)
+            out = sign_pdf(source.read_bytes(), signer=signer, level=level,  # type: ignore[arg-type]
+                           appearance=appearance, meta=meta, cfg=cfg)  # type: ignore[arg-type]
+        finally:
+            signer.close()
+    except Exception as e:
+        _fail(e)
+    _write_atomic(target, out)
+    sys.stderr.write(f"signed {target} ({level}, as {role}: {signer.subject})\n")
+
+
+def verify(
+    source: Annotated[Path, typer.Argument(help="the signed PDF", exists=True, dir_okay=False)],
+    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
+    lang: Annotated[str, typer.Option(help="vi or en")] = "vi",
+    offline: Annotated[bool, typer.Option(help="never fetch revocation data")] = False,
+) -> None:
+    """Verify every signature of a PDF; exit status 1 when any is invalid."""
+    from pipeline.verify import verify_pdf
+    from schemas.settings import VerifySettings, get_settings
+
+    try:
+        settings = get_settings()
+        roots = settings.verify.trust_roots or sign_settings(settings).trust_roots
+        cfg = VerifySettings(trust_roots=roots, allow_fetching=settings.verify.allow_fetching and not offline,
+                             revocation_timeout_s=settings.verify.revocation_timeout_s, lang=lang)  # type: ignore[arg-type]
+        report = verify_pdf(source.read_bytes(), cfg=cfg, lang=lang)
+    except Exception as e:
+        _fail(e, as_json)
+    sys.stdout.write((report.to_json() if as_json else report.to_text()) + "\n")
+    raise typer.Exit(0 if report.valid else 1)
+
+
+@archive_app.command("renew")
+def renew(
+    files: Annotated[list[Path], typer.Argument(help="B-LTA files to check", exists=True, dir_okay=False)],
+    within_days: Annotated[int, typer.Option(help="renew when the last timestamp expires this soon")] = 365,
+) -> None:
+    """Add a fresh document timestamp to files whose last timestamp's certificate nears expiry."""
+    from pipeline.sign import check_renewal, renew_archive_timestamp
+    from schemas.settings import get_settings
+
+    try:
+        cfg = sign_settings(get_settings())
+        for path in files:
+            data = path.read_bytes()
+            check = check_renewal(data, within=timedelta(days=within_days))
+            if not check.due:
+                sys.stdout.write(f"{path}: not due (last timestamp valid until {check.expires})\n")
+                continue
+            _write_atomic(path, renew_archive_timestamp(data, cfg=cfg))
+            sys.stdout.write(f"{path}: renewed (previous timestamp valid until {check.expires})\n")
+    except Exception as e:
+        _fail(e)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``sohoa sign``, ``sohoa verify`` and ``sohoa archive renew`` to the app."""
+    app.command("sign")(sign)
+    app.command("verify")(verify)
+    app.add_typer(archive_app, name="archive")

@@ -1,0 +1,38 @@
+"""PAdES signing with pyHanko: B-B, B-T, B-LT, B-LTA; PKCS#12 or PKCS#11 keys; Vietnamese stamps.
+
+Assembled from parts as pyHanko is: who signs (:func:`load_signer`, once per
+process), what (:class:`SignMeta`), where and how it looks (the appearance:
+``scan``, ``result``, ``seal``, ``copy``), when (the RFC 3161 timestamper of the
+settings). Workers call :func:`sign_pdf`; the API awaits :func:`async_sign_pdf`.
+"""
+
+from __future__ import annotations
+
+from pipeline.sign._keys import KeyInfo, dev_identity_paths
+from pipeline.sign._meta import APPEARANCES, LEVELS, Appearance, DocMdp, Level, SignMeta
+from pipeline.sign._renew import RenewalCheck, check_renewal, renew_archive_timestamp
+from pipeline.sign._sign import async_sign_pdf, open_for_signing, sign_pdf, sign_result, signing_time
+from pipeline.sign._signer import Signer, load_signer
+from pipeline.sign._trust import load_certs
+
+__all__ = [
+    "APPEARANCES",
+    "LEVELS",
+    "Appearance",
+    "DocMdp",
+    "KeyInfo",
+    "Level",
+    "RenewalCheck",
+    "SignMeta",
+    "Signer",
+    "async_sign_pdf",
+    "check_renewal",
+    "dev_identity_paths",
+    "load_certs",
+    "load_signer",
+    "open_for_signing",
+    "renew_archive_timestamp",
+    "sign_pdf",
+    "sign_result",
+    "signing_time",
+]

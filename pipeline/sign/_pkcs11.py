@@ -1,0 +1,75 @@
+"""Who signs, on a token: a PKCS#11 session opened once, the key never leaving the token.
+
+Tested with SoftHSM2. RSA keys sign with RSASSA-PSS through the token's own
+mechanism; ECDSA keys use the raw ``CKM_ECDSA`` mechanism over a digest computed
+here, because SoftHSM 2.6 has no hashing ECDSA mechanisms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pkcs11
+from pyhanko.config.pkcs11 import TokenCriteria
+from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
+
+from pipeline.sign._keys import KeyInfo, Role, check_key_strength, read_secret
+from schemas.errors import ConfigError, ErrorCode, SigningError
+from schemas.settings import SignSettings
+
+
+def _open_session(cfg: SignSettings) -> Any:
+    if cfg.pkcs11_module is None:
+        raise ConfigError("SOHOA_SIGN__PKCS11_MODULE is not set", code=ErrorCode.CONFIG_INVALID)
+    pin = read_secret(value=cfg.pkcs11_pin, file=cfg.pkcs11_pin_file, env="SOHOA_SIGN__PKCS11_PIN",
+                      what="PKCS#11 PIN")
+    criteria = TokenCriteria(label=cfg.pkcs11_token_label) if cfg.pkcs11_token_label else None
+    try:
+        return open_pkcs11_session(str(cfg.pkcs11_module), token_criteria=criteria, user_pin=pin)
+    except pkcs11.exceptions.PinIncorrect as e:
+        raise SigningError("the PKCS#11 PIN is wrong", code=ErrorCode.WRONG_PIN) from e
+    except pkcs11.exceptions.PinLocked as e:
+        raise SigningError("the PKCS#11 PIN is locked", code=ErrorCode.WRONG_PIN) from e
+    except Exception as e:  # the module raises its own zoo: not found, no token, bad library
+        raise SigningError(f"cannot open the PKCS#11 token: {e}", code=ErrorCode.KEY_UNAVAILABLE,
+                           detail={"module": str(cfg.pkcs11_module),
+                                   "token": cfg.pkcs11_token_label}) from e
+
+
+def load_pkcs11_signer(cfg: SignSettings, role: Role) -> tuple[PKCS11Signer, KeyInfo, Any]:
+    """A signer on the configured token for ``role``.
+
+    Returns:
+        The signer, its key info and the open session (closed by the caller).
+
+    Raises:
+        ConfigError: module, PIN or key label not configured.
+        SigningError: ``wrong_pin``, ``key_unavailable`` (no such key or certificate),
+            ``weak_algorithm``.
+    """
+    label = cfg.pkcs11_officer_key_label if role == "officer" else cfg.pkcs11_key_label
+    if not label:
+        raise ConfigError(f"no PKCS#11 key label configured for the {role}",
+                          code=ErrorCode.CONFIG_INVALID, detail={"role": role})
+    session = _open_session(cfg)
+    try:
+        probe = PKCS11Signer(session, key_label=label, cert_label=label)
+        cert = probe.signing_cert
+        info = check_key_strength(cert.public_key)
+        signer = PKCS11Signer(
+            session,
+            key_label=label,
+            cert_label=label,
+            prefer_pss=info.kind == "rsa",
+            use_raw_mechanism=info.kind == "ecdsa",
+            other_certs_to_pull=None,
+        )
+        _ = signer.signing_cert
+    except SigningError:
+        session.close()
+        raise
+    except Exception as e:
+        session.close()
+        raise SigningError(f"no usable key '{label}' on the PKCS#11 token: {e}",
+                           code=ErrorCode.KEY_UNAVAILABLE, detail={"label": label}) from e
+    return signer, KeyInfo(kind=info.kind, bits=info.bits, source="pkcs11"), session

@@ -1,0 +1,211 @@
+"""Make (once) and open the development PKI: a folder of keys, certificates, PKCS#12 files and images.
+
+The folder is the whole state: ``certomancer.yml`` (the architecture, readable by
+``certomancer --config``), ``keys/``, ``certs/``, ``identities/`` (one PKCS#12
+per identity with its password file) and ``images/`` (a signature and a red seal
+for result appearances). ``DEVELOPMENT.txt`` says loudly what it is.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+from asn1crypto import pem
+from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig, PKIArchitecture
+
+from pipeline.sign import dev_identity_paths
+from pki import _arch, _images
+from schemas.errors import ConfigError, ErrorCode
+
+DEFAULT_PORT = 9780
+MANIFEST = "pki.json"
+_MARKER_TEXT = (
+    "DEVELOPMENT PKI of sohoa. Every key here is a throw-away test key.\n"
+    "Nothing signed with it has legal value. Never use it in production.\n"
+)
+
+
+@dataclass(frozen=True)
+class DevIdentity:
+    """One identity of the development PKI and its files.
+
+    Attributes:
+        label: ``officer``, ``officer-ec``, ``signer``, ``agency`` or a ``test-*`` label.
+        cert: its certificate (PEM).
+        key: its private key (PKCS#8 PEM, unencrypted, mode 0600).
+        pkcs12: key, certificate and chain in one PKCS#12 file.
+        pkcs12_password_file: the PKCS#12 password (mode 0600).
+        key_type: ``rsa`` or ``ecdsa``.
+    """
+
+    label: str
+    cert: Path
+    key: Path
+    pkcs12: Path
+    pkcs12_password_file: Path
+    key_type: str
+
+
+@dataclass(frozen=True)
+class DevPki:
+    """An existing development PKI on disk.
+
+    Attributes:
+        directory: the PKI folder.
+        port: the 127.0.0.1 port its services answer on (written into the certificates).
+        identities: by label.
+    """
+
+    directory: Path
+    port: int
+    identities: dict[str, DevIdentity]
+
+    @property
+    def config_path(self) -> Path:
+        """The certomancer configuration file."""
+        return self.directory / "certomancer.yml"
+
+    def cert_path(self, label: str) -> Path:
+        """A certificate of the PKI (``root``, ``issuing``, ``tsa``, ``ocsp`` or an identity)."""
+        return self.directory / "certs" / f"{label}.cert.pem"
+
+    @property
+    def root_cert(self) -> Path:
+        """The trust root."""
+        return self.cert_path("root")
+
+    @property
+    def issuing_cert(self) -> Path:
+        """The issuing CA's certificate."""
+        return self.cert_path("issuing")
+
+    @property
+    def tsa_cert(self) -> Path:
+        """The TSA's certificate."""
+        return self.cert_path("tsa")
+
+    @property
+    def base_url(self) -> str:
+        """Where the services answer."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def tsa_url(self) -> str:
+        """The RFC 3161 time-stamping service."""
+        return f"{self.base_url}/{_arch.ARCH}/tsa/tsa"
+
+    @property
+    def ocsp_url(self) -> str:
+        """The OCSP responder for certificates of the issuing CA."""
+        return f"{self.base_url}/{_arch.ARCH}/ocsp/issuing"
+
+    @property
+    def crl_urls(self) -> tuple[str, ...]:
+        """The latest CRLs of the root and the issuing CA."""
+        return tuple(f"{self.base_url}/{_arch.ARCH}/crls/{c}/latest.crl" for c in ("root", "issuing"))
+
+    @property
+    def signature_image(self) -> Path:
+        """A blue signature image (PNG, transparent) for result appearances."""
+        return self.directory / "images" / "signature.png"
+
+    @property
+    def seal_image(self) -> Path:
+        """A red seal image (PNG, transparent) for result appearances."""
+        return self.directory / "images" / "seal.png"
+
+    def load_arch(self) -> PKIArchitecture:
+        """The certomancer architecture, for serving and for issuing."""
+        config = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
+        cfg = CertomancerConfig(config, key_search_dir=str(self.directory))
+        return cfg.get_pki_arch(ArchLabel(_arch.ARCH))
+
+
+def _write_secret(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+    path.chmod(0o600)
+
+
+def _export(pki: DevPki, arch: PKIArchitecture, specs: tuple[_arch.IdentitySpec, ...]) -> None:
+    (pki.directory / "certs").mkdir(exist_ok=True)
+    for label in ("root", "issuing", "ocsp", "tsa", *(s.label for s in specs)):
+        cert = arch.get_cert(CertLabel(label))
+        pki.cert_path(label).write_bytes(pem.armor("CERTIFICATE", cert.dump()))
+    for spec in specs:
+        p12, pass_file = dev_identity_paths(pki.directory, spec.label)
+        p12.parent.mkdir(exist_ok=True)
+        password = secrets.token_urlsafe(18)
+        _write_secret(pass_file, password.encode("ascii"))
+        _write_secret(p12, arch.package_pkcs12(CertLabel(spec.label), password=password.encode("ascii")))
+
+
+def _identities(directory: Path, specs: list[dict[str, str]]) -> dict[str, DevIdentity]:
+    out: dict[str, DevIdentity] = {}
+    for spec in specs:
+        label = spec["label"]
+        p12, pass_file = dev_identity_paths(directory, label)
+        out[label] = DevIdentity(
+            label=label,
+            cert=directory / "certs" / f"{label}.cert.pem",
+            key=directory / "keys" / f"{label}.key.pem",
+            pkcs12=p12,
+            pkcs12_password_file=pass_file,
+            key_type=spec["key_type"],
+        )
+    return out
+
+
+def open_dev_pki(directory: Path) -> DevPki:
+    """Open a development PKI made earlier.
+
+    Raises:
+        ConfigError: ``config_invalid`` when the folder holds no PKI.
+    """
+    manifest = directory / MANIFEST
+    if not manifest.is_file():
+        raise ConfigError(
+            f"no development PKI in {directory}: run `sohoa pki init`",
+            code=ErrorCode.CONFIG_INVALID,
+            detail={"directory": str(directory)},
+        )
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    return DevPki(directory=directory, port=int(data["port"]),
+                  identities=_identities(directory, data["identities"]))
+
+
+def ensure_dev_pki(
+    directory: Path, *, port: int = DEFAULT_PORT, test_identities: bool = False
+) -> DevPki:
+    """The development PKI in ``directory``, made on first use.
+
+    Args:
+        directory: where it lives (``<data dir>/pki`` for the demo).
+        port: the 127.0.0.1 port of its services; only used when the PKI is made.
+        test_identities: also issue the revoked, expired and not-for-signing
+            certificates the tests need.
+
+    Returns:
+        The PKI (an existing one is opened as it is).
+    """
+    if (directory / MANIFEST).is_file():
+        return open_dev_pki(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    specs = _arch.IDENTITIES + (_arch.TEST_IDENTITIES if test_identities else ())
+    now = datetime.now(UTC).replace(microsecond=0)
+    _arch.write_keys(directory / "keys", specs)
+    config = _arch.build_config(port=port, now=now, identities=specs)
+    (directory / "certomancer.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    (directory / "DEVELOPMENT.txt").write_text(_MARKER_TEXT, encoding="utf-8")
+    listed = [{"label": s.label, "key_type": s.key_type, "kind": s.kind} for s in specs]
+    pki = DevPki(directory=directory, port=port, identities=_identities(directory, listed))
+    _export(pki, pki.load_arch(), specs)
+    _images.write_images(directory / "images")
+    manifest = {"port": port, "created": now.isoformat(), "development": True, "identities": listed}
+    # the manifest is written last: its presence means the PKI is complete
+    (directory / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return pki
