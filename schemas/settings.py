@@ -37,7 +37,8 @@ class IngestSettings(BaseModel):
     max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
     #: files with more pages are refused (``too_many_pages``) without walking their pages
     max_pages: int = Field(default=500, ge=1)
-    #: pixels per page image after decoding; larger is refused (``image_too_large``: decompression bombs)
+    #: pixels per page image after decoding; larger is refused (``image_too_large``: decompression bombs).
+    #: Pillow itself refuses image files over 2 × ``PIL.Image.MAX_IMAGE_PIXELS`` (about 179 M) whatever this says
     max_pixels: int = Field(default=150_000_000, ge=1)
     #: dpi used to rasterize a PDF page that has no usable text layer
     raster_dpi: int = Field(default=300, ge=300, le=1200)

@@ -10,6 +10,7 @@ APT_PACKAGES=(
   softhsm2 opensc                                    # PKCS#11 token for signing tests
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core  # Vietnamese glyphs
   qpdf ghostscript                                   # PDF repair and PDF/A checks in tests
+  jbig2dec                                           # JBIG2 scans in PDFs, decoded at native resolution (pikepdf)
 )
 
 missing=()
