@@ -20,6 +20,12 @@ app = typer.Typer(
 
 #: command modules, each with a ``register(app)`` function
 COMMAND_MODULES: tuple[str, ...] = (
+    "cli.sign",
+    "cli.pki",
+    "cli.train",
+    "cli.store",
+    "cli.worker",
+    "cli.corpus",
 )
 
 
