@@ -1,0 +1,135 @@
+"""The store as one object (files + records), and the high-level steps every caller shares.
+
+:meth:`Store.upload_component` is the intake step of ``sohoa ingest`` (and of
+the API later): the file goes up under its SHA-256, then the citizen, dossier
+and a pending component are recorded together. :meth:`Store.keep_digitized`
+is what ``sohoa demo`` calls to keep a result it digitized in-process, through
+the same records path the workers use.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from pathlib import Path
+
+from schemas.documents import DigitizeResult
+from schemas.errors import ErrorCode, InputError
+from schemas.settings import Settings
+from store.objects import Bucket, ObjectStore, open_object_store
+from store.records import (
+    ComponentView,
+    DocumentView,
+    DuplicateHit,
+    Principal,
+    RecordStore,
+    SignatureInput,
+    add_component,
+    begin_processing,
+    complete_component,
+    ensure_citizen,
+    ensure_dossier,
+    find_duplicates,
+    list_documents,
+    open_records,
+)
+from store.records._intake import check_codes, check_owner_id
+
+_MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
+          (b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"))
+
+
+def content_type_of(path: Path) -> str:
+    """The MIME type from the file's first bytes (its name only as a fallback)."""
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class Uploaded:
+    """A file taken in: its component, whether it is new, and what the store already holds like it."""
+
+    component: ComponentView
+    created: bool
+    duplicates: tuple[DuplicateHit, ...]
+
+
+@dataclass
+class Store:
+    """The per-citizen store: files by SHA-256 and the records about them."""
+
+    objects: ObjectStore
+    records: RecordStore
+
+    @classmethod
+    def open(cls, settings: Settings) -> Store:
+        """The store the settings name (embedded folder + SQLite when no service is configured)."""
+        return cls(open_object_store(settings), open_records(settings))
+
+    def close(self) -> None:
+        """Release the database pool."""
+        self.records.close()
+
+    def upload_component(
+        self, path: Path, *, citizen: str, by: Principal, dossier: str | None = None,
+        procedure: str | None = None, name: str | None = None,
+    ) -> Uploaded:
+        """Upload a file (streamed; multipart on S3) and record it as a pending component.
+
+        Raises:
+            InputError: a bad id, dossier or procedure code, or an empty file (checked before upload).
+            ConflictError: the dossier belongs to someone else or to another procedure.
+            TransientError: S3 or the database is unreachable.
+        """
+        check_owner_id(citizen)
+        check_codes(dossier, procedure)
+        if path.stat().st_size == 0:
+            raise InputError("the file is empty", code=ErrorCode.EMPTY_FILE, detail={"file": str(path)})
+        stored = self.objects.put_file(Bucket.SCANS, path, content_type=content_type_of(path), owner=citizen)
+        with self.records.transaction() as session:
+            owner = ensure_citizen(session, by, citizen)
+            folder = ensure_dossier(session, by, owner, dossier, procedure) if dossier else None
+            component, created = add_component(session, by, citizen=owner, dossier=folder,
+                                               file_name=name or path.name, scan=stored)
+            seen = find_duplicates(session, by, citizen, sha256=stored.sha256)
+        return Uploaded(component, created, tuple(seen))
+
+    def keep_digitized(
+        self, result: DigitizeResult, *, scan: bytes, citizen: str, by: Principal,
+        searchable_pdf: bytes | None = None, signature: SignatureInput | None = None,
+        dossier: str | None = None, procedure: str | None = None,
+    ) -> list[DocumentView]:
+        """Keep a result digitized in this process (``sohoa demo``): files up, records in, as a worker would.
+
+        Returns:
+            the documents made (one per document found in the file).
+        """
+        stored = self.objects.put_bytes(Bucket.SCANS, scan, content_type="application/octet-stream",
+                                        owner=citizen)
+        pdf_key = None
+        if searchable_pdf is not None:
+            pdf_key = self.objects.put_bytes(Bucket.DOCUMENTS, searchable_pdf, content_type="application/pdf",
+                                             owner=citizen).key
+        with self.records.transaction() as session:
+            owner = ensure_citizen(session, by, citizen)
+            folder = ensure_dossier(session, by, owner, dossier, procedure) if dossier else None
+            component, _ = add_component(session, by, citizen=owner, dossier=folder, file_name=result.file,
+                                         scan=stored)
+            begin_processing(session, by, component.id)
+            ids = complete_component(session, by, component.id, result, searchable_pdf_key=pdf_key,
+                                     signature=signature)
+            return [d for d in list_documents(session, by, citizen, all_versions=True) if d.id in ids]
+
+    def documents_of(self, citizen: str, *, by: Principal) -> list[DocumentView]:
+        """A citizen's current documents, newest first (the read is audited)."""
+        with self.records.transaction() as session:
+            return list_documents(session, by, citizen)
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name; see :meth:`Store.open`."""
+    return Store.open(settings)

@@ -1,0 +1,209 @@
+"""The production object store: S3 (MinIO in production, SeaweedFS in tests) through the ``minio`` SDK.
+
+This module is the adapter around the S3 server: it owns the client, its
+timeouts and retries, and turns the SDK's failures into our errors
+(unreachable or 5xx → :class:`TransientError` so workers retry; missing →
+:class:`NotFoundError`; refused credentials → :class:`ConfigError`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+import urllib3
+from minio import Minio
+from minio.commonconfig import ENABLED
+from minio.error import InvalidResponseError, S3Error, ServerError
+from minio.versioningconfig import VersioningConfig
+
+from schemas.errors import ConfigError, ErrorCode, NotFoundError, SohoaError, TransientError
+from store.objects._base import (
+    Bucket,
+    StoredObject,
+    content_key,
+    copy_verified,
+    integrity_error,
+    sha256_file,
+    sha_of_key,
+)
+
+_MISSING = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "NoSuchObject"}
+_REFUSED = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"}
+
+
+@contextmanager
+def s3_errors(action: str, bucket: str = "", key: str = "") -> Iterator[None]:
+    """Translate the SDK's and urllib3's exceptions into sohoa errors."""
+    detail = {"action": action, "bucket": bucket, "key": key}
+    try:
+        yield
+    except S3Error as e:
+        if e.code in _MISSING:
+            raise NotFoundError("no such object", detail=detail) from e
+        if e.code in _REFUSED:
+            raise ConfigError(f"the S3 server refused our credentials ({e.code})", detail=detail) from e
+        if e.response is not None and e.response.status >= 500:
+            raise TransientError(f"the S3 server failed: {e.code}", detail=detail) from e
+        raise SohoaError(f"S3 error {e.code}: {e.message}", code=ErrorCode.STORAGE_UNAVAILABLE,
+                         detail=detail) from e
+    except (ServerError, InvalidResponseError, urllib3.exceptions.HTTPError, OSError) as e:
+        raise TransientError(f"the S3 server is unreachable: {type(e).__name__}", detail=detail) from e
+
+
+class S3ObjectStore:
+    """Objects in S3 buckets named ``<prefix>-scans`` etc., keys by SHA-256, versioning on.
+
+    Args:
+        endpoint: ``host:port`` (a URL's scheme is accepted and decides ``secure``).
+        access_key: the S3 access key.
+        secret_key: the S3 secret key.
+        secure: HTTPS when true.
+        region: the S3 region, if the server wants one.
+        bucket_prefix: prefix of the physical bucket names.
+        part_size: multipart part size for uploads larger than it.
+        connect_timeout_s: seconds to connect.
+        read_timeout_s: seconds to wait for a response.
+        presign_expiry_s: default lifetime of a presigned URL.
+    """
+
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        access_key: str | None,
+        secret_key: str | None,
+        secure: bool = True,
+        region: str | None = None,
+        bucket_prefix: str = "sohoa",
+        part_size: int = 16 * 1024 * 1024,
+        connect_timeout_s: float = 5.0,
+        read_timeout_s: float = 60.0,
+        presign_expiry_s: int = 300,
+    ) -> None:
+        if "://" in endpoint:
+            scheme, endpoint = endpoint.split("://", 1)
+            secure = scheme == "https"
+        http = urllib3.PoolManager(
+            timeout=urllib3.Timeout(connect=connect_timeout_s, read=read_timeout_s),
+            maxsize=16,
+            retries=urllib3.Retry(total=2, backoff_factor=0.2, status_forcelist=(500, 502, 503, 504)),
+        )
+        self.client = Minio(endpoint.rstrip("/"), access_key=access_key, secret_key=secret_key,
+                            secure=secure, region=region, http_client=http)
+        self.prefix = bucket_prefix
+        self.part_size = part_size
+        self.presign_expiry_s = presign_expiry_s
+
+    def bucket_name(self, bucket: Bucket) -> str:
+        """The physical bucket name."""
+        return f"{self.prefix}-{bucket.value}"
+
+    def ensure_buckets(self) -> None:
+        """Create missing buckets and turn versioning on (ignored where the server lacks it)."""
+        for bucket in Bucket:
+            name = self.bucket_name(bucket)
+            with s3_errors("make_bucket", name):
+                if not self.client.bucket_exists(name):
+                    try:
+                        self.client.make_bucket(name)
+                    except S3Error as e:
+                        if e.code not in {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}:
+                            raise
+                try:
+                    self.client.set_bucket_versioning(name, VersioningConfig(ENABLED))
+                except S3Error as e:
+                    if e.code not in {"NotImplemented", "MalformedXML"}:
+                        raise
+
+    def put_bytes(self, bucket: Bucket, data: bytes, *, content_type: str, owner: str) -> StoredObject:
+        """Store bytes under their SHA-256 key (skipped when the key is already there)."""
+        sha = hashlib.sha256(data).hexdigest()
+        return self._put(bucket, sha, len(data), content_type=content_type, owner=owner,
+                         body=lambda: io.BytesIO(data))
+
+    def put_file(self, bucket: Bucket, path: Path, *, content_type: str, owner: str) -> StoredObject:
+        """Stream a file up under its SHA-256 key; multipart above ``part_size``."""
+        sha, size = sha256_file(path)
+        with path.open("rb") as fh:
+            return self._put(bucket, sha, size, content_type=content_type, owner=owner, body=lambda: fh)
+
+    def _put(self, bucket: Bucket, sha: str, size: int, *, content_type: str, owner: str,
+             body: Callable[[], BinaryIO]) -> StoredObject:
+        key = content_key(sha)
+        if self.exists(bucket, key):
+            return self.stat(bucket, key)
+        name = self.bucket_name(bucket)
+        with s3_errors("put_object", name, key):
+            self.client.put_object(
+                name, key, body(), size,
+                content_type=content_type,
+                metadata={"sha256": sha, "owner": owner},
+                part_size=self.part_size if size > self.part_size else 0,
+            )
+        return self.stat(bucket, key)
+
+    def get_bytes(self, bucket: Bucket, key: str) -> bytes:
+        """The bytes, refused when they no longer match the key."""
+        expected = sha_of_key(key)
+        name = self.bucket_name(bucket)
+        with s3_errors("get_object", name, key):
+            response = self.client.get_object(name, key)
+            try:
+                data = response.read()
+            finally:
+                response.close()
+                response.release_conn()
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != expected:
+            raise integrity_error(bucket, key, actual)
+        return data
+
+    def download(self, bucket: Bucket, key: str, dest: Path) -> StoredObject:
+        """Stream the object into ``dest``, which appears only if the SHA-256 matches."""
+        info = self.stat(bucket, key)
+        name = self.bucket_name(bucket)
+        with s3_errors("get_object", name, key):
+            response = self.client.get_object(name, key)
+            try:
+                copy_verified(response, dest, bucket=bucket, key=key)
+            finally:
+                response.close()
+                response.release_conn()
+        return info
+
+    def stat(self, bucket: Bucket, key: str) -> StoredObject:
+        """The object's size, type, owner and SHA-256 from its metadata."""
+        name = self.bucket_name(bucket)
+        with s3_errors("stat_object", name, key):
+            obj = self.client.stat_object(name, key)
+        meta = obj.metadata or {}
+        return StoredObject(
+            bucket=bucket,
+            key=key,
+            sha256=str(meta.get("x-amz-meta-sha256") or sha_of_key(key)),
+            size=int(obj.size or 0),
+            content_type=obj.content_type or "application/octet-stream",
+            owner=str(meta.get("x-amz-meta-owner") or ""),
+            created=obj.last_modified,
+        )
+
+    def exists(self, bucket: Bucket, key: str) -> bool:
+        """Whether the object is there."""
+        try:
+            self.stat(bucket, key)
+        except NotFoundError:
+            return False
+        return True
+
+    def presigned_url(self, bucket: Bucket, key: str, *, expiry_s: int | None = None) -> str:
+        """A presigned GET URL valid for ``expiry_s`` seconds."""
+        name = self.bucket_name(bucket)
+        expires = timedelta(seconds=expiry_s or self.presign_expiry_s)
+        with s3_errors("presign", name, key):
+            return self.client.presigned_get_object(name, key, expires=expires)

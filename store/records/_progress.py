@@ -1,0 +1,147 @@
+"""A component's way through the workers: pending → processing → extracted | failed, exactly once.
+
+:func:`complete_component` writes every document of a file, its signature and
+the component's final status in the caller's single transaction, keyed by
+``component:<id>:<n>``: a message delivered twice (a worker killed after the
+commit, before the ack) finds the work done and changes nothing, and a worker
+killed before the commit leaves nothing behind but the status ``processing``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from schemas.documents import ComponentResult, DigitizeResult
+from schemas.errors import NotFoundError, SohoaError
+from store.records._audit import audit
+from store.records._build import (
+    SignatureInput,
+    index_for_search,
+    metadata_columns,
+    page_facts,
+    parts_of,
+    refresh_derived,
+    signature_row,
+)
+from store.records._models import Citizen, Component, Document, Dossier, new_id, utcnow
+from store.records._types import ComponentStatus, DocumentKind, DocumentStatus, Origin, Principal
+
+_FINAL = (ComponentStatus.EXTRACTED, ComponentStatus.FAILED)
+
+
+def _locked_component(session: Session, component_id: str) -> Component:
+    row = session.scalar(select(Component).where(Component.id == component_id).with_for_update())
+    if row is None:
+        raise NotFoundError("no such component", detail={"component_id": component_id})
+    return row
+
+
+def begin_processing(session: Session, by: Principal, component_id: str) -> bool:
+    """Mark a component ``processing`` and count the attempt.
+
+    Returns:
+        ``False`` when the component already reached a final status (a duplicate delivery).
+
+    Raises:
+        NotFoundError: no such component.
+    """
+    row = _locked_component(session, component_id)
+    if row.status in _FINAL:
+        return False
+    row.status = ComponentStatus.PROCESSING
+    row.attempts += 1
+    row.updated_at = utcnow()
+    audit(session, by, "process", "component", row.id, attempt=row.attempts)
+    return True
+
+
+def record_failure(session: Session, by: Principal, component_id: str, error: SohoaError, *,
+                   final: bool) -> None:
+    """Keep the error on the component: ``failed`` when final, back to ``pending`` when a retry follows."""
+    row = _locked_component(session, component_id)
+    if row.status in _FINAL:
+        return
+    row.last_error_code = str(error.code)
+    row.last_error_message = error.message[:2000]
+    row.updated_at = utcnow()
+    if final:
+        row.status = ComponentStatus.FAILED
+        row.finished_at = row.updated_at
+        audit(session, by, "fail", "component", row.id, code=str(error.code), attempts=row.attempts)
+    else:
+        row.status = ComponentStatus.PENDING
+
+
+def complete_component(
+    session: Session,
+    by: Principal,
+    component_id: str,
+    result: DigitizeResult,
+    *,
+    searchable_pdf_key: str | None,
+    signature: SignatureInput | None,
+) -> list[str]:
+    """Store the documents read from a component and mark it ``extracted`` (idempotent).
+
+    Args:
+        session: the open session; everything is written in its transaction.
+        by: the worker (or process) storing the result.
+        component_id: the component processed.
+        result: the pipeline's result for the whole file.
+        searchable_pdf_key: the officer-signed searchable PDF in the documents bucket.
+        signature: the digitizing officer's signature on that PDF.
+
+    Returns:
+        the ids of the documents made from the component, in page order.
+    """
+    row = _locked_component(session, component_id)
+    existing = list(session.scalars(
+        select(Document.id).where(Document.component_id == row.id, Document.version == 1)
+        .order_by(Document.page_start)
+    ))
+    if row.status == ComponentStatus.EXTRACTED:
+        return existing
+    citizen = session.get(Citizen, row.citizen_id)
+    dossier = session.get(Dossier, row.dossier_id) if row.dossier_id else None
+    assert citizen is not None
+    ids: list[str] = []
+    for n, part in enumerate(parts_of(result), start=1):
+        doc = _document_row(row, citizen, dossier, result, n=n, part=part, by=by,
+                            pdf_key=searchable_pdf_key)
+        session.add(doc)
+        session.flush()
+        index_for_search(session, doc)
+        if signature and searchable_pdf_key:
+            session.add(signature_row(doc.id, signature, searchable_pdf_key, by))
+        ids.append(doc.id)
+    row.status = ComponentStatus.EXTRACTED
+    row.result_json = result.model_dump(mode="json")
+    row.updated_at = row.finished_at = utcnow()
+    audit(session, by, "extract", "component", row.id, citizen=citizen.ma_dinh_danh, documents=ids)
+    return ids
+
+
+def _document_row(
+    component: Component, citizen: Citizen, dossier: Dossier | None, result: DigitizeResult, *,
+    n: int, part: ComponentResult, by: Principal, pdf_key: str | None,
+) -> Document:
+    pages, dpi, color = page_facts(result, part)
+    doc_id = new_id()
+    doc = Document(
+        id=doc_id, lineage_id=doc_id, version=1, is_current=True,
+        idempotency_key=f"component:{component.id}:{n}", component_id=component.id,
+        citizen_id=citizen.id, dossier_id=dossier.id if dossier else None,
+        kind=DocumentKind.COMPONENT, origin=component.origin or Origin.SCANNED,
+        status=DocumentStatus.EXTRACTED, doc_type=str(part.doc_type), confidence=part.confidence,
+        fields={k: v.to_json() for k, v in part.fields.items()}, flags=list(part.flags),
+        source_scan_key=component.scan_key, source_sha256=component.scan_sha256,
+        searchable_pdf_key=pdf_key, page_start=part.page_range[0], page_count=part.pages,
+        page_info=pages, dpi=dpi, color=color, ocr_text=part.text,
+        ma_ho_so=dossier.ma_ho_so if dossier else None, ma_tthc=dossier.ma_tthc if dossier else None,
+        digitized_by=component.submitted_by, digitized_at=utcnow(), created_by=str(by),
+        created_at=utcnow(), **metadata_columns(part, citizen.ma_dinh_danh),
+    )
+    refresh_derived(doc)
+    return doc
+

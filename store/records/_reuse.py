@@ -1,0 +1,141 @@
+"""Reuse ("provide it once"): valid documents, attaching one by reference, duplicates, and search.
+
+Search folds diacritics the same way on both databases (``_fold``):
+PostgreSQL matches whole words with a regular expression served by the
+trigram index on ``search_text``; SQLite asks its FTS5 table for the phrase.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from schemas.errors import ConflictError
+from store.records._audit import audit
+from store.records._build import FTS
+from store.records._documents import view_of
+from store.records._fold import search_tokens
+from store.records._intake import ensure_dossier, find_citizen
+from store.records._models import Citizen, Component, Document, utcnow
+from store.records._types import ComponentStatus, DocumentStatus, Origin, Principal
+from store.records._views import ComponentView, DocumentView, DuplicateHit, component_view
+
+_REUSABLE = (DocumentStatus.CONFIRMED, DocumentStatus.SIGNED)
+
+
+def _valid_query(citizen_id: str, today: date) -> Select[Document]:
+    return select(Document).where(
+        Document.citizen_id == citizen_id, Document.is_current.is_(True), Document.status.in_(_REUSABLE),
+        or_(Document.expires_on.is_(None), Document.expires_on >= today),
+    )
+
+
+def valid_documents(
+    session: Session, by: Principal, ma_dinh_danh: str, *, doc_type: str | None = None,
+    today: date | None = None,
+) -> list[DocumentView]:
+    """A citizen's documents that can be reused: current, confirmed or signed, not expired (audited)."""
+    citizen = find_citizen(session, ma_dinh_danh)
+    query = _valid_query(citizen.id, today or date.today()).order_by(Document.digitized_at.desc())
+    if doc_type:
+        query = query.where(Document.doc_type == doc_type)
+    views = [view_of(session, row) for row in session.scalars(query)]
+    audit(session, by, "read_valid_documents", "citizen", None, citizen=ma_dinh_danh, doc_type=doc_type,
+          count=len(views))
+    return views
+
+
+def attach_to_dossier(
+    session: Session, by: Principal, document_id: str, *, ma_ho_so: str, ma_tthc: str | None = None,
+    today: date | None = None,
+) -> ComponentView:
+    """Attach a valid document to a (new) dossier by reference: a component, no new upload.
+
+    Raises:
+        ConflictError: the document is not reusable (old version, unconfirmed, revoked, expired).
+    """
+    doc = session.get(Document, document_id)
+    valid = doc is not None and session.scalar(
+        _valid_query(doc.citizen_id, today or date.today()).where(Document.id == document_id)
+    )
+    if doc is None or not valid:
+        raise ConflictError("only a current, confirmed and unexpired document can be reused",
+                            detail={"document_id": document_id})
+    citizen = view_of(session, doc).citizen
+    dossier = ensure_dossier(session, by, find_citizen(session, citizen), ma_ho_so, ma_tthc)
+    key = f"dossier:{dossier.id}:reuse:{doc.lineage_id}"
+    row = session.scalar(select(Component).where(Component.ingest_key == key))
+    if row is None:
+        now = utcnow()
+        row = Component(
+            citizen_id=doc.citizen_id, dossier_id=dossier.id, ingest_key=key,
+            file_name=doc.ten_giay_to or doc.doc_type, content_type="application/pdf", size_bytes=0,
+            scan_key=doc.source_scan_key or "", scan_sha256=doc.source_sha256 or "", origin=Origin.REUSED,
+            reuses_document_id=doc.id, status=ComponentStatus.EXTRACTED, attempts=0, submitted_by=str(by),
+            created_at=now, updated_at=now, finished_at=now,
+        )
+        session.add(row)
+        session.flush()
+        audit(session, by, "attach", "component", row.id, citizen=citizen, document_id=doc.id,
+              ma_ho_so=ma_ho_so)
+    return component_view(row, citizen=citizen, ma_ho_so=ma_ho_so, document_ids=(doc.id,))
+
+
+def find_duplicates(
+    session: Session, by: Principal, ma_dinh_danh: str, *, sha256: str | None = None,
+    key_hash: str | None = None, exclude: tuple[str, ...] = (),
+) -> list[DuplicateHit]:
+    """Records of this citizen that a new scan repeats: the same file, or the same type and key fields."""
+    conditions = []
+    if sha256:
+        conditions.append(Document.source_sha256 == sha256)
+    if key_hash:
+        conditions.append(Document.key_hash == key_hash)
+    if not conditions:
+        return []
+    query = (select(Document).join(Citizen, Citizen.id == Document.citizen_id)
+             .where(Citizen.ma_dinh_danh == ma_dinh_danh, Document.is_current.is_(True), or_(*conditions))
+             .order_by(Document.digitized_at))
+    if exclude:
+        query = query.where(Document.id.not_in(exclude))
+    hits = []
+    for row in session.scalars(query):
+        match = "sha256" if sha256 and row.source_sha256 == sha256 else "key_fields"
+        hits.append(DuplicateHit(row.id, row.doc_type, match, row.digitized_at, row.status))
+    if hits:
+        audit(session, by, "find_duplicates", "citizen", None, citizen=ma_dinh_danh,
+              documents=[h.document_id for h in hits])
+    return hits
+
+
+def search_documents(
+    session: Session, by: Principal, query: str, *, ma_dinh_danh: str | None = None,
+    doc_type: str | None = None, limit: int = 50,
+) -> list[DocumentView]:
+    """Current documents whose names, fields, metadata or text contain the words of ``query``, in order.
+
+    ``"nguyen van an"`` finds ``Nguyễn Văn An`` (and not ``Nguyễn Văn Anh``); the read is audited.
+    """
+    tokens = search_tokens(query)
+    if not tokens:
+        return []
+    stmt = select(Document).where(Document.is_current.is_(True))
+    if session.get_bind().dialect.name == "sqlite":
+        phrase = '"' + " ".join(tokens) + '"'
+        hits = select(FTS.c.document_id).where(FTS.c.body.op("MATCH")(phrase))
+        stmt = stmt.where(Document.id.in_(hits))
+    else:
+        # the database folds the query itself (sohoa_fold == _fold.fold, see the migration); the
+        # folded text holds only [0-9a-z ] so it is safe inside the word-boundary pattern
+        pattern = func.concat(r"\m", func.sohoa_fold(query), r"\M")
+        stmt = stmt.where(Document.search_text.op("~")(pattern))
+    if ma_dinh_danh is not None:
+        stmt = stmt.where(Document.citizen_id == find_citizen(session, ma_dinh_danh).id)
+    if doc_type:
+        stmt = stmt.where(Document.doc_type == doc_type)
+    views = [view_of(session, row) for row in session.scalars(stmt.order_by(Document.digitized_at.desc())
+                                                              .limit(limit))]
+    audit(session, by, "search", "citizen", None, citizen=ma_dinh_danh, query=query, count=len(views))
+    return views

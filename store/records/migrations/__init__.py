@@ -1,0 +1,1 @@
+"""Alembic migrations of the records store (run by ``sohoa db upgrade``)."""

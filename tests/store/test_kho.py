@@ -1,0 +1,56 @@
+"""The store facade: what ``sohoa demo`` calls to keep a result, and the intake step of ``sohoa ingest``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from schemas.errors import ErrorCode, InputError
+from schemas.settings import Settings
+from store import Store, content_type_of
+from store.objects import Bucket
+from store.records import audit_trail
+from tests.store.helpers import CITIZEN, DOSSIER, OFFICER, PROCEDURE, result
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(Settings(data_dir=tmp_path))
+
+
+def test_demo_keeps_a_result_and_lists_it_back(store: Store) -> None:
+    res = result("khai_sinh", fields={"ho_ten": "Lê Thị Hoa", "so_dinh_danh": CITIZEN})
+    kept = store.keep_digitized(res, scan=b"\x89PNG scan bytes", searchable_pdf=b"%PDF-1.7 searchable",
+                                citizen=CITIZEN, by=OFFICER, dossier=DOSSIER, procedure=PROCEDURE)
+    assert [(d.doc_type, d.ho_ten, d.ma_ho_so) for d in kept] == [("khai_sinh", "Lê Thị Hoa", DOSSIER)]
+    assert store.objects.get_bytes(Bucket.SCANS, kept[0].source_scan_key or "") == b"\x89PNG scan bytes"
+    assert store.objects.get_bytes(Bucket.DOCUMENTS, kept[0].searchable_pdf_key or "") == b"%PDF-1.7 searchable"
+    assert [d.id for d in store.documents_of(CITIZEN, by=OFFICER)] == [kept[0].id]
+    with store.records.transaction() as s:
+        assert audit_trail(s, citizen=CITIZEN)[0].action == "read_documents"
+
+
+def test_intake_refuses_bad_input_before_uploading(store: Store, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    with pytest.raises(InputError) as caught:
+        store.upload_component(empty, citizen=CITIZEN, by=OFFICER)
+    assert caught.value.code == ErrorCode.EMPTY_FILE
+    full = tmp_path / "a.png"
+    full.write_bytes(b"\x89PNG\r\n\x1a\nbytes")
+    with pytest.raises(InputError) as bad_id:
+        store.upload_component(full, citizen="12345", by=OFFICER)
+    assert bad_id.value.code == ErrorCode.INVALID_ID_NUMBER
+    with pytest.raises(InputError) as bad_dossier:
+        store.upload_component(full, citizen=CITIZEN, by=OFFICER, dossier="000.00.15.H55-230230-0001")
+    assert bad_dossier.value.code == ErrorCode.INVALID_DOSSIER_CODE  # 30 February
+    assert not any((store.objects.root / "scans").rglob("*.meta.json"))  # type: ignore[attr-defined]
+
+
+def test_content_type_comes_from_the_bytes_not_the_name(tmp_path: Path) -> None:
+    for name, head, kind in (("a.jpg", b"%PDF-1.4", "application/pdf"), ("b.pdf", b"\xff\xd8\xff\xe0", "image/jpeg"),
+                             ("c.bin", b"II*\x00", "image/tiff"), ("d.png", b"????", "image/png")):
+        path = tmp_path / name
+        path.write_bytes(head + b"...")
+        assert content_type_of(path) == kind

@@ -1,0 +1,1 @@
+"""Tests of the workers: jobs, actors on a StubBroker, real worker processes on RabbitMQ."""

@@ -1,0 +1,49 @@
+"""Fixtures of the worker tests: a runtime on the embedded stores with the in-tree fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from schemas.settings import Settings, WorkerSettings
+from store import Store
+from store.objects import LocalObjectStore
+from store.records import ComponentView, Principal, open_records
+from workers import FakeDigitizer, FakeSigner, Runtime, fake_scan
+
+OFFICER = Principal("officer", "cb01")
+CITIZEN = "001090000001"
+DOSSIER = "000.00.15.H55-230612-0001"
+CARD = {"doc_type": "can_cuoc", "fields": {"ho_ten": "Nguyễn Văn An", "so_dinh_danh": CITIZEN,
+                                           "ngay_cap": "2021-05-01"}}
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path / "data",
+                    worker=WorkerSettings(digitizer="fake", signer="fake", max_retries=3, min_backoff_ms=10,
+                                          max_backoff_ms=50))
+
+
+@pytest.fixture
+def runtime(settings: Settings) -> Iterator[Runtime]:
+    rt = Runtime(settings, LocalObjectStore(settings.data_dir / "objects"), open_records(settings),
+                 FakeDigitizer(), FakeSigner())
+    yield rt
+    rt.close()
+
+
+@pytest.fixture
+def store(runtime: Runtime) -> Store:
+    return Store(runtime.objects, runtime.records)
+
+
+def upload(store: Store, tmp_path: Path, spec: dict[str, Any] | None = None, *, name: str = "scan.png",
+           seed: int = 0, dossier: str | None = DOSSIER, raw: bytes | None = None) -> ComponentView:
+    """Write a fake scan to a file and take it in as a pending component."""
+    path = tmp_path / name
+    path.write_bytes(raw if raw is not None else fake_scan(spec or CARD, seed=seed))
+    return store.upload_component(path, citizen=CITIZEN, by=OFFICER, dossier=dossier).component
