@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -32,19 +35,47 @@ def _fail(e: Exception, as_json: bool = False) -> None:
 
 
 def sign_settings(settings: Settings) -> SignSettings:
-    """The signing settings with the development PKI filled in when the key source is ``dev``."""
+    """The signing settings with the development PKI filled in when the key source is ``dev``.
+
+    (The settings themselves refuse the development PKI in production.)
+    """
     cfg = settings.sign
     if cfg.key_source != "dev":
         return cfg
-    from pki import ensure_dev_pki
+    from pki import dev_sign_settings, ensure_dev_pki
 
     pki = ensure_dev_pki(cfg.dev_pki_dir or settings.data_dir / "pki", port=settings.pki.port)
-    update: dict[str, Any] = {"dev_pki_dir": pki.directory}
-    update["tsa_url"] = cfg.tsa_url or pki.tsa_url
-    update["trust_roots"] = cfg.trust_roots or (pki.root_cert,)
-    update["signature_image"] = cfg.signature_image or pki.signature_image
-    update["seal_image"] = cfg.seal_image or pki.seal_image
-    return cfg.model_copy(update=update)
+    return dev_sign_settings(cfg, pki)
+
+
+def _listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+@contextmanager
+def dev_services(settings: Settings, cfg: SignSettings) -> Iterator[None]:
+    """With the development PKI, make sure its TSA/OCSP/CRL answer for the command's duration.
+
+    When nothing listens on the PKI's port (no ``sohoa pki serve`` running), the
+    services run in-process until the command ends; with another key source
+    this does nothing.
+    """
+    if cfg.key_source != "dev" or cfg.dev_pki_dir is None:
+        yield
+        return
+    from pki import open_dev_pki, serve_dev_pki
+
+    pki = open_dev_pki(cfg.dev_pki_dir)
+    if _listening("127.0.0.1", pki.port):
+        yield
+        return
+    sys.stderr.write(f"serving the development PKI in-process on {pki.base_url} (DEVELOPMENT)\n")
+    with serve_dev_pki(pki, host=settings.pki.host):
+        yield
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -64,23 +95,30 @@ def sign(  # noqa: PLR0917 (a command: every option is a parameter)
     reason: Annotated[str | None, typer.Option(help="the signature's reason")] = None,
     certify: Annotated[bool, typer.Option(help="certification signature (DocMDP)")] = False,
     copy_form: Annotated[str | None, typer.Option(help="copy form for --appearance copy")] = None,
+    prepare: Annotated[str, typer.Option(help="empty visible fields for later signers, e.g. result,seal "
+                                               "(with --certify: later visible signatures only fill these)")] = "",
 ) -> None:
     """Sign a PDF with PAdES as the officer, the signer or the agency."""
     from pipeline.sign import APPEARANCES, LEVELS, SignMeta, load_signer, sign_pdf
     from schemas.settings import get_settings
 
-    if level not in LEVELS or appearance not in APPEARANCES or role not in ("officer", "signer", "agency"):
-        raise typer.BadParameter(f"level one of {LEVELS}, appearance one of {APPEARANCES}, "
+    empty = tuple(p for p in prepare.split(",") if p)
+    if level not in LEVELS or appearance not in APPEARANCES or role not in ("officer", "signer", "agency") \
+            or any(p not in APPEARANCES or p == "none" for p in empty):
+        raise typer.BadParameter(f"level one of {LEVELS}, appearance and --prepare among {APPEARANCES}, "
                                  "--as officer|signer|agency")
     try:
-        cfg = sign_settings(get_settings())
-        signer = load_signer(cfg, role=role)  # type: ignore[arg-type]
-        try:
-            meta = SignMeta(reason=reason, certify=certify, copy_form=copy_form)
-            out = sign_pdf(source.read_bytes(), signer=signer, level=level,  # type: ignore[arg-type]
-                           appearance=appearance, meta=meta, cfg=cfg)  # type: ignore[arg-type]
-        finally:
-            signer.close()
+        settings = get_settings()
+        cfg = sign_settings(settings)
+        with dev_services(settings, cfg):
+            signer = load_signer(cfg, role=role)  # type: ignore[arg-type]
+            try:
+                meta = SignMeta(reason=reason, certify=certify, copy_form=copy_form,
+                                empty_fields=empty)  # type: ignore[arg-type]
+                out = sign_pdf(source.read_bytes(), signer=signer, level=level,  # type: ignore[arg-type]
+                               appearance=appearance, meta=meta, cfg=cfg)  # type: ignore[arg-type]
+            finally:
+                signer.close()
     except Exception as e:
         _fail(e)
     _write_atomic(target, out)
@@ -99,10 +137,15 @@ def verify(
 
     try:
         settings = get_settings()
-        roots = settings.verify.trust_roots or sign_settings(settings).trust_roots
+        sign_cfg = sign_settings(settings)
+        roots = settings.verify.trust_roots or sign_cfg.trust_roots
         cfg = VerifySettings(trust_roots=roots, allow_fetching=settings.verify.allow_fetching and not offline,
                              revocation_timeout_s=settings.verify.revocation_timeout_s, lang=lang)  # type: ignore[arg-type]
-        report = verify_pdf(source.read_bytes(), cfg=cfg, lang=lang)
+        if settings.verify.trust_roots or not cfg.allow_fetching:
+            report = verify_pdf(source.read_bytes(), cfg=cfg, lang=lang)
+        else:
+            with dev_services(settings, sign_cfg):
+                report = verify_pdf(source.read_bytes(), cfg=cfg, lang=lang)
     except Exception as e:
         _fail(e, as_json)
     sys.stdout.write((report.to_json() if as_json else report.to_text()) + "\n")
@@ -119,15 +162,21 @@ def renew(
     from schemas.settings import get_settings
 
     try:
-        cfg = sign_settings(get_settings())
+        settings = get_settings()
+        cfg = sign_settings(settings)
+        due: list[tuple[Path, bytes]] = []
         for path in files:
             data = path.read_bytes()
             check = check_renewal(data, within=timedelta(days=within_days))
-            if not check.due:
+            if check.due:
+                due.append((path, data))
+            else:
                 sys.stdout.write(f"{path}: not due (last timestamp valid until {check.expires})\n")
-                continue
-            _write_atomic(path, renew_archive_timestamp(data, cfg=cfg))
-            sys.stdout.write(f"{path}: renewed (previous timestamp valid until {check.expires})\n")
+        if due:
+            with dev_services(settings, cfg):
+                for path, data in due:
+                    _write_atomic(path, renew_archive_timestamp(data, cfg=cfg))
+                    sys.stdout.write(f"{path}: renewed\n")
     except Exception as e:
         _fail(e)
 

@@ -21,6 +21,7 @@ from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig, PKIArc
 from pipeline.sign import dev_identity_paths
 from pki import _arch, _images
 from schemas.errors import ConfigError, ErrorCode
+from schemas.settings import SignSettings
 
 DEFAULT_PORT = 9780
 MANIFEST = "pki.json"
@@ -179,7 +180,7 @@ def open_dev_pki(directory: Path) -> DevPki:
 
 
 def ensure_dev_pki(
-    directory: Path, *, port: int = DEFAULT_PORT, test_identities: bool = False
+    directory: Path, *, port: int = DEFAULT_PORT, test_identities: bool = False, now: datetime | None = None
 ) -> DevPki:
     """The development PKI in ``directory``, made on first use.
 
@@ -188,6 +189,8 @@ def ensure_dev_pki(
         port: the 127.0.0.1 port of its services; only used when the PKI is made.
         test_identities: also issue the revoked, expired and not-for-signing
             certificates the tests need.
+        now: the creation time validity periods start from (frozen-time tests);
+            default the clock.
 
     Returns:
         The PKI (an existing one is opened as it is).
@@ -196,7 +199,7 @@ def ensure_dev_pki(
         return open_dev_pki(directory)
     directory.mkdir(parents=True, exist_ok=True)
     specs = _arch.IDENTITIES + (_arch.TEST_IDENTITIES if test_identities else ())
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     _arch.write_keys(directory / "keys", specs)
     config = _arch.build_config(port=port, now=now, identities=specs)
     (directory / "certomancer.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
@@ -209,3 +212,25 @@ def ensure_dev_pki(
     # the manifest is written last: its presence means the PKI is complete
     (directory / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     return pki
+
+
+def dev_sign_settings(cfg: SignSettings, pki: DevPki) -> SignSettings:
+    """``cfg`` with what the development PKI provides filled in where it is unset.
+
+    The PKI folder, its TSA URL, its root as the trust root, and its signature
+    and seal images for result appearances.
+
+    Args:
+        cfg: signing settings with ``key_source="dev"``.
+        pki: the development PKI (from :func:`ensure_dev_pki`).
+
+    Returns:
+        A copy of ``cfg``.
+    """
+    return cfg.model_copy(update={
+        "dev_pki_dir": pki.directory,
+        "tsa_url": cfg.tsa_url or pki.tsa_url,
+        "trust_roots": cfg.trust_roots or (pki.root_cert,),
+        "signature_image": cfg.signature_image or pki.signature_image,
+        "seal_image": cfg.seal_image or pki.seal_image,
+    })

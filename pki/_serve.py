@@ -1,25 +1,86 @@
 """Serve the development PKI's TSA, OCSP responder and CRLs over HTTP on 127.0.0.1.
 
-certomancer's aiohttp "animator" answers the requests; we run it on its own
-event loop in a background thread so that ``sohoa demo`` and the tests can use
-real HTTP services in-process, and ``sohoa pki serve`` runs the same in the
-foreground.
+The answers come from our responders (:mod:`pki._responders`: keys loaded
+once, a few milliseconds an answer) on certomancer's URL layout, so the URLs
+written into the certificates stay right. The server runs on its own event loop
+in a background thread, so ``sohoa demo`` and the tests use real HTTP services
+in-process; ``sohoa pki serve`` runs the same application in the foreground.
+Its clock can be frozen (``at_time``) and moved while it runs, for tests.
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from datetime import datetime
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
 from types import TracebackType
 
 from aiohttp import web
-from certomancer.integrations.aiohttp_animator import build_animator_app
 
+from pki import _arch
 from pki._devpki import DevPki
+from pki._responders import CrlRepository, OcspResponder, TimeStampResponder
 from schemas.errors import ConfigError, ErrorCode
 
 _START_TIMEOUT_S = 15.0
+
+
+def build_app(pki: DevPki, clock: Callable[[], datetime], counts: Counter[str] | None = None) -> web.Application:
+    """The aiohttp application answering the PKI's TSA, OCSP and CRL URLs as of ``clock()``.
+
+    Args:
+        pki: the PKI whose services to answer for.
+        clock: the time each answer is made at (UTC-aware).
+        counts: if given, counts the requests answered by kind (``tsa``, ``ocsp``, ``crl``).
+
+    Returns:
+        The application (run it with an ``AppRunner`` or ``web.run_app``).
+    """
+    arch = pki.load_arch()
+    registry = arch.service_registry
+    tsas = {str(s.label): TimeStampResponder(arch, str(s.label)) for s in registry.list_time_stamping_services()}
+    ocsps = {str(s.label): OcspResponder(arch, str(s.label)) for s in registry.list_ocsp_responders()}
+    crls = CrlRepository(arch)
+    counts = counts if counts is not None else Counter()
+
+    async def answer(request: web.Request, respond: Callable[[bytes, datetime], bytes], name: str,
+                     kind: str) -> web.Response:
+        body = await request.read()
+        counts[name] += 1
+        try:
+            out = respond(body, clock())
+        except ValueError as e:  # not a request of that kind
+            raise web.HTTPBadRequest(text=f"malformed request: {e}") from e
+        return web.Response(body=out, content_type=kind)
+
+    async def tsa(request: web.Request) -> web.Response:
+        responder = tsas.get(request.match_info["label"])
+        if responder is None:
+            raise web.HTTPNotFound()
+        return await answer(request, responder.respond, "tsa", "application/timestamp-reply")
+
+    async def ocsp(request: web.Request) -> web.Response:
+        responder = ocsps.get(request.match_info["label"])
+        if responder is None:
+            raise web.HTTPNotFound()
+        return await answer(request, responder.respond, "ocsp", "application/ocsp-response")
+
+    async def crl(request: web.Request) -> web.Response:
+        counts["crl"] += 1
+        try:
+            der = crls.latest(request.match_info["label"], clock())
+        except Exception as e:  # certomancer: unknown repository or a time before the issuer
+            raise web.HTTPNotFound(text=str(e)) from e
+        return web.Response(body=der, content_type="application/pkix-crl")
+
+    app = web.Application()
+    prefix = f"/{_arch.ARCH}"
+    app.router.add_post(prefix + "/tsa/{label}", tsa)
+    app.router.add_post(prefix + "/ocsp/{label}", ocsp)
+    app.router.add_get(prefix + "/crls/{label}/latest.crl", crl)
+    return app
 
 
 class DevPkiServices:
@@ -29,13 +90,17 @@ class DevPkiServices:
         pki: the PKI served.
         host: the address listened on.
         port: the port listened on.
+        at_time: the frozen time the services answer for; ``None`` follows the clock.
+            Tests may move it while the server runs.
+        requests: how many requests were answered, by kind (``tsa``, ``ocsp``, ``crl``).
     """
 
     def __init__(self, pki: DevPki, host: str, port: int, at_time: datetime | None) -> None:
         self.pki = pki
         self.host = host
         self.port = port
-        self._at_time = at_time
+        self.at_time = at_time
+        self.requests: Counter[str] = Counter()
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
         self._ready = threading.Event()
@@ -47,13 +112,12 @@ class DevPkiServices:
         """The base URL of the services."""
         return f"http://{self.host}:{self.port}"
 
-    def _app(self) -> web.Application:
-        arch = self.pki.load_arch()
-        return build_animator_app({arch.arch_label: arch}, at_time=self._at_time,
-                                  with_web_ui=False, allow_time_override=False)
+    def now(self) -> datetime:
+        """The time the services answer for."""
+        return self.at_time or datetime.now(UTC)
 
     async def _start(self) -> None:
-        self._runner = web.AppRunner(self._app(), access_log=None)
+        self._runner = web.AppRunner(build_app(self.pki, self.now, self.requests), access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, reuse_address=True)
         await site.start()
@@ -112,7 +176,8 @@ def serve_dev_pki(
         pki: the PKI to serve.
         host: the address to listen on (loopback by default).
         port: the port; ``0`` means the port the PKI was made for (its URLs point there).
-        at_time: answer as of this time instead of the clock (frozen-time tests).
+        at_time: answer as of this time instead of the clock (frozen-time tests);
+            ``services.at_time`` can be moved later.
 
     Returns:
         The running services (``.stop()`` them, or use ``with``).
@@ -125,7 +190,4 @@ def serve_dev_pki(
 
 def run_dev_pki_forever(pki: DevPki, *, host: str = "127.0.0.1", port: int = 0) -> None:
     """Serve in the foreground until interrupted (``sohoa pki serve``)."""
-    arch = pki.load_arch()
-    app = build_animator_app({arch.arch_label: arch}, with_web_ui=False,
-                             allow_time_override=False)
-    web.run_app(app, host=host, port=port or pki.port, print=None)
+    web.run_app(build_app(pki, lambda: datetime.now(UTC)), host=host, port=port or pki.port, print=None)

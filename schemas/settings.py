@@ -63,6 +63,7 @@ class PreprocessSettings(BaseModel):
     denoise: bool = True
     normalize_light: bool = True
     binarize: bool = True
+    remove_leaders: bool = True
     #: resolution pages are brought to for OCR
     target_dpi: int = 300
 

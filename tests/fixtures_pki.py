@@ -2,7 +2,9 @@
 
 One PKI (with the revoked/expired/not-for-signing test identities) and one
 TSA/OCSP/CRL server per test session, on a free 127.0.0.1 port; signers are
-loaded once and shared. The SoftHSM2 token lives in a temp dir (SOFTHSM2_CONF)
+loaded once and shared. Time is frozen: the PKI is made as of ``PKI_MADE``,
+the services answer as of ``FROZEN``, and tests sign and verify with
+``now=FROZEN``, so no test depends on the day it runs. The SoftHSM2 token lives in a temp dir (SOFTHSM2_CONF)
 and holds the officer's RSA and ECDSA keys, imported with certomancer's
 alchemist; the keys are then used only through PKCS#11.
 """
@@ -16,7 +18,9 @@ import socket
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pikepdf
 import pytest
@@ -26,6 +30,11 @@ from tests.conftest import require_service
 SOFTHSM_MODULES = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
 TOKEN_LABEL = "sohoa-test"
 TOKEN_PIN = "4321"
+
+#: when the session's PKI is made: certificates are valid from a day before (officers for 3 years, the TSA 10)
+PKI_MADE = datetime(2025, 9, 1, tzinfo=UTC)
+#: the frozen clock of signature tests, in Vietnam's zone as the decree wants signing times
+FROZEN = datetime(2025, 9, 15, 10, 21, 33, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 def free_port() -> int:
@@ -40,15 +49,15 @@ def dev_pki(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untype
     """The development PKI, with test identities, made once per session."""
     from pki import ensure_dev_pki
 
-    return ensure_dev_pki(tmp_path_factory.mktemp("pki"), port=free_port(), test_identities=True)
+    return ensure_dev_pki(tmp_path_factory.mktemp("pki"), port=free_port(), test_identities=True, now=PKI_MADE)
 
 
 @pytest.fixture(scope="session")
 def pki_services(dev_pki):  # type: ignore[no-untyped-def]
-    """Its TSA, OCSP responder and CRLs, served over real HTTP on 127.0.0.1."""
+    """Its TSA, OCSP responder and CRLs, served over real HTTP on 127.0.0.1, answering as of ``FROZEN``."""
     from pki import serve_dev_pki
 
-    services = serve_dev_pki(dev_pki)
+    services = serve_dev_pki(dev_pki, at_time=FROZEN)
     yield services
     services.stop()
 
@@ -150,3 +159,35 @@ def softhsm(dev_pki, tmp_path_factory: pytest.TempPathFactory) -> SoftHsm:  # ty
     finally:
         session.close()
     return SoftHsm(module=module, token_label=TOKEN_LABEL, pin=TOKEN_PIN)
+
+
+def ades_lta_indication(signed: bytes, root: Path, at: datetime) -> object:
+    """pyHanko's own AdES LTA validation (ETSI EN 319 102-1 §5.6.3) of the first signature, as of ``at``.
+
+    Only the data the file carries is used, so this is an independent, offline judgement.
+    """
+    import asyncio
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation.ades import ades_lta_validation
+    from pyhanko.sign.validation.policy_decl import PdfSignatureValidationSpec, SignatureValidationSpec
+    from pyhanko_certvalidator.context import CertValidationPolicySpec
+    from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
+    from pyhanko_certvalidator.policy_decl import (
+        CertRevTrustPolicy,
+        RevocationCheckingPolicy,
+        RevocationCheckingRule,
+    )
+    from pyhanko_certvalidator.registry import SimpleTrustManager
+
+    from pipeline.sign import load_certs
+
+    rule = RevocationCheckingRule.CHECK_IF_DECLARED
+    spec = PdfSignatureValidationSpec(SignatureValidationSpec(CertValidationPolicySpec(
+        trust_manager=SimpleTrustManager.build(load_certs([root])),
+        revinfo_policy=CertRevTrustPolicy(RevocationCheckingPolicy(ee_certificate_rule=rule,
+                                                                   intermediate_ca_cert_rule=rule)),
+    )))
+    timing = ValidationTimingInfo(validation_time=at, best_signature_time=at, point_in_time_validation=False)
+    sig = PdfFileReader(io.BytesIO(signed)).embedded_signatures[0]
+    return asyncio.run(ades_lta_validation(sig, spec, timing_info=timing)).ades_subindic

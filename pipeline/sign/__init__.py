@@ -11,7 +11,8 @@ from __future__ import annotations
 from pipeline.sign._keys import KeyInfo, dev_identity_paths
 from pipeline.sign._meta import APPEARANCES, LEVELS, Appearance, DocMdp, Level, SignMeta
 from pipeline.sign._renew import RenewalCheck, check_renewal, renew_archive_timestamp
-from pipeline.sign._sign import async_sign_pdf, open_for_signing, sign_pdf, sign_result, signing_time
+from pipeline.sign._result import sign_result
+from pipeline.sign._sign import async_sign_pdf, open_for_signing, sign_pdf, signing_time
 from pipeline.sign._signer import Signer, load_signer
 from pipeline.sign._trust import load_certs
 

@@ -144,6 +144,17 @@ def _box_mm(kind: Appearance, meta: SignMeta, cfg: SignSettings) -> tuple[float,
             "seal": _seal_box(cfg.result_box_mm)}.get(kind, (0.0, 0.0, 0.0, 0.0))
 
 
+def field_spec(reader: PdfFileReader, *, kind: Appearance, meta: SignMeta, cfg: SignSettings,
+               field_name: str) -> SigFieldSpec:
+    """The signature field for a ``kind`` appearance: its page and box (none when invisible)."""
+    default_page = cfg.result_page if kind in ("result", "seal") else 1
+    page_ix = _page_index(reader, meta.page if meta.page is not None else default_page)
+    box: tuple[int, ...] | None = None
+    if kind != "none":
+        box = _pdf_box(_page_box(reader, page_ix), _box_mm(kind, meta, cfg))
+    return SigFieldSpec(sig_field_name=field_name, on_page=page_ix, box=box)  # type: ignore[arg-type]
+
+
 def build_stamp(
     reader: PdfFileReader, *, kind: Appearance, meta: SignMeta, cfg: SignSettings,
     values: dict[str, str], field_name: str,
@@ -153,12 +164,7 @@ def build_stamp(
     Raises:
         ConfigError: no Vietnamese font, or a missing signature/seal image.
     """
-    default_page = cfg.result_page if kind in ("result", "seal") else 1
-    page_ix = _page_index(reader, meta.page if meta.page is not None else default_page)
     style = _style(kind, cfg)
-    box: tuple[int, ...] | None = None
-    if style is not None:
-        box = _pdf_box(_page_box(reader, page_ix), _box_mm(kind, meta, cfg))
-    field = SigFieldSpec(sig_field_name=field_name, on_page=page_ix, box=box)  # type: ignore[arg-type]
+    field = field_spec(reader, kind=kind, meta=meta, cfg=cfg, field_name=field_name)
     params: dict[str, Any] = dict(values)
     return Stamp(field=field, style=style, params=params)

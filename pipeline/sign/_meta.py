@@ -34,6 +34,9 @@ class SignMeta:
         field_name: the signature field's name; default one derived from the appearance.
         certify: make this a certification signature (DocMDP), the first one on a result.
         docmdp: what a certification allows afterwards.
+        empty_fields: empty visible signature fields to create in the same revision, for
+            later signers (``result``, ``seal`` …). After a certification signature, a
+            later visible signature may only fill a field that already exists.
         page: 1-based page for the stamp (default: 1, the last page for results).
         box_mm: the stamp's box (x, y, width, height) in mm from the page's top-left corner.
     """
@@ -49,5 +52,6 @@ class SignMeta:
     field_name: str | None = None
     certify: bool = False
     docmdp: DocMdp = "fill_forms"
+    empty_fields: tuple[Appearance, ...] = ()
     page: int | None = None
     box_mm: tuple[float, float, float, float] | None = None

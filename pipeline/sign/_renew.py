@@ -18,7 +18,7 @@ from pyhanko.sign.signers.pdf_signer import PdfTimeStamper
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from pipeline.sign._loop import LoopThread
-from pipeline.sign._sign import make_timestamper
+from pipeline.sign._signer import make_timestamper
 from pipeline.sign._trust import load_certs, validation_context
 from schemas.errors import ErrorCode, InputError, SigningError
 from schemas.settings import SignSettings
@@ -66,12 +66,13 @@ def check_renewal(data: bytes, *, within: timedelta, now: datetime | None = None
                         due=expires is not None and expires - moment <= within)
 
 
-def renew_archive_timestamp(data: bytes, *, cfg: SignSettings) -> bytes:
+def renew_archive_timestamp(data: bytes, *, cfg: SignSettings, now: datetime | None = None) -> bytes:
     """Add the last timestamp's validation data and a new document timestamp to ``data``.
 
     Args:
         data: a B-LTA (or B-LT with a timestamp) PDF.
         cfg: signing settings (TSA URL and timeout, trust roots, revocation timeout).
+        now: the time the last timestamp is validated at (frozen-time tests); default the clock.
 
     Returns:
         The renewed PDF.
@@ -87,11 +88,11 @@ def renew_archive_timestamp(data: bytes, *, cfg: SignSettings) -> bytes:
     roots = load_certs(cfg.trust_roots)
     if cfg.key_source == "dev" and cfg.dev_pki_dir is not None and not roots:
         roots = load_certs([cfg.dev_pki_dir / "certs" / "root.cert.pem"])
-    stamper = PdfTimeStamper(make_timestamper(cfg))
     loop = LoopThread("sohoa-renew")
     backend = AIOHttpFetcherBackend(per_request_timeout=cfg.revocation_timeout_s)
+    stamper = PdfTimeStamper(make_timestamper(cfg, session=backend.session))
     try:
-        context = validation_context(roots=roots, backend=backend)
+        context = validation_context(roots=roots, backend=backend, moment=now)
         out = io.BytesIO()
         loop.run(stamper.async_update_archival_timestamp_chain(reader, context, in_place=False, output=out))
     except Exception as e:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,14 +21,13 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.signers.pdf_signer import PdfSignatureMetadata, PdfSigner, PdfSigningSession
-from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 from pyhanko.sign.validation.pdf_embedded import read_certification_data
 
-from pipeline.sign._appearance import build_stamp, stamp_values
+from pipeline.sign._appearance import build_stamp, field_spec, stamp_values
 from pipeline.sign._meta import LEVELS, Appearance, Level, SignMeta
 from pipeline.sign._signer import Signer
-from schemas.errors import ConfigError, ErrorCode, InputError, SigningError, SohoaError, TransientError
+from schemas.errors import ErrorCode, InputError, SigningError, SohoaError, TransientError
 from schemas.settings import SignSettings
 
 _DOCMDP = {"no_changes": fields.MDPPerm.NO_CHANGES, "fill_forms": fields.MDPPerm.FILL_FORMS,
@@ -79,14 +79,47 @@ def _refuse_locked(reader: PdfFileReader) -> None:
         raise InputError("the PDF is certified with 'no changes allowed'", code=ErrorCode.PDF_LOCKED)
 
 
-def _field_name(reader: PdfFileReader, kind: Appearance, meta: SignMeta) -> str:
-    if meta.field_name:
-        return meta.field_name
-    taken = {name for name, _, _ in fields.enumerate_sig_fields(reader)}
+def _refuse_new_visible_field(reader: PdfFileReader, field_name: str) -> None:
+    # after a certification, a new visible field breaks it (PDF 2.0 §12.8.2.2, pyHanko's diff policy):
+    # refuse rather than write a file whose certification no longer verifies
+    if read_certification_data(reader) is None:
+        return
+    empty = sorted(name for name, _, _ in fields.enumerate_sig_fields(reader, filled_status=False))
+    raise InputError(
+        f"the PDF is certified: a visible signature may only fill one of its empty signature fields "
+        f"({', '.join(empty) or 'there are none'}), not add {field_name}",
+        code=ErrorCode.PDF_LOCKED, detail={"empty_fields": empty},
+    )
+
+
+def _new_field_name(reader: PdfFileReader, kind: str, also_taken: Iterable[str] = ()) -> str:
+    taken = {name for name, _, _ in fields.enumerate_sig_fields(reader)} | set(also_taken)
     n = 1
     while f"Sig_{kind}_{n}" in taken:
         n += 1
     return f"Sig_{kind}_{n}"
+
+
+def _field_name(reader: PdfFileReader, kind: Appearance, meta: SignMeta) -> tuple[str, bool]:
+    """The field to sign in, and whether it exists already (prepared empty by an earlier signer)."""
+    empty = [name for name, _, _ in fields.enumerate_sig_fields(reader, filled_status=False)]
+    if meta.field_name:
+        return meta.field_name, meta.field_name in empty
+    prepared = sorted(name for name in empty if name.startswith(f"Sig_{kind}_"))
+    if prepared and kind != "none":
+        return prepared[0], True
+    return _new_field_name(reader, "certify" if meta.certify and kind == "none" else kind), False
+
+
+def _prepare_fields(writer: IncrementalPdfFileWriter, meta: SignMeta, cfg: SignSettings, own: str) -> None:
+    # empty fields for later signers, written in this signature's revision
+    names = {own}
+    for kind in meta.empty_fields:
+        name = _new_field_name(writer.prev, kind, names)
+        names.add(name)
+        defaults = SignMeta()
+        fields.append_signature_field(writer, field_spec(writer.prev, kind=kind, meta=defaults, cfg=cfg,
+                                                         field_name=name))
 
 
 def signing_time(cfg: SignSettings, now: datetime | None) -> datetime:
@@ -95,20 +128,8 @@ def signing_time(cfg: SignSettings, now: datetime | None) -> datetime:
     return (now.astimezone(zone) if now is not None else datetime.now(zone)).replace(microsecond=0)
 
 
-def make_timestamper(cfg: SignSettings) -> HTTPTimeStamper:
-    """The RFC 3161 client for ``cfg.tsa_url`` with a bounded timeout.
-
-    Raises:
-        ConfigError: no TSA configured.
-    """
-    if not cfg.tsa_url:
-        raise ConfigError("a timestamp is needed but SOHOA_SIGN__TSA_URL is not set",
-                          code=ErrorCode.CONFIG_INVALID)
-    return HTTPTimeStamper(cfg.tsa_url, timeout=cfg.tsa_timeout_s)
-
-
-def _metadata(signer: Signer, level: Level, meta: SignMeta, field_name: str, cfg: SignSettings
-              ) -> PdfSignatureMetadata:
+def _metadata(signer: Signer, level: Level, meta: SignMeta, field_name: str, *, cfg: SignSettings,
+              moment: datetime | None) -> PdfSignatureMetadata:
     long_term = level in ("B-LT", "B-LTA")
     return PdfSignatureMetadata(
         field_name=field_name,
@@ -122,7 +143,7 @@ def _metadata(signer: Signer, level: Level, meta: SignMeta, field_name: str, cfg
         docmdp_permissions=_DOCMDP[meta.docmdp],
         embed_validation_info=long_term,
         use_pades_lta=level == "B-LTA",
-        validation_context=signer.context(cfg) if long_term else None,
+        validation_context=signer.context(cfg, moment) if long_term else None,
         signer_key_usage={"non_repudiation"} if "non_repudiation" in _usage(signer) else {"digital_signature"},
     )
 
@@ -164,17 +185,20 @@ async def _sign(data: bytes, *, signer: Signer, level: Level, appearance: Appear
         raise InputError(f"unknown PAdES level {level}", code=ErrorCode.INVALID_VALUE)
     writer = open_for_signing(data)
     if cfg.precheck:
-        await signer.precheck(cfg)
+        await signer.precheck(cfg, now)
     when = signing_time(cfg, now)
-    field_name = _field_name(writer.prev, appearance, meta)
+    field_name, existing = _field_name(writer.prev, appearance, meta)
+    if not existing and (appearance != "none" or meta.empty_fields):
+        _refuse_new_visible_field(writer.prev, field_name)
     stamp = build_stamp(writer.prev, kind=appearance, meta=meta, cfg=cfg, field_name=field_name,
                         values=stamp_values(signer.cert, meta, when, signer.role))
     pdf_signer = _ClockedPdfSigner(
-        _metadata(signer, level, meta, field_name, cfg), signer.backend,
-        timestamper=make_timestamper(cfg) if level != "B-B" else None,
-        stamp_style=stamp.style, new_field_spec=stamp.field, system_time=when,
+        _metadata(signer, level, meta, field_name, cfg=cfg, moment=now), signer.backend,
+        timestamper=signer.timestamper(cfg) if level != "B-B" else None,
+        stamp_style=stamp.style, new_field_spec=None if existing else stamp.field, system_time=when,
     )
     try:
+        _prepare_fields(writer, meta, cfg, field_name)
         out = await pdf_signer.async_sign_pdf(writer, bytes_reserved=_RESERVED[level],
                                               appearance_text_params=stamp.params)
     except SohoaError:
@@ -210,7 +234,8 @@ def sign_pdf(
         The signed PDF.
 
     Raises:
-        InputError: ``not_a_pdf``, ``corrupt_pdf``, ``encrypted_pdf``, ``pdf_locked``.
+        InputError: ``not_a_pdf``, ``corrupt_pdf``, ``encrypted_pdf``, ``pdf_locked`` (certified
+            "no changes", or certified and the signature would add a visible field).
         SigningError: certificate refused (``cert_*``, ``revocation_unavailable``) or signing failed.
         TransientError: ``tsa_unavailable`` / ``tsa_timeout`` (worth retrying).
         ConfigError: missing TSA URL, font or images.
@@ -248,42 +273,3 @@ async def async_sign_pdf(
     """
     return await signer.loop.run_async(_sign(data, signer=signer, level=level, appearance=appearance,
                                              meta=meta or SignMeta(), cfg=cfg, now=now))
-
-
-def sign_result(
-    data: bytes,
-    *,
-    signer: Signer,
-    agency: Signer,
-    level: Level = "B-LTA",
-    meta: SignMeta | None = None,
-    cfg: SignSettings,
-    now: datetime | None = None,
-) -> bytes:
-    """Sign an electronic result as Decree 30/2020 wants: the competent person, then the agency seal.
-
-    Both are approval signatures: pyHanko's diff policy judges the seal's visible
-    appearance, added after a certification signature, a disallowed change, so a
-    certification (``SignMeta(certify=True)``) is left to callers that add no
-    visible signature after it.
-
-    Args:
-        data: the result PDF.
-        signer: the competent person's signer (signature image and name).
-        agency: the agency's signer (red seal over the left third of the signature).
-        level: the PAdES level of both signatures.
-        meta: title, name, reason.
-        cfg: signing settings (images, boxes).
-        now: the signing time.
-
-    Returns:
-        The PDF with both signatures.
-
-    Raises:
-        SohoaError: as :func:`sign_pdf`.
-    """
-    meta = meta or SignMeta()
-    person = SignMeta(**{**meta.__dict__, "certify": False})
-    signed = sign_pdf(data, signer=signer, level=level, appearance="result", meta=person, cfg=cfg, now=now)
-    seal = SignMeta(reason=meta.reason, location=meta.location, agency=meta.agency)
-    return sign_pdf(signed, signer=agency, level=level, appearance="seal", meta=seal, cfg=cfg, now=now)

@@ -1,19 +1,31 @@
-"""A loaded signer: the key (loaded once), its certificate and chain, its loop and its validation cache."""
+"""A loaded signer: the key (loaded once), its certificate and chain, its loop, HTTP session and validation cache.
+
+Everything a signature needs from the network goes through one HTTP session
+per signer, made on the signer's own loop: a session of pyHanko's default kind
+loads the whole CA bundle into a fresh TLS context (about 50 ms), which its
+timestamp client otherwise paid on every request. Revocation answers are kept
+in one validation context per signing moment for ``revocation_cache_s``.
+"""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from aiohttp import ClientSession
 from asn1crypto import x509
 from pyhanko.sign.signers.pdf_cms import Signer as PyHankoSigner
+from pyhanko.sign.timestamps import HTTPTimeStamper
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
+from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession
 
 from pipeline.sign._keys import KeyInfo, Role, load_pkcs12_file, pkcs12_source
 from pipeline.sign._loop import LoopThread
 from pipeline.sign._trust import check_signing_cert, load_certs, validation_context
+from schemas.errors import ConfigError, ErrorCode
 from schemas.settings import SignSettings
 
 
@@ -38,10 +50,10 @@ class Signer:
     roots: tuple[x509.Certificate, ...]
     _session: Any = None
     _loop: LoopThread = field(default_factory=lambda: LoopThread("sohoa-signer"))
-    _context: ValidationContext | None = None
-    _backends: list[AIOHttpFetcherBackend] = field(default_factory=list)
-    _context_until: float = 0.0
-    _checked_until: float = 0.0
+    _http: AIOHttpFetcherBackend | None = None
+    _contexts: dict[datetime | None, tuple[ValidationContext, float]] = field(default_factory=dict)
+    _checked: dict[datetime | None, float] = field(default_factory=dict)
+    _stampers: dict[tuple[str, float], HTTPTimeStamper] = field(default_factory=dict)
 
     @property
     def subject(self) -> str:
@@ -53,38 +65,81 @@ class Signer:
         """The private event loop all of this signer's pyHanko work runs on."""
         return self._loop
 
-    def context(self, cfg: SignSettings) -> ValidationContext:
-        """The shared validation context; rebuilt after ``cfg.revocation_cache_s`` so answers stay fresh."""
-        now = time.monotonic()
-        if self._context is None or now >= self._context_until:
-            backend = AIOHttpFetcherBackend(per_request_timeout=cfg.revocation_timeout_s)
-            self._backends.append(backend)
-            self._context = validation_context(roots=list(self.roots), others=self.chain, backend=backend)
-            self._context_until = now + cfg.revocation_cache_s
-            self._checked_until = 0.0
-        return self._context
+    def _backend(self, cfg: SignSettings) -> AIOHttpFetcherBackend:
+        # one fetcher backend, hence one HTTP session, for OCSP, CRLs and the TSA alike
+        if self._http is None:
+            self._http = AIOHttpFetcherBackend(per_request_timeout=cfg.revocation_timeout_s)
+        return self._http
 
-    async def precheck(self, cfg: SignSettings) -> None:
-        """Check the certificate (validity, key usage, chain, revocation), at most once per cache period.
+    def timestamper(self, cfg: SignSettings) -> HTTPTimeStamper:
+        """The RFC 3161 client for ``cfg.tsa_url``, reusing this signer's HTTP session.
+
+        Raises:
+            ConfigError: no TSA configured.
+        """
+        key = (cfg.tsa_url or "", cfg.tsa_timeout_s)
+        if key not in self._stampers:
+            self._stampers[key] = make_timestamper(cfg, session=self._backend(cfg).session)
+        return self._stampers[key]
+
+    def context(self, cfg: SignSettings, moment: datetime | None = None) -> ValidationContext:
+        """The validation context for signatures at ``moment`` (``None``: the clock).
+
+        One context per moment is kept for ``cfg.revocation_cache_s``, so the OCSP
+        and CRL answers about the chain are fetched once and reused by every
+        signature in that period.
+        """
+        now = time.monotonic()
+        cached = self._contexts.get(moment)
+        if cached is not None and now < cached[1]:
+            return cached[0]
+        if len(self._contexts) > 8:  # frozen moments come from tests; keep the map small
+            self._contexts.clear()
+        context = validation_context(roots=list(self.roots), others=self.chain, backend=self._backend(cfg),
+                                     moment=moment)
+        self._contexts[moment] = (context, now + cfg.revocation_cache_s)
+        self._checked.pop(moment, None)
+        return context
+
+    async def precheck(self, cfg: SignSettings, moment: datetime | None = None) -> None:
+        """Check the certificate (validity, key usage, chain, revocation) at ``moment``, once per cache period.
 
         Raises:
             SigningError: see :func:`pipeline.sign._trust.check_signing_cert`.
         """
-        context = self.context(cfg)
-        if time.monotonic() < self._checked_until:
+        context = self.context(cfg, moment)
+        if time.monotonic() < self._checked.get(moment, 0.0):
             return
         await check_signing_cert(self.cert, self.chain, context)
-        self._checked_until = self._context_until
+        self._checked[moment] = self._contexts[moment][1]
 
     def close(self) -> None:
-        """Release the HTTP sessions, the token session and the loop."""
-        backends, self._backends = self._backends, []
-        for backend in backends:
-            self._loop.run(backend.close())  # type: ignore[no-untyped-call]
+        """Release the HTTP session, the token session and the loop."""
+        http, self._http = self._http, None
+        if http is not None:
+            self._loop.run(http.close())  # type: ignore[no-untyped-call]
+        self._stampers.clear()
+        self._contexts.clear()
         self._loop.close()
         if self._session is not None:
             self._session.close()
             self._session = None
+
+
+def make_timestamper(cfg: SignSettings, session: ClientSession | LazySession | None = None) -> HTTPTimeStamper:
+    """The RFC 3161 client for ``cfg.tsa_url`` with a bounded timeout.
+
+    Args:
+        cfg: the settings (TSA URL and timeout).
+        session: an HTTP session to reuse; without one, every request makes its own.
+
+    Raises:
+        ConfigError: no TSA configured.
+    """
+    if not cfg.tsa_url:
+        raise ConfigError("a timestamp is needed but SOHOA_SIGN__TSA_URL is not set",
+                          code=ErrorCode.CONFIG_INVALID)
+    return HTTPTimeStamper(cfg.tsa_url, timeout=cfg.tsa_timeout_s, session=session)
 
 
 def _roots(cfg: SignSettings, chain: tuple[x509.Certificate, ...]) -> tuple[x509.Certificate, ...]:

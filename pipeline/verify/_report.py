@@ -14,7 +14,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "timestamp_sig": "Dấu thời gian tài liệu", "signer": "Ký bởi", "intact": "Nội dung đã ký nguyên vẹn",
         "coverage": "Phạm vi", "modifications": "Thay đổi sau khi ký", "docmdp": "DocMDP cho phép",
         "chain": "Chuỗi chứng thư đến gốc tin cậy", "revocation": "Tình trạng thu hồi",
-        "timestamp": "Dấu thời gian", "level": "Mức PAdES", "signing_time": "Thời gian ký (khai báo)",
+        "timestamp": "Dấu thời gian", "level": "Mức PAdES",
+        "validated_at": "Thẩm định tại thời điểm", "signing_time": "Thời gian ký (khai báo)",
         "yes": "có", "no": "không", "none": "không có", "problems": "Vấn đề", "count": "Số chữ ký",
         "good": "còn hiệu lực", "revoked": "ĐÃ BỊ THU HỒI", "unknown": "không xác định",
         "not_checked": "chưa kiểm tra",
@@ -24,7 +25,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "timestamp_sig": "Document timestamp", "signer": "Signed by", "intact": "Signed bytes intact",
         "coverage": "Coverage", "modifications": "Changes after signing", "docmdp": "Allowed by DocMDP",
         "chain": "Chain to a trust root", "revocation": "Revocation status",
-        "timestamp": "Timestamp", "level": "PAdES level", "signing_time": "Signing time (claimed)",
+        "timestamp": "Timestamp", "level": "PAdES level",
+        "validated_at": "Judged as of", "signing_time": "Signing time (claimed)",
         "yes": "yes", "no": "no", "none": "none", "problems": "Problems", "count": "Signatures",
         "good": "good", "revoked": "REVOKED", "unknown": "unknown", "not_checked": "not checked",
     },
@@ -53,6 +55,9 @@ class SignatureReport:
         timestamp_ok: that token is intact, valid and trusted (``None`` without one).
         level: the PAdES level reached: ``B-B``, ``B-T``, ``B-LT``, ``B-LTA`` (or ``-``).
         offline: judged from the data the file carries, without network.
+        validation_time: the time the chain was judged at: now, or the time of the
+            signature's timestamp for an archived file whose certificates have
+            expired or whose revocation answers have gone stale since.
         problems: short English codes of what is wrong.
         valid: the verdict for this signature.
     """
@@ -73,6 +78,7 @@ class SignatureReport:
     timestamp_ok: bool | None
     level: str
     offline: bool
+    validation_time: str | None
     problems: tuple[str, ...]
     valid: bool
 
@@ -130,6 +136,7 @@ def _entry(i: int, s: SignatureReport, t: dict[str, str]) -> list[str]:
         f"  {t['timestamp']}: {s.timestamp_time or t['none']}"
         + ("" if s.timestamp_ok is None else f" ({_yn(s.timestamp_ok, t)})"),
         f"  {t['level']}: {s.level}",
+        f"  {t['validated_at']}: {s.validation_time or t['none']}",
     ]
     if s.problems:
         lines.append(f"  {t['problems']}: {', '.join(s.problems)}")

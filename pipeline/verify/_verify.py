@@ -5,35 +5,35 @@ or what changed after it (and may it, by DocMDP and pyHanko's diff policy),
 who signed, does the chain reach a configured trust root, is the certificate
 revoked, what does the timestamp say, and which PAdES level is reached. A file
 that carries its revocation data (B-LT and up) is judged from that data alone,
-without network; only what is missing is fetched, and only when allowed.
+without network (as of its timestamps once that data has gone stale, see
+:mod:`pipeline.verify._checker`); only what is missing is fetched, and only
+when allowed.
 """
 
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from asn1crypto import x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.ades.report import AdESIndeterminate
-from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
-from pyhanko.sign.validation.dss import DocumentSecurityStore
-from pyhanko.sign.validation.errors import NoDSSFoundError, SignatureValidationError
+from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 
 from pipeline.sign._loop import LoopThread
-from pipeline.sign._trust import load_certs, validation_context
+from pipeline.sign._trust import load_certs
+from pipeline.verify._checker import Checker, Judged, proofs_of_existence
 from pipeline.verify._report import Revocation, SignatureReport, VerificationReport
 from schemas.errors import ErrorCode, VerificationError
 from schemas.settings import SignSettings, VerifySettings
 
 _VN = ZoneInfo("Asia/Ho_Chi_Minh")
-_UNKNOWN_REVOCATION = {AdESIndeterminate.TRY_LATER, AdESIndeterminate.REVOCATION_OUT_OF_BOUNDS_NO_POE,
-                       AdESIndeterminate.OUT_OF_BOUNDS_NO_POE}
+_UNKNOWN_REVOCATION = {AdESIndeterminate.TRY_LATER, AdESIndeterminate.REVOCATION_OUT_OF_BOUNDS_NO_POE}
+#: a certificate of the chain is outside its validity at the time judged, with no proof of existence before
+_EXPIRED = AdESIndeterminate.OUT_OF_BOUNDS_NO_POE
 
 
 def _open(data: bytes) -> PdfFileReader:
@@ -52,48 +52,6 @@ def _open(data: bytes) -> PdfFileReader:
 def _iso(moment: datetime | None) -> str | None:
     # times read as the decree wants them: ISO 8601 in Vietnam's zone (+07:00)
     return moment.astimezone(_VN).isoformat(timespec="seconds") if moment is not None else None
-
-
-class _Checker:
-    """One verification run: trust roots, the DSS, network policy, and the HTTP session it owns."""
-
-    def __init__(self, reader: PdfFileReader, roots: list[x509.Certificate], allow_fetching: bool,
-                 timeout_s: float) -> None:
-        self.reader = reader
-        self.roots = roots
-        self.allow_fetching = allow_fetching
-        self.backend = AIOHttpFetcherBackend(per_request_timeout=timeout_s)
-        try:
-            self.dss: DocumentSecurityStore | None = DocumentSecurityStore.read_dss(reader)
-        except NoDSSFoundError:
-            self.dss = None
-
-    def _context(self, *, offline: bool, hard_fail: bool) -> Any:
-        if offline and self.dss is not None:
-            return self.dss.as_validation_context({"trust_roots": self.roots, "allow_fetching": False,
-                                                   "revocation_mode": "hard-fail" if hard_fail else "soft-fail"})
-        return validation_context(roots=self.roots, allow_fetching=self.allow_fetching and not offline,
-                                  backend=self.backend, hard_fail=hard_fail)
-
-    async def _status(self, sig: EmbeddedPdfSignature, *, offline: bool, hard_fail: bool) -> Any:
-        doc_ts = sig.sig_object_type == "/DocTimeStamp"
-        # the newest document timestamp carries no revocation data of its own: soft-fail there
-        vc = self._context(offline=offline, hard_fail=hard_fail and not doc_ts)
-        if doc_ts:
-            return await async_validate_pdf_timestamp(sig, validation_context=vc)
-        ts_vc = self._context(offline=offline, hard_fail=False)
-        return await async_validate_pdf_signature(sig, signer_validation_context=vc, ts_validation_context=ts_vc)
-
-    async def status(self, sig: EmbeddedPdfSignature) -> tuple[Any, bool, bool]:
-        """pyHanko's status of ``sig``, whether it was reached offline, and whether revocation was checked."""
-        if self.dss is not None:
-            status = await self._status(sig, offline=True, hard_fail=True)
-            if status.trusted or status.revoked or not self.allow_fetching:
-                return status, True, True
-        if not self.allow_fetching:
-            # nothing embedded and no network: judge what can be judged, revocation stays unchecked
-            return await self._status(sig, offline=True, hard_fail=False), True, False
-        return await self._status(sig, offline=False, hard_fail=True), False, True
 
 
 def _revocation(status: Any, checked: bool) -> Revocation:
@@ -117,10 +75,12 @@ def _level(sig: EmbeddedPdfSignature, status: Any, later: list[EmbeddedPdfSignat
 
 
 def _problems(status: Any, ts_ok: bool | None, revocation: Revocation) -> tuple[str, ...]:
+    expired = not status.trusted and status.trust_problem_indic == _EXPIRED
     checks = [
         (not status.intact, "bytes_changed"),
         (not status.valid, "signature_value_invalid"),
-        (not status.trusted and revocation not in ("revoked", "unknown"), "untrusted_chain"),
+        (not status.trusted and not expired and revocation not in ("revoked", "unknown"), "untrusted_chain"),
+        (expired, "certificate_expired"),
         (not status.trusted and revocation == "unknown", "revocation_unavailable"),
         (revocation == "revoked", "certificate_revoked"),
         (status.docmdp_ok is False, "disallowed_changes_after_signing"),
@@ -129,13 +89,14 @@ def _problems(status: Any, ts_ok: bool | None, revocation: Revocation) -> tuple[
     return tuple(code for failed, code in checks if failed)
 
 
-def _entry(sig: EmbeddedPdfSignature, status: Any, *, offline: bool, later: list[EmbeddedPdfSignature],
-           has_dss: bool, hard_checked: bool) -> SignatureReport:
+def _entry(sig: EmbeddedPdfSignature, judged: Judged, *, later: list[EmbeddedPdfSignature],
+           has_dss: bool) -> SignatureReport:
     doc_ts = sig.sig_object_type == "/DocTimeStamp"
+    status = judged.status
     cert = sig.signer_cert
     ts = status if doc_ts else status.timestamp_validity
     ts_ok = None if ts is None else bool(ts.intact and ts.valid and ts.trusted)
-    revocation = _revocation(status, hard_checked and not doc_ts)
+    revocation = _revocation(status, judged.checked)
     problems = _problems(status, ts_ok, revocation)
     modification = status.modification_level
     coverage = status.coverage
@@ -154,25 +115,25 @@ def _entry(sig: EmbeddedPdfSignature, status: Any, *, offline: bool, later: list
         signing_time=None if doc_ts else _iso(sig.self_reported_timestamp),
         timestamp_time=_iso(ts.timestamp) if ts is not None else None,
         timestamp_ok=ts_ok,
-        level=_level(sig, status, later, has_dss, offline),
-        offline=offline,
+        level=_level(sig, status, later, has_dss, judged.offline),
+        offline=judged.offline,
+        validation_time=_iso(judged.at or datetime.now(UTC)),
         problems=problems,
         valid=not problems,
     )
 
 
-async def _verify_all(checker: _Checker) -> list[SignatureReport]:
+async def _verify_all(checker: Checker) -> list[SignatureReport]:
     sigs = list(checker.reader.embedded_signatures)
     out: list[SignatureReport] = []
     try:
-        for i, sig in enumerate(sigs):
+        for i, (sig, poe) in enumerate(zip(sigs, proofs_of_existence(sigs), strict=True)):
             try:
-                status, offline, checked = await checker.status(sig)
+                judged = await checker.status(sig, poe)
             except (SignatureValidationError, ValueError, KeyError) as e:
                 out.append(_broken(sig, str(e)))
                 continue
-            out.append(_entry(sig, status, offline=offline, later=sigs[i + 1:], has_dss=checker.dss is not None,
-                              hard_checked=checked))
+            out.append(_entry(sig, judged, later=sigs[i + 1:], has_dss=checker.dss is not None))
     finally:
         await checker.backend.close()  # type: ignore[no-untyped-call]
     return out
@@ -183,11 +144,13 @@ def _broken(sig: EmbeddedPdfSignature, reason: str) -> SignatureReport:
         field=sig.field_name, kind="signature", signer="?", signer_cn="?", intact=False, crypto_valid=False,
         coverage="unclear", modifications="other", docmdp_ok=False, trusted=False, revocation="not_checked",
         signing_time=None, timestamp_time=None, timestamp_ok=None, level="-", offline=True,
-        problems=("unreadable_signature", reason[:120]), valid=False,
+        validation_time=None, problems=("unreadable_signature", reason[:120]), valid=False,
     )
 
 
-def verify_pdf(data: bytes, *, cfg: VerifySettings | SignSettings, lang: str = "vi") -> VerificationReport:
+def verify_pdf(
+    data: bytes, *, cfg: VerifySettings | SignSettings, lang: str = "vi", now: datetime | None = None
+) -> VerificationReport:
     """Verify every signature and document timestamp in ``data``.
 
     Args:
@@ -195,6 +158,7 @@ def verify_pdf(data: bytes, *, cfg: VerifySettings | SignSettings, lang: str = "
         cfg: verification settings (trust roots, whether fetching is allowed); signing
             settings work too (their trust roots, fetching allowed).
         lang: language of the report's text (``vi`` or ``en``).
+        now: the validation time (frozen-time tests, or "as of" checks); default the clock.
 
     Returns:
         The report; ``report.valid`` is false when any signature is invalid or there is none.
@@ -206,7 +170,7 @@ def verify_pdf(data: bytes, *, cfg: VerifySettings | SignSettings, lang: str = "
     reader = _open(data)
     roots = load_certs(cfg.trust_roots)
     allow = cfg.allow_fetching if isinstance(cfg, VerifySettings) else True
-    checker = _Checker(reader, roots, allow, cfg.revocation_timeout_s)
+    checker = Checker(reader, roots, allow, cfg.revocation_timeout_s, now)
     loop = LoopThread("sohoa-verify")
     try:
         entries = loop.run(_verify_all(checker))

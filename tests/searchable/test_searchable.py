@@ -132,10 +132,11 @@ def test_pdfa_2b_identification_and_output_intent():
 def test_searchable_pdf_signs_and_verifies(signers, sign_cfg, verify_cfg):
     from pipeline.sign import sign_pdf
     from pipeline.verify import verify_pdf
+    from tests.fixtures_pki import FROZEN
 
     pdf = make_searchable_pdf([SearchablePage(render(), 200, [])], cfg=SearchableSettings())
-    signed = sign_pdf(pdf, signer=signers["officer"], level="B-T", appearance="scan", cfg=sign_cfg)
-    assert verify_pdf(signed, cfg=verify_cfg).valid
+    signed = sign_pdf(pdf, signer=signers["officer"], level="B-T", appearance="scan", cfg=sign_cfg, now=FROZEN)
+    assert verify_pdf(signed, cfg=verify_cfg, now=FROZEN).valid
 
 
 def test_no_pages_is_refused():

@@ -8,6 +8,7 @@ from pydantic import SecretStr
 from pipeline.sign import load_signer, sign_pdf
 from pipeline.verify import verify_pdf
 from schemas.errors import ErrorCode, SohoaError
+from tests.fixtures_pki import FROZEN
 
 
 def _cfg(sign_cfg, softhsm, label: str, pin: str):
@@ -25,11 +26,11 @@ def test_token_key_signs_b_lt_that_verifies(label, kind, softhsm, sign_cfg, veri
     try:
         assert signer.key.kind == kind
         assert signer.key.source == "pkcs11"
-        signed = sign_pdf(blank_pdf, signer=signer, level="B-LT", appearance="scan", cfg=sign_cfg)
+        signed = sign_pdf(blank_pdf, signer=signer, level="B-LT", appearance="scan", cfg=sign_cfg, now=FROZEN)
     finally:
         signer.close()
     assert "Signature Validation: Signature is Valid." in pdfsig(signed, tmp_path)
-    report = verify_pdf(signed, cfg=verify_cfg)
+    report = verify_pdf(signed, cfg=verify_cfg, now=FROZEN)
     assert report.valid, report.to_text("en")
     assert report.signatures[0].level == "B-LT"
 

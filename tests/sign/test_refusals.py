@@ -12,7 +12,7 @@ import pytest
 
 from pipeline.sign import SignMeta, load_signer, sign_pdf
 from schemas.errors import ErrorCode, SohoaError
-from tests.fixtures_pki import free_port
+from tests.fixtures_pki import FROZEN, free_port
 
 
 def _code(excinfo: pytest.ExceptionInfo[SohoaError]) -> ErrorCode:
@@ -21,14 +21,14 @@ def _code(excinfo: pytest.ExceptionInfo[SohoaError]) -> ErrorCode:
 
 def test_not_a_pdf_is_refused(signers, sign_cfg):
     with pytest.raises(SohoaError) as e:
-        sign_pdf(b"hello, not a pdf", signer=signers["officer"], level="B-B", cfg=sign_cfg)
+        sign_pdf(b"hello, not a pdf", signer=signers["officer"], level="B-B", cfg=sign_cfg, now=FROZEN)
     assert _code(e) == ErrorCode.NOT_A_PDF
 
 
 def test_corrupt_pdf_is_refused(signers, sign_cfg):
     with pytest.raises(SohoaError) as e:
         sign_pdf(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage", signer=signers["officer"], level="B-B",
-                 cfg=sign_cfg)
+                 cfg=sign_cfg, now=FROZEN)
     assert _code(e) == ErrorCode.CORRUPT_PDF
 
 
@@ -36,15 +36,15 @@ def test_encrypted_pdf_is_refused(signers, sign_cfg, blank_pdf):
     out = io.BytesIO()
     pikepdf.open(io.BytesIO(blank_pdf)).save(out, encryption=pikepdf.Encryption(owner="o", user="u"))
     with pytest.raises(SohoaError) as e:
-        sign_pdf(out.getvalue(), signer=signers["officer"], level="B-B", cfg=sign_cfg)
+        sign_pdf(out.getvalue(), signer=signers["officer"], level="B-B", cfg=sign_cfg, now=FROZEN)
     assert _code(e) == ErrorCode.ENCRYPTED_PDF
 
 
 def test_pdf_certified_no_changes_is_refused(signers, sign_cfg, blank_pdf):
     locked = sign_pdf(blank_pdf, signer=signers["agency"], level="B-B", appearance="none", cfg=sign_cfg,
-                      meta=SignMeta(certify=True, docmdp="no_changes"))
+                      meta=SignMeta(certify=True, docmdp="no_changes"), now=FROZEN)
     with pytest.raises(SohoaError) as e:
-        sign_pdf(locked, signer=signers["officer"], level="B-B", cfg=sign_cfg)
+        sign_pdf(locked, signer=signers["officer"], level="B-B", cfg=sign_cfg, now=FROZEN)
     assert _code(e) == ErrorCode.PDF_LOCKED
 
 
@@ -57,7 +57,7 @@ def test_unfit_signer_certificate_is_refused_before_signing(identity, code, sign
     signer = load_signer(sign_cfg, role="officer", identity=identity)
     try:
         with pytest.raises(SohoaError) as e:
-            sign_pdf(blank_pdf, signer=signer, level="B-B", cfg=sign_cfg)
+            sign_pdf(blank_pdf, signer=signer, level="B-B", cfg=sign_cfg, now=FROZEN)
         assert _code(e) == code
     finally:
         signer.close()
@@ -92,7 +92,7 @@ def test_missing_password_outside_dev_is_a_config_error(sign_cfg, dev_pki):
 def test_tsa_down_is_a_clear_retryable_error(signers, sign_cfg, blank_pdf):
     cfg = sign_cfg.model_copy(update={"tsa_url": f"http://127.0.0.1:{free_port()}/tsa"})
     with pytest.raises(SohoaError) as e:
-        sign_pdf(blank_pdf, signer=signers["officer"], level="B-T", cfg=cfg)
+        sign_pdf(blank_pdf, signer=signers["officer"], level="B-T", cfg=cfg, now=FROZEN)
     assert _code(e) == ErrorCode.TSA_UNAVAILABLE
     assert e.value.retryable
 
@@ -118,7 +118,7 @@ def test_slow_tsa_times_out_within_the_bound(signers, sign_cfg, blank_pdf):
                                       "tsa_timeout_s": 1.0})
     try:
         with pytest.raises(SohoaError) as e:
-            sign_pdf(blank_pdf, signer=signers["officer"], level="B-T", cfg=cfg)
+            sign_pdf(blank_pdf, signer=signers["officer"], level="B-T", cfg=cfg, now=FROZEN)
         assert _code(e) == ErrorCode.TSA_TIMEOUT
     finally:
         stop.set()
@@ -141,7 +141,7 @@ def test_async_sign_does_not_block_the_callers_event_loop(signers, sign_cfg, bla
                 await asyncio.sleep(0.001)
 
         task = asyncio.create_task(ticker())
-        signed = await async_sign_pdf(blank_pdf, signer=signers["officer"], level="B-T", cfg=sign_cfg)
+        signed = await async_sign_pdf(blank_pdf, signer=signers["officer"], level="B-T", cfg=sign_cfg, now=FROZEN)
         task.cancel()
         return signed, ticks
 

@@ -12,17 +12,18 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pipeline.sign import sign_pdf
 from pipeline.verify import verify_pdf
 from schemas.errors import ErrorCode, SohoaError
+from tests.fixtures_pki import FROZEN
 
 
 @pytest.fixture(scope="module")
 def signed(signers, sign_cfg, blank_pdf) -> bytes:
-    return sign_pdf(blank_pdf, signer=signers["officer"], level="B-T", appearance="scan", cfg=sign_cfg)
+    return sign_pdf(blank_pdf, signer=signers["officer"], level="B-T", appearance="scan", cfg=sign_cfg, now=FROZEN)
 
 
 def test_one_byte_changed_inside_the_signed_range_is_caught(signed, verify_cfg):
     pos = signed.index(b"/Helvetica")
     tampered = signed[:pos + 1] + b"J" + signed[pos + 2:]
-    report = verify_pdf(tampered, cfg=verify_cfg)
+    report = verify_pdf(tampered, cfg=verify_cfg, now=FROZEN)
     assert not report.valid
     assert "bytes_changed" in report.signatures[0].problems
 
@@ -42,7 +43,7 @@ def test_appended_page_is_caught(signed, verify_cfg):
         w.insert_page(PageObject(contents=w.add_object(generic.StreamObject(stream_data=b"BT ET")),
                                  media_box=(0, 0, 595, 842)))
 
-    report = verify_pdf(_append(signed, add_page), cfg=verify_cfg)
+    report = verify_pdf(_append(signed, add_page), cfg=verify_cfg, now=FROZEN)
     assert not report.valid
     assert "disallowed_changes_after_signing" in report.signatures[0].problems
 
@@ -55,7 +56,7 @@ def test_changed_page_text_appended_after_signing_is_caught(signed, verify_cfg):
             stream_data=b"BT /F1 14 Tf 72 700 Td (Shadow text) Tj ET"))
         w.update_container(page)
 
-    report = verify_pdf(_append(signed, change_text), cfg=verify_cfg)
+    report = verify_pdf(_append(signed, change_text), cfg=verify_cfg, now=FROZEN)
     assert not report.valid
     assert report.signatures[0].modifications == "other"
 
@@ -67,7 +68,7 @@ def test_form_field_changed_after_signing_is_caught(signed, verify_cfg):
         field["/Rect"] = generic.ArrayObject([generic.FloatObject(v) for v in (0, 0, 1, 1)])
         w.update_container(field)
 
-    report = verify_pdf(_append(signed, change_field), cfg=verify_cfg)
+    report = verify_pdf(_append(signed, change_field), cfg=verify_cfg, now=FROZEN)
     assert not report.valid
 
 
@@ -85,27 +86,23 @@ def test_signature_by_an_untrusted_key_is_caught(signed, tmp_path):
             .serial_number(1).not_valid_before(datetime(2020, 1, 1)).not_valid_after(datetime(2040, 1, 1))
             .sign(key, hashes.SHA256()))
     (tmp_path / "stranger.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    report = verify_pdf(signed, cfg=VerifySettings(trust_roots=(tmp_path / "stranger.pem",)))
+    report = verify_pdf(signed, cfg=VerifySettings(trust_roots=(tmp_path / "stranger.pem",)), now=FROZEN)
     assert not report.valid
     assert "untrusted_chain" in report.signatures[0].problems
 
 
-def test_timestamp_over_other_data_is_caught(signers, sign_cfg, verify_cfg, blank_pdf):
+def test_timestamp_over_other_data_is_caught(signers, sign_cfg, verify_cfg, blank_pdf, monkeypatch):
     from pyhanko.sign.timestamps import HTTPTimeStamper
-
-    import pipeline.sign._sign as sign_module
 
     class WrongImprint(HTTPTimeStamper):
         async def async_timestamp(self, message_digest, md_algorithm):  # type: ignore[no-untyped-def]
             return await super().async_timestamp(bytes(len(message_digest)), md_algorithm)
 
-    original = sign_module.make_timestamper
-    sign_module.make_timestamper = lambda cfg: WrongImprint(cfg.tsa_url)  # type: ignore[assignment]
-    try:
-        bad = sign_pdf(blank_pdf, signer=signers["officer"], level="B-T", appearance="none", cfg=sign_cfg)
-    finally:
-        sign_module.make_timestamper = original
-    report = verify_pdf(bad, cfg=verify_cfg)
+    officer = signers["officer"]
+    monkeypatch.setattr(officer, "timestamper", lambda cfg: WrongImprint(cfg.tsa_url))
+    bad = sign_pdf(blank_pdf, signer=officer, level="B-T", appearance="none", cfg=sign_cfg, now=FROZEN)
+    monkeypatch.undo()
+    report = verify_pdf(bad, cfg=verify_cfg, now=FROZEN)
     assert not report.valid
     assert "timestamp_invalid" in report.signatures[0].problems
 
@@ -114,9 +111,9 @@ def test_timestamp_over_other_data_is_caught(signers, sign_cfg, verify_cfg, blan
                                             (b"%PDF-1.7\ngarbage", ErrorCode.CORRUPT_PDF)])
 def test_unreadable_input_raises_a_stable_code(data, code, verify_cfg):
     with pytest.raises(SohoaError) as e:
-        verify_pdf(data, cfg=verify_cfg)
+        verify_pdf(data, cfg=verify_cfg, now=FROZEN)
     assert e.value.code == code
 
 
 def test_unsigned_pdf_is_not_valid(blank_pdf, verify_cfg):
-    assert not verify_pdf(blank_pdf, cfg=verify_cfg).valid
+    assert not verify_pdf(blank_pdf, cfg=verify_cfg, now=FROZEN).valid
