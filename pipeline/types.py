@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import numpy as np
 import numpy.typing as npt
 
 #: uint8 pixels by convention; typed loosely because OpenCV's stubs return generic arrays
@@ -49,11 +48,12 @@ class SourcePage:
         dpi: resolution of ``image`` (or the nominal one words are scaled to for text pages).
         origin: how the page was obtained: a plain image file, an image extracted from a PDF
             at native resolution, a PDF page rendered to pixels, or a PDF text layer.
-        words: for ``pdf_text`` pages, the words of the text layer in pixels at ``dpi``.
         width: page width in pixels at ``dpi``.
         height: page height in pixels at ``dpi``.
         color: whether the source is in colour (not grey or bilevel).
-        pdf_page_bytes: for PDF pages, nothing; kept small on purpose (see ``searchable``).
+        words: for ``pdf_text`` pages, the words of the text layer in pixels at ``dpi``.
+        dpi_declared: the file states a believable resolution (phone photos do not: their
+            ``dpi`` is a guess, and their size says nothing about the paper).
     """
 
     number: int
@@ -64,6 +64,7 @@ class SourcePage:
     height: int
     color: bool = True
     words: tuple[Word, ...] = ()
+    dpi_declared: bool = True
 
 
 @dataclass(frozen=True)

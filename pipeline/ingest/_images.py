@@ -145,7 +145,8 @@ class ImageFileReader:
         pixels, dpi = fit_resolution(decoded.pixels, dpi_x, dpi_y, self._cfg.max_dpi)
         height, width = pixels.shape[:2]
         return SourcePage(
-            number=number, image=pixels, dpi=dpi, origin="image", width=width, height=height, color=decoded.colour
+            number=number, image=pixels, dpi=dpi, origin="image", width=width, height=height, color=decoded.colour,
+            dpi_declared=decoded.declared_dpi is not None,
         )
 
     def _decode(self, number: int, deadline: Deadline) -> _Decoded:

@@ -1,6 +1,7 @@
 """ocr: words with boxes, lines and confidences from tesseract, plus QR codes.
 
-Tesseract reads the binary image :mod:`pipeline.preprocess` made. When the
+Tesseract reads the binary image :mod:`pipeline.preprocess` made; its lines are
+then joined into printed rows (:mod:`pipeline.ocr._layout`). When the
 first pass reads almost nothing on a page that has ink — the page was upside
 down and the cheap orientation estimate missed it — one more pass on the page
 turned 180° decides; no page is read twice otherwise.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import cv2
 
+from pipeline.ocr._layout import rows
 from pipeline.ocr._qr import decode_qr
 from pipeline.ocr._tesseract import available_languages, run_tesseract, tesseract_version
 from pipeline.types import OcrPage, PreparedPage, Word
@@ -57,6 +59,6 @@ def ocr_page(page: PreparedPage, *, cfg: OcrSettings) -> OcrPage:
     if cfg.qr == "all" or (cfg.qr == "cards" and _looks_like_card(page)):
         qr = decode_qr(page.color if rotation == page.rotation else cv2.rotate(page.color, cv2.ROTATE_180))
     return OcrPage(
-        number=page.number, words=tuple(words), width=w, height=h, dpi=page.dpi, source="ocr",
+        number=page.number, words=tuple(rows(words)), width=w, height=h, dpi=page.dpi, source="ocr",
         rotation=rotation, skew=page.skew, blank=False, qr_payloads=qr, flags=tuple(flags),
     )

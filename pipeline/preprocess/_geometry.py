@@ -15,11 +15,14 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+from scipy.spatial import cKDTree
 
 from pipeline.types import Image
 
 #: long side of the working image for geometry estimates
 WORK_SIZE = 900
+#: long side of the image whose glyphs vote on the direction of the lines
+GLYPH_SIZE = 1600
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,39 @@ def _updown_ratio(img: Image) -> float:
     return above / below
 
 
+def line_direction(binary: Image) -> float:
+    """How much more the glyphs line up across than down: ≫1 for horizontal lines, ≪1 for vertical.
+
+    Each glyph's nearest neighbours lie on its own text line, because letters sit
+    closer together than lines do; the share of neighbour links that run across
+    versus down tells the direction of the lines, whatever the page's margins and
+    rules look like. Returns 1.0 when there are too few glyphs to tell.
+    """
+    h, w = binary.shape[:2]
+    scale = min(1.0, GLYPH_SIZE / max(h, w))
+    img = binary
+    if scale < 1.0:
+        img = cv2.resize(binary, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+        _, img = cv2.threshold(img, 100, 255, cv2.THRESH_BINARY)
+    n, _, stats, centroids = cv2.connectedComponentsWithStats(img, connectivity=8)
+    if n < 30:
+        return 1.0
+    areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
+    sides = stats[1:, [cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT]].max(axis=1)
+    median = float(np.median(areas))
+    # glyphs: not specks or diacritics (small), not rules, photos or blocks (large)
+    keep = (areas >= 0.35 * median) & (areas <= 8 * median) & (sides < 0.06 * max(img.shape))
+    pts = centroids[1:][keep]
+    if len(pts) < 20:
+        return 1.0
+    _, idx = cKDTree(pts).query(pts, k=3)
+    vec = np.abs(pts[idx[:, 1:]] - pts[:, None, :]).reshape(-1, 2)
+    angle = np.degrees(np.arctan2(vec[:, 1], vec[:, 0]))
+    across = float(np.count_nonzero(angle < 30))
+    down = float(np.count_nonzero(angle > 60))
+    return (across + 1) / (down + 1)
+
+
 def estimate_geometry(binary: Image, *, max_skew: float = 15.0, detect_orientation: bool = True) -> Geometry:
     """Estimate the turn and skew of a binary page (text = 255).
 
@@ -117,13 +153,10 @@ def estimate_geometry(binary: Image, *, max_skew: float = 15.0, detect_orientati
     small, _ = work_image(binary)
     if small.sum() == 0:
         return Geometry(0, 0.0, 0.0, True)
-    skew, score = _best_angle(small, max_skew)
     quarter = 0
-    if detect_orientation:
-        turned = cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE)
-        skew_t, score_t = _best_angle(turned, max_skew)
-        if score_t > score * 1.15:
-            small, skew, quarter = turned, skew_t, 90
+    if detect_orientation and line_direction(binary) < 0.8:
+        small, quarter = cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE), 90
+    skew, _ = _best_angle(small, max_skew)
     upright = _rotate_small(small, skew) if abs(skew) > 0.05 else small
     ratio = _updown_ratio(upright) if detect_orientation else 0.0
     flip = detect_orientation and 0 < ratio < 1.0

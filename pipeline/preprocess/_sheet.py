@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from pipeline.preprocess._edges import find_sheet_by_edges, intersect
 from pipeline.types import Image
 
 _WORK = 640
@@ -49,26 +50,73 @@ def _order(pts: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
 
 
 def _background_distance(small: Image) -> Image:
+    """How far each pixel's colour is from the background's (desk, scanner lid), scaled to 0–255.
+
+    The background colour comes from the image border; when the sheet runs off
+    the frame, part of the border is paper, so the border colours are split in
+    two and the cluster farther from the centre of the image is taken.
+    """
     h, w = small.shape[:2]
     b = max(3, min(h, w) // 40)
-    border = np.concatenate(
-        [small[:b].reshape(-1, 3), small[-b:].reshape(-1, 3), small[:, :b].reshape(-1, 3), small[:, -b:].reshape(-1, 3)]
-    ).astype(np.float32)
-    bg = np.median(border, axis=0)
     lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB).astype(np.float32)
-    bg_lab = cv2.cvtColor(bg.reshape(1, 1, 3).astype(np.uint8), cv2.COLOR_BGR2LAB).astype(np.float32)[0, 0]
-    dist: Image = np.clip(np.linalg.norm(lab - bg_lab, axis=2) * 4, 0, 255).astype(np.uint8)
+    border = np.concatenate(
+        [lab[:b].reshape(-1, 3), lab[-b:].reshape(-1, 3), lab[:, :b].reshape(-1, 3), lab[:, -b:].reshape(-1, 3)]
+    )
+    centre = np.median(lab[h * 2 // 5 : h * 3 // 5, w * 2 // 5 : w * 3 // 5].reshape(-1, 3), axis=0)
+    bg = np.median(border, axis=0)
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 1.0)
+    cv2.setRNGSeed(0)  # same image, same answer
+    _, labels, centers = cv2.kmeans(border, 2, None, criteria, 2, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload]
+    shares = np.bincount(labels.ravel(), minlength=2) / len(labels)
+    far = int(np.argmax(np.linalg.norm(centers - centre, axis=1)))
+    if shares[far] >= 0.2:
+        bg = centers[far]
+    dist: Image = np.clip(np.linalg.norm(lab - bg, axis=2) * 4, 0, 255).astype(np.uint8)
     return dist
 
 
-def _quad_from_contour(cnt: Image) -> npt.NDArray[np.float32]:
+def _on_frame(p: npt.NDArray[np.float32], q: npt.NDArray[np.float32], w: int, h: int, tol: float = 3.0) -> bool:
+    """Whether the segment p–q runs along the image border (the sheet is cut by the frame there)."""
+    return bool(
+        (p[0] <= tol and q[0] <= tol) or (p[1] <= tol and q[1] <= tol)
+        or (p[0] >= w - 1 - tol and q[0] >= w - 1 - tol) or (p[1] >= h - 1 - tol and q[1] >= h - 1 - tol)
+    )
+
+
+def _quad_from_contour(cnt: Image, w: int, h: int) -> npt.NDArray[np.float32] | None:
+    """The sheet's four corners from its outline, also when the frame cuts a corner or a side off.
+
+    The outline's straight sides that do not run along the image border are the
+    sheet's own edges; the four longest, extended and intersected, give the
+    corners, which may lie outside the image.
+    """
     hull = cv2.convexHull(cnt)
     peri = cv2.arcLength(hull, True)
-    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
-        approx = cv2.approxPolyDP(hull, eps * peri, True)
-        if len(approx) == 4:
-            return approx.reshape(4, 2).astype(np.float32)
-    return cv2.boxPoints(cv2.minAreaRect(hull)).astype(np.float32)
+    approx = cv2.approxPolyDP(hull, 0.015 * peri, True).reshape(-1, 2).astype(np.float32)
+    n = len(approx)
+    if n < 3:
+        return None
+    edges = [(approx[i], approx[(i + 1) % n]) for i in range(n)]
+    own = [e for e in edges if not _on_frame(e[0], e[1], w, h)]
+    framed = [e for e in edges if _on_frame(e[0], e[1], w, h)]
+    own.sort(key=lambda e: -float(np.linalg.norm(e[1] - e[0])))
+    chosen = own[:4]
+    if len(chosen) < 4:
+        framed.sort(key=lambda e: -float(np.linalg.norm(e[1] - e[0])))
+        chosen += framed[: 4 - len(chosen)]
+    if len(chosen) < 4:
+        return None
+    centre = approx.mean(axis=0)
+    chosen.sort(key=lambda e: float(np.arctan2(*(((e[0] + e[1]) / 2 - centre)[::-1]))))
+    corners = [intersect(chosen[i], chosen[(i + 1) % 4]) for i in range(4)]
+    if any(c is None for c in corners):
+        return None
+    quad = np.array(corners, np.float32)
+    margin = 0.25 * max(w, h)
+    if quad[:, 0].min() < -margin or quad[:, 1].min() < -margin or quad[:, 0].max() > w + margin \
+            or quad[:, 1].max() > h + margin:
+        return None
+    return quad
 
 
 def _format_of(quad: npt.NDArray[np.float32]) -> tuple[str, tuple[float, float]]:
@@ -82,7 +130,8 @@ def _format_of(quad: npt.NDArray[np.float32]) -> tuple[str, tuple[float, float]]
     return "other", (float(w), float(h))
 
 
-def find_sheets(color: Image, *, min_area: float = 0.03, max_area: float = 0.93, limit: int = 4) -> list[Sheet]:
+def find_sheets(color: Image, *, min_area: float = 0.05, max_area: float = 0.93, limit: int = 4,
+                by_edges: bool = False) -> list[Sheet]:
     """Find the documents lying on a background (scanner bed, desk), largest first.
 
     Args:
@@ -90,6 +139,9 @@ def find_sheets(color: Image, *, min_area: float = 0.03, max_area: float = 0.93,
         min_area: smallest share of the image a document may cover.
         max_area: above this share the document fills the image: nothing to crop.
         limit: most documents returned (an ID card's front and back share one bed).
+        by_edges: look for the sheet by its straight edges first (phone photos, also on
+            light desks), then by colour; off for flatbed scans, whose forms have long ruled
+            lines of their own.
 
     Returns:
         The sheets found; empty when the image is the document itself.
@@ -99,6 +151,37 @@ def find_sheets(color: Image, *, min_area: float = 0.03, max_area: float = 0.93,
     h, w = color.shape[:2]
     scale = _WORK / max(h, w)
     small = cv2.resize(color, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+    sheets: list[Sheet] = []
+    if by_edges:
+        quad = find_sheet_by_edges(small)
+        if quad is not None:
+            quad = _order(quad)
+            kind, size_mm = _format_of(quad)
+            sheets = [Sheet(quad=quad, kind=kind, size_mm=size_mm,
+                            area_ratio=float(cv2.contourArea(quad)) / (small.shape[0] * small.shape[1]))]
+    if not sheets:
+        sheets = _by_colour(small, min_area=min_area, max_area=max_area, limit=limit)
+    return [Sheet(quad=s.quad / scale, kind=s.kind, size_mm=s.size_mm, area_ratio=s.area_ratio) for s in sheets]
+
+
+def _flat_light(small: Image) -> Image:
+    """Divide out uneven light per channel with a wide median, which ignores sheets smaller than half its window."""
+    k = max(3, int(0.4 * min(small.shape[:2]))) | 1
+    k = min(k, 255)
+    bg = cv2.medianBlur(small, k)
+    return cv2.divide(small, np.maximum(bg, 1), scale=200.0)
+
+
+def _by_colour(small: Image, *, min_area: float, max_area: float, limit: int) -> list[Sheet]:
+    """Sheets by colour; again on light-evened colours when the first look finds no known paper format."""
+    sheets = _by_colour_once(small, min_area=min_area, max_area=max_area, limit=limit)
+    if any(s.kind != "other" for s in sheets):
+        return sheets
+    evened = _by_colour_once(_flat_light(small), min_area=min_area, max_area=max_area, limit=limit)
+    return evened if any(s.kind != "other" for s in evened) else sheets
+
+
+def _by_colour_once(small: Image, *, min_area: float, max_area: float, limit: int) -> list[Sheet]:
     dist = cv2.GaussianBlur(_background_distance(small), (5, 5), 0)
     _, mask = cv2.threshold(dist, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     if cv2.countNonZero(mask) < min_area * mask.size:
@@ -108,26 +191,59 @@ def find_sheets(color: Image, *, min_area: float = 0.03, max_area: float = 0.93,
     contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     sheets: list[Sheet] = []
     for cnt in sorted(contours, key=cv2.contourArea, reverse=True)[: limit * 3]:
-        sheet = _as_sheet(cnt, mask, min_area=min_area, max_area=max_area)
+        sheet = _as_sheet(cnt, mask, dist, min_area=min_area, max_area=max_area)
         if sheet is not None:
-            sheets.append(Sheet(quad=sheet.quad / scale, kind=sheet.kind, size_mm=sheet.size_mm,
-                                area_ratio=sheet.area_ratio))
+            sheets.append(sheet)
         if len(sheets) == limit:
             break
     return sheets
 
 
-def _as_sheet(cnt: Image, mask: Image, *, min_area: float, max_area: float) -> Sheet | None:
+def _edge_share(quad: npt.NDArray[np.float32], dist: Image, *, step: float = 4.0, jump: float = 20.0) -> float:
+    """Share of points along the quad's sides where the background distance jumps across the side.
+
+    A sheet on a desk or a card on a bed has a sharp edge all around; a region
+    that only differs from the border because the light is uneven has none.
+    """
+    h, w = dist.shape[:2]
+    centre = quad.mean(axis=0)
+    hits = total = 0
+    for a, b in ((quad[0], quad[1]), (quad[1], quad[2]), (quad[2], quad[3]), (quad[3], quad[0])):
+        side = b - a
+        length = float(np.linalg.norm(side))
+        if length < 1:
+            continue
+        normal = np.array([-side[1], side[0]], np.float32) / length
+        if np.dot(centre - (a + b) / 2, normal) < 0:
+            normal = -normal  # point inwards
+        for t in np.linspace(0.1, 0.9, 17):
+            p = a + side * t
+            xi, yi = (p + normal * step).round().astype(int)
+            xo, yo = (p - normal * step).round().astype(int)
+            if not (0 <= xi < w and 0 <= yi < h):
+                continue
+            total += 1
+            outside = float(dist[yo, xo]) if (0 <= xo < w and 0 <= yo < h) else 0.0
+            hits += float(dist[yi, xi]) - outside >= jump
+    return hits / total if total else 0.0
+
+
+def _as_sheet(cnt: Image, mask: Image, dist: Image, *, min_area: float, max_area: float) -> Sheet | None:
     area = cv2.contourArea(cnt) / float(mask.size)
     if not (min_area <= area <= max_area):
         return None
-    quad = _order(_quad_from_contour(cnt))
+    found = _quad_from_contour(cnt, mask.shape[1], mask.shape[0])
+    if found is None:
+        return None
+    quad = _order(found)
     region = np.zeros_like(mask)
     cv2.fillConvexPoly(region, quad.astype(np.int32), 255)
     fill = cv2.countNonZero(cv2.bitwise_and(mask, region)) / max(1, cv2.countNonZero(region))
     solidity = cv2.contourArea(cnt) / max(1.0, cv2.contourArea(quad))
     if fill < 0.6 or solidity < 0.85:
         return None  # text on paper, not a sheet on a background
+    if _edge_share(quad, dist) < 0.6:
+        return None  # no sharp edge all around: uneven light or a show-through ghost, not a sheet
     kind, size_mm = _format_of(quad)
     return Sheet(quad=quad, kind=kind, size_mm=size_mm, area_ratio=area)
 

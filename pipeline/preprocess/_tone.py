@@ -17,8 +17,10 @@ def to_gray(color: Image, *, drop_marks: bool = True) -> Image:
 
     A red seal stamped over text hides the text in plain luminance. Inside the
     blobs of saturated red or blue ink that are shaped like a seal or a signature
-    (not like a line of text), the grey value is the brightest channel, which turns
-    the ink almost white while black text under it stays black.
+    — roundish, 12 to 90 mm across, with what their outline encloses — the grey
+    value is the brightest channel,
+    which turns the ink almost white while black text under it stays black.
+    Coloured titles and borders are long and thin, and are kept.
 
     Args:
         color: BGR or already grey image.
@@ -35,21 +37,27 @@ def to_gray(color: Image, *, drop_marks: bool = True) -> Image:
     mask = _mark_mask(small)
     if cv2.countNonZero(mask) < 20:
         return gray
-    unit = max(h, w) / 1000.0 / f  # ~3.5 px per mm on an A4 page at 300 dpi
-    k = int(6 * unit) | 1
-    grown = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
+    mm = max(small.shape[:2]) / 297.0  # pixels per mm, taking the page for A4
+    # wide kernel: the words of a coloured title merge into one long line
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(8 * mm)) | 1, max(3, int(2 * mm)) | 1))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(mask, kernel), connectivity=8)
     lifted = gray
     for i in range(1, n):
         x, y, bw, bh, _area = (int(v) for v in stats[i])
-        aspect = max(bw, bh) / max(1, min(bw, bh))
-        if aspect > 3.0 or max(bw, bh) < 25 * unit:
-            continue  # a line of coloured text (a red title), or a speck: keep it
+        long_side, short_side = max(bw, bh), min(bw, bh)
+        if long_side / max(1, short_side) > 3.0 or short_side < 12 * mm or long_side > 90 * mm:
+            continue  # a line of coloured text, a border, or a speck: keep it
         if lifted is gray:
             lifted = gray.copy()
-        ys, xs = slice(y * f, (y + bh) * f), slice(x * f, (x + bw) * f)
+        # the blob's filled hull: a seal's inner text and star go with its ring
+        own = (labels[y : y + bh, x : x + bw] == i).astype(np.uint8)
+        hull = cv2.convexHull(cv2.findNonZero(own))
+        own = cv2.dilate(cv2.fillConvexPoly(own, hull, 1), np.ones((5, 5), np.uint8))
+        blob = cv2.resize(own, (bw * f, bh * f), interpolation=cv2.INTER_NEAREST)
+        ys, xs = slice(y * f, y * f + blob.shape[0]), slice(x * f, x * f + blob.shape[1])
         part = color[ys, xs]
-        sel = _mark_mask(part) > 0
+        blob = blob[: part.shape[0], : part.shape[1]]
+        sel = (_mark_mask(part) > 0) & (blob > 0)
         lifted[ys, xs][sel] = part.max(axis=2)[sel]
     return lifted
 

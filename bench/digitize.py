@@ -1,0 +1,141 @@
+"""Benchmark `sohoa digitize` against raw tesseract on the same generated pages, in one run.
+
+Usage: .venv/bin/python bench/digitize.py [--count 120] [--seed 4242] [--jobs 2]
+       [--kinds scan,photo,...] [--ablate light,denoise] [--skip-raw]
+
+Prints, side by side: doc_type accuracy, field exact-match accuracy, character
+error rate of the OCR text, pages per minute and peak memory of a worker, for
+our pipeline and for raw ``tesseract FILE - -l vie`` at its best
+(``OMP_THREAD_LIMIT=1``, one process per core), plus the same split by kind.
+The corpus uses seeds below 100000, which the classifier never trained on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._corpus import bench_corpus, raster_pages
+from bench._metrics import Tally, score
+from corpus import KINDS, SampleTruth
+from pipeline.digitize import digitize_batch
+from schemas.documents import DigitizeResult
+from schemas.settings import Settings
+
+PHOTO_KINDS = {"photo"}
+
+
+def run_ours(paths: list[Path], settings: Settings) -> tuple[list[DigitizeResult], float]:
+    start = time.perf_counter()
+    results = list(digitize_batch(paths, settings=settings))
+    return results, time.perf_counter() - start
+
+
+def _tesseract(files: list[Path]) -> tuple[str, float]:
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    texts, start = [], time.perf_counter()
+    for f in files:
+        out = subprocess.run(["tesseract", str(f), "-", "-l", "vie"], capture_output=True, env=env, check=False)
+        texts.append(out.stdout.decode("utf-8", "replace"))
+    return "\n".join(texts), (time.perf_counter() - start)
+
+
+def run_raw(inputs: list[list[Path]], jobs: int) -> tuple[list[str], list[float], float]:
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        done = list(pool.map(_tesseract, inputs))
+    return [d[0] for d in done], [d[1] for d in done], time.perf_counter() - start
+
+
+def _peak_child_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _row(label: str, ours: float | str, raw: float | str) -> str:
+    def fmt(v: float | str) -> str:
+        return v if isinstance(v, str) else f"{v:.4g}"
+
+    return f"{label:<34}{fmt(ours):>14}{fmt(raw):>16}"
+
+
+def report(samples: list[SampleTruth], results: list[DigitizeResult], *, raw_texts: list[str],
+           wall: float, raw_wall: float | None, peak_mb: float, raw_per_file: list[float]) -> None:
+    pages = sum(len(s.pages) for s in samples)
+    groups: dict[str, Tally] = {}
+    total = Tally()
+    for sample, result, raw in zip(samples, results, raw_texts, strict=True):
+        t = score(sample, result, raw)
+        total.add(t)
+        groups.setdefault(sample.kind, Tally()).add(t)
+    has_raw = raw_wall is not None
+    print(f"\n{len(samples)} files, {pages} pages, {total.components} documents, {total.fields} fields\n")
+    print(f"{'':<34}{'sohoa':>14}{'raw tesseract':>16}")
+    print(_row("doc_type accuracy", total.type_acc, "—"))
+    print(_row("field exact-match accuracy", total.field_acc, "—"))
+    print(_row("CER of the text", total.cer, total.raw_cer if has_raw else "skipped"))
+    print(_row("wall time (s)", wall, raw_wall if has_raw else "skipped"))
+    print(_row("pages per minute", pages / wall * 60, pages / raw_wall * 60 if raw_wall else "skipped"))
+    print(_row("peak RSS of a worker (MB)", peak_mb, "—"))
+    print(_row("files that failed", float(total.errors), "—"))
+    photos = Tally()
+    for kind in sorted(groups):
+        if kind in PHOTO_KINDS:
+            photos.add(groups[kind])
+    print("\nby kind:")
+    print(f"{'kind':<18}{'files':>6}{'type':>8}{'fields':>8}{'CER':>8}{'raw CER':>9}")
+    for kind, g in sorted(groups.items()):
+        raw_cer = f"{g.raw_cer:.3f}" if has_raw else "—"
+        print(f"{kind:<18}{g.files:>6}{g.type_acc:>8.3f}{g.field_acc:>8.3f}{g.cer:>8.3f}{raw_cer:>9}")
+    born = [(r, raw) for s, r, raw in zip(samples, results, raw_per_file or [0.0] * len(samples), strict=True)
+            if s.kind == "pdf_born_digital" and r.error is None]
+    if born and has_raw:
+        ours_ms = sum(r.timings_ms.get("total", 0.0) for r, _ in born) / sum(r.pages for r, _ in born)
+        raw_ms = sum(raw for _, raw in born) * 1000 / sum(r.pages for r, _ in born)
+        print(f"\nborn-digital PDF page: {ours_ms:.0f} ms (text layer) vs {raw_ms:.0f} ms (raw tesseract), "
+              f"{raw_ms / max(ours_ms, 0.01):.0f}x faster")
+    misses = sorted(total.field_misses.items(), key=lambda kv: -kv[1])[:15]
+    if misses:
+        print("\nmost missed fields: " + ", ".join(f"{k} {v}" for k, v in misses))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=120)
+    parser.add_argument("--seed", type=int, default=4242)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--kinds", default=",".join(KINDS))
+    parser.add_argument("--ablate", default="", help="preprocess steps to switch off, comma-separated")
+    parser.add_argument("--skip-raw", action="store_true")
+    args = parser.parse_args()
+
+    kinds = tuple(k for k in args.kinds.split(",") if k)
+    folder, samples = bench_corpus(count=args.count, seed=args.seed, kinds=kinds)
+    base = Settings(_env_file=None)  # type: ignore[call-arg]
+    off = {step: False for step in args.ablate.split(",") if step}
+    settings = base.model_copy(update={
+        "preprocess": base.preprocess.model_copy(update=off),
+        "ocr": base.ocr.model_copy(update={"jobs": args.jobs}),
+    })
+    if off:
+        print(f"ablation: {', '.join(off)} switched off")
+    paths = [folder / s.file for s in samples]
+    results, wall = run_ours(paths, settings)
+    peak = _peak_child_rss_mb()
+    raw_texts, raw_per_file, raw_wall = [""] * len(samples), [0.0] * len(samples), None
+    if not args.skip_raw:
+        inputs = [raster_pages(folder, s) for s in samples]
+        raw_texts, raw_per_file, raw_wall = run_raw(inputs, args.jobs)
+    report(samples, results, raw_texts=raw_texts, wall=wall, raw_wall=raw_wall, peak_mb=peak,
+           raw_per_file=raw_per_file)
+
+
+if __name__ == "__main__":
+    main()
