@@ -101,6 +101,12 @@ def report(samples: list[SampleTruth], results: list[DigitizeResult], *, raw_tex
         raw_ms = sum(raw for _, raw in born) * 1000 / sum(r.pages for r, _ in born)
         print(f"\nborn-digital PDF page: {ours_ms:.0f} ms (text layer) vs {raw_ms:.0f} ms (raw tesseract), "
               f"{raw_ms / max(ours_ms, 0.01):.0f}x faster")
+    stages: dict[str, float] = {}
+    for r in results:
+        for k, v in r.timings_ms.items():
+            stages[k] = stages.get(k, 0.0) + v
+    print("\nstage time per page (ms, summed over processes): "
+          + ", ".join(f"{k} {v / pages:.0f}" for k, v in stages.items()))
     misses = sorted(total.field_misses.items(), key=lambda kv: -kv[1])[:15]
     if misses:
         print("\nmost missed fields: " + ", ".join(f"{k} {v}" for k, v in misses))

@@ -94,12 +94,15 @@ def _ink_outside(color: Image, sheets: list[Sheet]) -> float:
     return cv2.countNonZero(ink) / float(ink.size)
 
 
-def prepare_page(page: SourcePage, *, cfg: PreprocessSettings) -> PreparedPage:
+def prepare_page(page: SourcePage, *, cfg: PreprocessSettings, archive: bool = True) -> PreparedPage:
     """Turn a source page into the colour archive copy and the binary OCR image.
 
     Args:
         page: a page with pixels (``page.image`` is not ``None``).
         cfg: which steps run, and the resolution to work at.
+        archive: keep the colour image, turned and deskewed like the OCR image; when
+            False (nothing will be archived) ``color`` is the grey OCR input, saving a
+            full-colour warp per page.
 
     Returns:
         The prepared page; ``dpi`` is 0 when the resolution is unknown (a photo
@@ -130,12 +133,16 @@ def prepare_page(page: SourcePage, *, cfg: PreprocessSettings) -> PreparedPage:
     rotation = geometry.rotation if cfg.orientation else 0
     skew = geometry.skew if cfg.deskew else 0.0
     if rotation:
-        color, gray = rotate_quarter(color, rotation), rotate_quarter(gray, rotation)
+        gray = rotate_quarter(gray, rotation)
         steps.append(f"rotate:{rotation}")
     if abs(skew) >= 0.1:
-        color = deskew(color, skew, border=255)
         gray = deskew(gray, skew, border=255)
         steps.append(f"deskew:{skew:.1f}")
+    if archive:
+        color = deskew(rotate_quarter(color, rotation), skew, border=255) if abs(skew) >= 0.1 \
+            else rotate_quarter(color, rotation)
+    else:
+        color = gray
 
     binary = binarize(gray) if cfg.binarize else gray
     if cfg.binarize:

@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 from scipy.spatial import cKDTree
 
+from pipeline.preprocess._shrink import shrink
 from pipeline.types import Image
 
 #: long side of the working image for geometry estimates
@@ -47,7 +48,7 @@ def work_image(binary: Image) -> tuple[Image, float]:
     h, w = binary.shape[:2]
     scale = min(1.0, WORK_SIZE / max(h, w))
     if scale < 1.0:
-        small = cv2.resize(binary, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+        small = shrink(binary, (max(1, int(w * scale)), max(1, int(h * scale))))
         _, small = cv2.threshold(small, 60, 255, cv2.THRESH_BINARY)
     else:
         small = binary
@@ -106,13 +107,23 @@ def _updown_ratio(img: Image) -> float:
     return above / below
 
 
-def line_direction(binary: Image) -> float:
-    """How much more the glyphs line up across than down: ≫1 for horizontal lines, ≪1 for vertical.
+@dataclass(frozen=True)
+class _Links:
+    """What the glyphs' nearest-neighbour links say about the lines of text."""
 
-    Each glyph's nearest neighbours lie on its own text line, because letters sit
-    closer together than lines do; the share of neighbour links that run across
-    versus down tells the direction of the lines, whatever the page's margins and
-    rules look like. Returns 1.0 when there are too few glyphs to tell.
+    across_over_down: float  # ≫1: lines run across the image; ≪1: they run down it
+    across_angle: float  # median slope of the across links, degrees (y down)
+    down_angle: float  # median slope of the down links, measured from vertical, degrees
+
+
+def glyph_links(binary: Image) -> _Links | None:
+    """Link every glyph to its nearest neighbours and read the direction and slope of the lines.
+
+    Letters sit closer together than lines do, so a glyph's nearest neighbours lie
+    on its own line: the share of links running across versus down tells the
+    direction of the lines, whatever the margins and rules look like, and the
+    median slope of those links is the skew, give or take a few tenths of a degree.
+    Returns ``None`` when there are too few glyphs to tell.
     """
     h, w = binary.shape[:2]
     scale = min(1.0, GLYPH_SIZE / max(h, w))
@@ -122,7 +133,7 @@ def line_direction(binary: Image) -> float:
         _, img = cv2.threshold(img, 100, 255, cv2.THRESH_BINARY)
     n, _, stats, centroids = cv2.connectedComponentsWithStats(img, connectivity=8)
     if n < 30:
-        return 1.0
+        return None
     areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
     sides = stats[1:, [cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT]].max(axis=1)
     median = float(np.median(areas))
@@ -130,13 +141,42 @@ def line_direction(binary: Image) -> float:
     keep = (areas >= 0.35 * median) & (areas <= 8 * median) & (sides < 0.06 * max(img.shape))
     pts = centroids[1:][keep]
     if len(pts) < 20:
-        return 1.0
+        return None
     _, idx = cKDTree(pts).query(pts, k=3)
-    vec = np.abs(pts[idx[:, 1:]] - pts[:, None, :]).reshape(-1, 2)
-    angle = np.degrees(np.arctan2(vec[:, 1], vec[:, 0]))
-    across = float(np.count_nonzero(angle < 30))
-    down = float(np.count_nonzero(angle > 60))
-    return (across + 1) / (down + 1)
+    vec = (pts[idx[:, 1:]] - pts[:, None, :]).reshape(-1, 2)
+    angle = np.degrees(np.arctan2(np.abs(vec[:, 1]), np.abs(vec[:, 0])))
+    across, down = angle < 30, angle > 60
+    # signed slopes, with every link pointed rightwards (across) or downwards (down)
+    flip = np.where(vec[:, 0] < 0, -1.0, 1.0)[:, None]
+    right = vec * flip
+    slope = np.degrees(np.arctan2(right[:, 1], right[:, 0]))
+    flip_down = np.where(vec[:, 1] < 0, -1.0, 1.0)[:, None]
+    downward = vec * flip_down
+    tilt = np.degrees(np.arctan2(-downward[:, 0], downward[:, 1]))
+    return _Links(
+        across_over_down=(float(across.sum()) + 1) / (float(down.sum()) + 1),
+        across_angle=float(np.median(slope[across])) if across.any() else 0.0,
+        down_angle=float(np.median(tilt[down])) if down.any() else 0.0,
+    )
+
+
+def line_direction(binary: Image) -> float:
+    """≫1 when the text lines run across the image, ≪1 when they run down it, 1.0 when unknown."""
+    links = glyph_links(binary)
+    return links.across_over_down if links is not None else 1.0
+
+
+def _refine_angle(img: Image, guess: float, max_deg: float) -> float:
+    """The angle near ``guess`` that makes the row profile sharpest (two rounds of search)."""
+    best = guess
+    for half, step in ((1.5, 0.25), (0.25, 0.05)):
+        angles = np.arange(best - half, best + half + step / 2, step)
+        angles = angles[np.abs(angles) <= max_deg + 0.5]
+        if len(angles) == 0:
+            break
+        scores = [_profile_score(_rotate_small(img, a)) for a in angles]
+        best = float(angles[int(np.argmax(scores))])
+    return best
 
 
 def estimate_geometry(binary: Image, *, max_skew: float = 15.0, detect_orientation: bool = True) -> Geometry:
@@ -153,10 +193,15 @@ def estimate_geometry(binary: Image, *, max_skew: float = 15.0, detect_orientati
     small, _ = work_image(binary)
     if small.sum() == 0:
         return Geometry(0, 0.0, 0.0, True)
-    quarter = 0
-    if detect_orientation and line_direction(binary) < 0.8:
-        small, quarter = cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE), 90
-    skew, _ = _best_angle(small, max_skew)
+    links = glyph_links(binary)
+    quarter, guess = 0, 0.0
+    if links is not None:
+        guess = links.across_angle
+        if detect_orientation and links.across_over_down < 0.8:
+            # the page lies on its side; turned clockwise, its down links become across links
+            small, quarter, guess = cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE), 90, links.down_angle
+    guess = float(np.clip(guess, -max_skew, max_skew))
+    skew = _refine_angle(small, guess, max_skew) if links is not None else _best_angle(small, max_skew)[0]
     upright = _rotate_small(small, skew) if abs(skew) > 0.05 else small
     ratio = _updown_ratio(upright) if detect_orientation else 0.0
     flip = detect_orientation and 0 < ratio < 1.0

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from pipeline.preprocess._edges import find_sheet_by_edges, intersect
+from pipeline.preprocess._shrink import shrink
 from pipeline.types import Image
 
 _WORK = 640
@@ -150,7 +151,7 @@ def find_sheets(color: Image, *, min_area: float = 0.05, max_area: float = 0.93,
         return []
     h, w = color.shape[:2]
     scale = _WORK / max(h, w)
-    small = cv2.resize(color, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+    small = shrink(color, (max(1, int(w * scale)), max(1, int(h * scale))))
     sheets: list[Sheet] = []
     if by_edges:
         quad = find_sheet_by_edges(small)
@@ -173,9 +174,9 @@ def _flat_light(small: Image) -> Image:
 
 
 def _by_colour(small: Image, *, min_area: float, max_area: float, limit: int) -> list[Sheet]:
-    """Sheets by colour; again on light-evened colours when the first look finds no known paper format."""
+    """Sheets by colour; again on light-evened colours when the first look finds only odd shapes."""
     sheets = _by_colour_once(small, min_area=min_area, max_area=max_area, limit=limit)
-    if any(s.kind != "other" for s in sheets):
+    if not sheets or any(s.kind != "other" for s in sheets):
         return sheets
     evened = _by_colour_once(_flat_light(small), min_area=min_area, max_area=max_area, limit=limit)
     return evened if any(s.kind != "other" for s in evened) else sheets

@@ -9,6 +9,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from pipeline.preprocess._shrink import shrink
 from pipeline.types import Image
 
 
@@ -33,7 +34,7 @@ def to_gray(color: Image, *, drop_marks: bool = True) -> Image:
         return gray
     h, w = gray.shape
     f = 4  # find the blobs on a quarter-size image, lift the ink at full size
-    small = cv2.resize(color, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
+    small = shrink(color, (max(1, w // f), max(1, h // f)))
     mask = _mark_mask(small)
     if cv2.countNonZero(mask) < 20:
         return gray
@@ -75,7 +76,7 @@ def even_light(gray: Image) -> Image:
     """Divide out the background (shadow, uneven lamp) so paper reads white everywhere."""
     h, w = gray.shape
     scale = 400.0 / max(h, w)
-    small = cv2.resize(gray, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+    small = shrink(gray, (max(1, int(w * scale)), max(1, int(h * scale))))
     k = max(3, int(max(small.shape) / 25) | 1)
     bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     bg = cv2.medianBlur(bg, 5)
@@ -111,6 +112,9 @@ def ink_mask(gray: Image) -> Image:
 
 def is_blank(binary: Image) -> bool:
     """Whether a binary page (black text on white) holds no text worth reading."""
+    if max(binary.shape) > 2000:  # glyphs survive halving; the count costs a quarter
+        binary = cv2.resize(binary, (binary.shape[1] // 2, binary.shape[0] // 2), interpolation=cv2.INTER_AREA)
+        binary = cv2.threshold(binary, 200, 255, cv2.THRESH_BINARY)[1]
     h, w = binary.shape
     inv = 255 - binary
     inv[: h // 50] = 0

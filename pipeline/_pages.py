@@ -1,0 +1,106 @@
+"""One page, start to finish: read it from its file, prepare it, OCR it.
+
+This is the unit of parallel work: :mod:`pipeline.digitize` sends ``(file, page
+index)`` to a pool of processes, each of which opens the file itself (cheap:
+ingest decodes only the page asked for) and sends back the page's words, not its
+pixels — unless the caller keeps page images for a searchable PDF.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.ingest import Document, open_document
+from pipeline.ocr import ocr_page
+from pipeline.preprocess import prepare_page
+from pipeline.types import Image, OcrPage, PreparedPage, SourcePage
+from schemas.documents import PageInfo
+from schemas.settings import Settings
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """What one page gave.
+
+    Attributes:
+        ocr: the page's words (from OCR or the PDF text layer).
+        info: facts about the page for the record (size, dpi, colour, turn, skew, blank).
+        image: the upright colour archive image in the geometry of ``ocr``'s boxes, when kept;
+            ``None`` for text-layer pages (their PDF page is kept as it is).
+        timings: milliseconds per stage.
+    """
+
+    ocr: OcrPage
+    info: PageInfo
+    image: Image | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+#: the one document this process holds open, by path: pages of a file come in a row
+_open: dict[str, Document] = {}
+
+
+def _document(path: Path, name: str, settings: Settings) -> Document:
+    """The open document for ``path``, reusing the last one this process opened."""
+    key = str(path)
+    if key not in _open:
+        release()
+        _open[key] = open_document(path, name=name, cfg=settings.ingest)
+    return _open[key]
+
+
+def release() -> None:
+    """Close the document this process holds open."""
+    for doc in _open.values():
+        doc.close()
+    _open.clear()
+
+
+def _text_layer_page(page: SourcePage) -> OcrPage:
+    return OcrPage(number=page.number, words=page.words, width=page.width, height=page.height,
+                   dpi=page.dpi, source="text_layer", blank=not page.words)
+
+
+def _archive_image(prepared: PreparedPage, ocr: OcrPage) -> Image:
+    import cv2
+
+    if ocr.rotation == prepared.rotation:
+        return prepared.color
+    return cv2.rotate(prepared.color, cv2.ROTATE_180)  # turned after OCR: see pipeline.ocr
+
+
+def read_page(path: Path, index: int, *, name: str, settings: Settings, keep_image: bool = False) -> PageOutcome:
+    """Read page ``index`` (0-based) of the file at ``path``.
+
+    Args:
+        path: the input file.
+        index: 0-based page index.
+        name: the file's name as the user gave it (for type checks and messages).
+        settings: all settings; each stage gets its own section.
+        keep_image: return the archive image too (for a searchable PDF).
+
+    Raises:
+        SohoaError: the page cannot be read (ingest) or OCR failed.
+    """
+    t0 = time.perf_counter()
+    source = _document(path, name, settings).page(index)
+    t1 = time.perf_counter()
+    timings = {"ingest": (t1 - t0) * 1000}
+    if source.image is None:  # a born-digital page: its text layer is the text
+        ocr = _text_layer_page(source)
+        info = PageInfo(number=source.number, source="text_layer", width=source.width, height=source.height,
+                        dpi=source.dpi, color=source.color, blank=ocr.blank)
+        return PageOutcome(ocr=ocr, info=info, timings=timings)
+
+    prepared = prepare_page(source, cfg=settings.preprocess, archive=keep_image)
+    t2 = time.perf_counter()
+    ocr = ocr_page(prepared, cfg=settings.ocr)
+    t3 = time.perf_counter()
+    timings |= {"preprocess": (t2 - t1) * 1000, "ocr": (t3 - t2) * 1000}
+    h, w = prepared.binary.shape[:2]
+    info = PageInfo(number=source.number, source="ocr", width=w, height=h, dpi=prepared.dpi or source.dpi,
+                    color=source.color, rotation=ocr.rotation, skew=prepared.skew, blank=prepared.blank)
+    image = _archive_image(prepared, ocr) if keep_image else None
+    return PageOutcome(ocr=ocr, info=info, image=image, timings=timings)
