@@ -37,16 +37,31 @@ def _desk(rng: np.random.Generator, w: int, h: int) -> Arr:
 
 
 def _corners(rng: np.random.Generator, w: int, h: int, sw: int, sh: int) -> npt.NDArray[np.float32]:
-    """Where the sheet's corners land: scaled, turned a little, each corner jittered, all inside."""
-    scale = rng.uniform(0.72, 0.9) * min(w / sw, h / sh)
-    cx, cy = w / 2 + rng.uniform(-0.05, 0.05) * w, h / 2 + rng.uniform(-0.04, 0.04) * h
-    a = np.deg2rad(rng.uniform(-7, 7))
-    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]], np.float32)
-    half = np.array([[-sw, -sh], [sw, -sh], [sw, sh], [-sw, sh]], np.float32) * scale / 2
-    pts = half @ rot.T + np.array([cx, cy], np.float32)
-    pts += rng.uniform(-0.045, 0.045, size=(4, 2)).astype(np.float32) * np.array([w, h], np.float32)
-    margin = 0.025 * np.array([w, h], np.float32)
-    return np.clip(pts, margin, np.array([w, h], np.float32) - margin).astype(np.float32)
+    """Where the sheet's corners land, seen through a pinhole camera: tilted, turned, all inside.
+
+    A real phone photo is a projection of a flat rectangle through a lens, not an
+    arbitrary warp: the sheet is tilted up to 25° about each axis, turned up to 7°
+    in its plane, and set at the distance where it fills 72–90 % of the frame.
+    """
+    f = rng.uniform(0.8, 1.3) * max(w, h)
+    u0, v0 = w / 2 + rng.uniform(-0.02, 0.02) * w, h / 2 + rng.uniform(-0.02, 0.02) * h
+    ax, ay, az = (np.deg2rad(rng.uniform(-lim, lim)) for lim in (25.0, 20.0, 7.0))
+    rx = np.array([[1, 0, 0], [0, np.cos(ax), -np.sin(ax)], [0, np.sin(ax), np.cos(ax)]])
+    ry = np.array([[np.cos(ay), 0, np.sin(ay)], [0, 1, 0], [-np.sin(ay), 0, np.cos(ay)]])
+    rz = np.array([[np.cos(az), -np.sin(az), 0], [np.sin(az), np.cos(az), 0], [0, 0, 1]])
+    plane = np.array([[-sw, -sh, 0], [sw, -sh, 0], [sw, sh, 0], [-sw, sh, 0]], np.float64) / 2
+    world = plane @ (rx @ ry @ rz).T
+    fill = rng.uniform(0.72, 0.9)
+    z = f * max(sw / (fill * w), sh / (fill * h))  # distance at which the sheet fills the frame
+    margin = 0.025 * np.array([w, h])
+    for _ in range(40):
+        cam = world + np.array([0.0, 0.0, z])
+        pts = np.stack([f * cam[:, 0] / cam[:, 2] + u0, f * cam[:, 1] / cam[:, 2] + v0], axis=1)
+        if (pts >= margin).all() and (pts <= np.array([w, h]) - margin).all():
+            break
+        z *= 1.05
+    corners: npt.NDArray[np.float32] = np.clip(pts, margin, np.array([w, h]) - margin).astype(np.float32)
+    return corners
 
 
 def _shadow(img: Arr, rng: np.random.Generator) -> Arr:

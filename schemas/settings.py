@@ -62,6 +62,8 @@ class PreprocessSettings(BaseModel):
     perspective: bool = True
     denoise: bool = True
     normalize_light: bool = True
+    #: unsharp mask on sheets that flattening enlarged (phone photos, cards)
+    sharpen: bool = True
     binarize: bool = True
     remove_leaders: bool = True
     #: resolution pages are brought to for OCR

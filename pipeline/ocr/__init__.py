@@ -28,7 +28,8 @@ def _mean(words: list[Word]) -> float:
 
 
 def _looks_like_card(page: PreparedPage) -> bool:
-    return any(step == "sheet:id_card" for step in page.steps)
+    """Cut out of a bed or a photo: ID cards are, and they carry QR codes; full-page scans rarely do."""
+    return any(step.startswith("sheet:") for step in page.steps)
 
 
 def ocr_page(page: PreparedPage, *, cfg: OcrSettings) -> OcrPage:

@@ -21,9 +21,26 @@ import cv2
 import numpy as np
 
 from pipeline.preprocess._geometry import Geometry, deskew, estimate_geometry, rotate_quarter
-from pipeline.preprocess._rules import remove_leaders
-from pipeline.preprocess._sheet import Sheet, find_sheets, flatten, reading_order, stack_vertically
-from pipeline.preprocess._tone import binarize, denoise, even_light, ink_mask, is_blank, noise_level, to_gray
+from pipeline.preprocess._rules import remove_leaders, text_size
+from pipeline.preprocess._sheet import (
+    Sheet,
+    enlargement,
+    find_sheets,
+    flatten,
+    flatten_native,
+    reading_order,
+    stack_vertically,
+)
+from pipeline.preprocess._tone import (
+    binarize,
+    denoise,
+    even_light,
+    ink_mask,
+    is_blank,
+    noise_level,
+    sharpen,
+    to_gray,
+)
 from pipeline.types import Image, PreparedPage, SourcePage
 from schemas.settings import PreprocessSettings
 
@@ -33,6 +50,12 @@ __all__ = ["Geometry", "Sheet", "estimate_geometry", "find_sheets", "prepare_pag
 MIN_BELIEVED_DPI = 150
 #: ID cards carry 6–8 pt text: read them at twice the page resolution
 CARD_SCALE = 2
+#: typical glyph thickness (pixels, see text_size) of body text on a 300-dpi scan; photos are scaled to it
+GLYPH_TARGET = 26
+#: a bed or page with less ink than this outside the sheets found on it holds nothing but them
+EMPTY_BED = 0.01
+#: a sheet enlarged this much or more by flattening is soft: sharpen it before binarizing
+SHARPEN_ABOVE = 1.5
 
 
 def _resample(img: Image, dpi: int, target: int) -> tuple[Image, int]:
@@ -55,7 +78,8 @@ def _looks_like_photo(page: SourcePage) -> bool:
     return not any(abs(short - a) < 0.08 * a and abs(long_ - b) < 0.08 * b for a, b in _PAPER_INCHES)
 
 
-def _cut_out_sheets(color: Image, dpi: int, cfg: PreprocessSettings, *, photo: bool) -> tuple[Image, int, list[str]]:
+def _cut_out_sheets(color: Image, dpi: int, cfg: PreprocessSettings, *,
+                    photo: bool) -> tuple[Image, int, list[str], float]:
     """Flatten the document(s) found on a bed or desk; ID cards side by side become one page.
 
     A photographed sheet that turns out to be a photocopy of ID cards (cards on
@@ -64,26 +88,55 @@ def _cut_out_sheets(color: Image, dpi: int, cfg: PreprocessSettings, *, photo: b
     sheets = find_sheets(color, by_edges=photo and cfg.perspective)
     if not cfg.perspective:
         sheets = [s for s in sheets if s.kind == "id_card"]
+    if sheets and not photo and _ink_outside(color, sheets) >= EMPTY_BED:
+        # a scan with text around the "sheet": a frame or a box on the page, not a card on a bed
+        sheets = []
     if not sheets:
-        return color, dpi, []
+        return color, dpi, [], 1.0
     cards = [s for s in sheets if s.kind == "id_card"]
-    if cards and len(cards) == len(sheets):
-        image, card_dpi = _read_cards(color, cards, cfg)
-        return image, card_dpi, [s.kind for s in cards]
+    card_dpi = cfg.target_dpi * CARD_SCALE
+    if cards and len(cards) == len(sheets) and not photo:
+        return _read_cards(color, cards, cfg), card_dpi, [s.kind for s in cards], enlargement(cards[0], dpi=card_dpi)
     sheet = sheets[0]
-    flat = flatten(color, sheet, dpi=cfg.target_dpi)
+    if photo:
+        flat, grown = _flatten_photo(color, sheet)
+    else:
+        flat, grown = flatten(color, sheet, dpi=cfg.target_dpi), enlargement(sheet, dpi=cfg.target_dpi)
     inner = [s for s in find_sheets(flat) if s.kind == "id_card"]
-    if inner and _ink_outside(flat, inner) < 0.01:
-        image, card_dpi = _read_cards(flat, inner, cfg)
-        return image, card_dpi, [sheet.kind] + [s.kind for s in inner]
-    return flat, cfg.target_dpi, [sheet.kind]
+    if inner and _ink_outside(flat, inner) < EMPTY_BED:
+        kinds = [sheet.kind] + [s.kind for s in inner]
+        return _read_cards(flat, inner, cfg), card_dpi, kinds, grown * enlargement(inner[0], dpi=card_dpi)
+    return flat, cfg.target_dpi, [sheet.kind], grown
 
 
-def _read_cards(color: Image, cards: list[Sheet], cfg: PreprocessSettings) -> tuple[Image, int]:
-    """The cards flattened at twice the page resolution, front above back."""
+def _flatten_photo(color: Image, sheet: Sheet) -> tuple[Image, float]:
+    """A photographed sheet, flat, enlarged until its letters are as tall as on a 300-dpi scan.
+
+    A photo's pixel count says nothing about the paper's size, and its aspect in
+    perspective can't tell an A4 page from a card reliably; the letters can: the
+    sheet is scaled so that its typical letter is :data:`GLYPH_TARGET` pixels tall.
+    """
+    native = flatten_native(color, sheet)
+    size = text_size(binarize(even_light(to_gray(native, drop_marks=False))))
+    scale = float(np.clip(GLYPH_TARGET / size, 0.6, 4.0)) if size > 0 else 1.0
+    return (flatten_native(color, sheet, scale=scale) if abs(scale - 1.0) > 0.05 else native), scale
+
+
+def _read_cards(color: Image, cards: list[Sheet], cfg: PreprocessSettings) -> Image:
+    """The cards flattened at twice the page resolution, each upright and landscape, front above back."""
     out_dpi = cfg.target_dpi * CARD_SCALE
-    flat = [flatten(color, s, dpi=out_dpi) for s in reading_order(cards)]
-    return (stack_vertically(flat, gap=out_dpi // 6) if len(flat) > 1 else flat[0]), out_dpi
+    flat = [_upright_card(flatten(color, s, dpi=out_dpi)) for s in reading_order(cards)]
+    return stack_vertically(flat, gap=out_dpi // 6) if len(flat) > 1 else flat[0]
+
+
+def _upright_card(card: Image) -> Image:
+    """Cards print their text along the long side: a card lying portrait is turned landscape.
+
+    Whether it then reads upside down is left to the page's own orientation check,
+    which sees front and back together: one card alone (a back is mostly an MRZ,
+    fingerprints and a seal) is too little text to judge.
+    """
+    return rotate_quarter(card, 90) if card.shape[0] > card.shape[1] else card
 
 
 def _ink_outside(color: Image, sheets: list[Sheet]) -> float:
@@ -112,15 +165,19 @@ def prepare_page(page: SourcePage, *, cfg: PreprocessSettings, archive: bool = T
         raise ValueError("prepare_page needs a page with pixels")
     color, dpi = _resample(page.image, page.dpi, cfg.target_dpi)
     steps: list[str] = []
+    grown = 1.0
 
     if (cfg.crop or cfg.perspective) and color.ndim == 3:
-        color, dpi, found = _cut_out_sheets(color, dpi, cfg, photo=_looks_like_photo(page))
+        color, dpi, found, grown = _cut_out_sheets(color, dpi, cfg, photo=_looks_like_photo(page))
         steps.extend(f"sheet:{kind}" for kind in found)
 
     gray = to_gray(color, drop_marks=True)
     if cfg.normalize_light:
         gray = even_light(gray)
         steps.append("light")
+    if cfg.sharpen and grown >= SHARPEN_ABOVE:
+        gray = sharpen(gray)
+        steps.append("sharpen")
     if cfg.denoise:
         level = noise_level(gray)
         if level >= 4.0:

@@ -5,8 +5,9 @@ not a second tesseract pass. Horizontal text lines make the row projection of a
 page alternate sharply between ink and gaps; that alternation is strongest when
 the page is upright and unskewed, so one search over angles tells both the
 quarter turn (rows vs columns) and the skew. Upside-down pages are told apart by
-where the ink sits around each line's x-height band: Vietnamese writes its
-diacritics and ascenders above the band, much more ink than the descenders below.
+where the diacritics sit: Vietnamese writes most of them above the letters
+(:func:`mark_ratio`); with too few of them, by where the ink sits around each
+line's x-height band (ascenders and accents above, descenders below).
 """
 
 from __future__ import annotations
@@ -78,6 +79,62 @@ def _best_angle(img: Image, max_deg: float) -> tuple[float, float]:
     fine_scores = [_profile_score(_rotate_small(img, a)) for a in fine]
     i = int(np.argmax(fine_scores))
     return float(fine[i]), float(fine_scores[i])
+
+
+def _gap_share(img: Image, max_skew: float) -> float:
+    """Share of empty rows between the first and last inked row, at the best skew.
+
+    Lines of text leave empty rows between them; across the lines (columns) there
+    are hardly any, even when blur has merged letters into words.
+    """
+    angle, _ = _best_angle(img, max_skew)
+    rows = _rotate_small(img, angle).sum(axis=1, dtype=np.float64)
+    inked = np.flatnonzero(rows > 0)
+    if len(inked) < 2:
+        return 0.0
+    span = rows[inked[0] : inked[-1] + 1]
+    return float(np.count_nonzero(span < 0.02 * span.max())) / len(span)
+
+
+def mark_ratio(binary: Image, *, size: int = 2000) -> float:
+    """Marks above the letters over marks below them: ≫1 upright, ≪1 upside down, 1.0 when unknown.
+
+    Vietnamese puts most of its diacritics above the letter (acute, grave, hook,
+    tilde, circumflex, breve, and the dots of i and j) and only the dot of the
+    heavy tone below, so small blobs sitting over a letter far outnumber those
+    under one — on an upright page. Periods and commas sit beside letters, not
+    over or under them, and do not count.
+    """
+    h, w = binary.shape[:2]
+    scale = min(1.0, size / max(h, w))
+    img = binary
+    if scale < 1.0:
+        img = cv2.resize(binary, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+        _, img = cv2.threshold(img, 100, 255, cv2.THRESH_BINARY)
+    _, _, stats, centroids = cv2.connectedComponentsWithStats(img, connectivity=8)
+    keep = (stats[1:, cv2.CC_STAT_AREA] >= 2) & (stats[1:, cv2.CC_STAT_HEIGHT] < 0.05 * img.shape[0])
+    stats, centroids = stats[1:][keep], centroids[1:][keep]
+    if len(stats) < 40:
+        return 1.0
+    area = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
+    k = min(5, len(stats))
+    _, idx = cKDTree(centroids).query(centroids, k=k)
+    # each blob's letter: the nearest neighbour at least three times its size
+    bigger = area[idx[:, 1:]] >= 3 * area[:, None]
+    has = bigger.any(axis=1)
+    first = np.argmax(bigger, axis=1)
+    base = idx[np.arange(len(idx)), 1 + first]
+    x0, y0 = stats[base, 0], stats[base, 1]
+    x1, y1 = x0 + stats[base, 2], y0 + stats[base, 3]
+    cx, cy = centroids[:, 0], centroids[:, 1]
+    near = np.hypot(cx - centroids[base, 0], cy - centroids[base, 1]) < 1.5 * stats[base, 3]
+    over = has & near & (cx >= x0 - 1) & (cx <= x1 + 1) & (area < 0.3 * area[base])
+    fifth = 0.2 * (y1 - y0)
+    above = int(np.count_nonzero(over & (cy < y0 + fifth)))
+    below = int(np.count_nonzero(over & (cy > y1 - fifth)))
+    if above + below < 5:
+        return 1.0
+    return (above + 1) / (below + 1)
 
 
 def _updown_ratio(img: Image) -> float:
@@ -197,15 +254,24 @@ def estimate_geometry(binary: Image, *, max_skew: float = 15.0, detect_orientati
     quarter, guess = 0, 0.0
     if links is not None:
         guess = links.across_angle
-        if detect_orientation and links.across_over_down < 0.8:
+        sideways = links.across_over_down < 0.67
+        if detect_orientation and 0.67 <= links.across_over_down <= 1.5:
+            # blur merged letters into words: let the gaps between lines decide
+            sideways = _gap_share(cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE), max_skew) > _gap_share(small, max_skew)
+        if detect_orientation and sideways:
             # the page lies on its side; turned clockwise, its down links become across links
             small, quarter, guess = cv2.rotate(small, cv2.ROTATE_90_CLOCKWISE), 90, links.down_angle
     guess = float(np.clip(guess, -max_skew, max_skew))
     skew = _refine_angle(small, guess, max_skew) if links is not None else _best_angle(small, max_skew)[0]
-    upright = _rotate_small(small, skew) if abs(skew) > 0.05 else small
-    ratio = _updown_ratio(upright) if detect_orientation else 0.0
-    flip = detect_orientation and 0 < ratio < 1.0
-    confident = not detect_orientation or ratio > 1.35 or 0 < ratio < 0.74
+    if not detect_orientation:
+        return Geometry(rotation=0, skew=skew, updown_ratio=0.0, confident=True)
+    marks = mark_ratio(rotate_quarter(binary, quarter))
+    if marks > 1.5 or marks < 0.67:  # the diacritics tell
+        ratio, confident = marks, True
+    else:  # too few marks (a card back, an English page): the ink around the lines' cores tells
+        ratio = _updown_ratio(_rotate_small(small, skew) if abs(skew) > 0.05 else small)
+        confident = ratio > 1.35 or 0 < ratio < 0.74
+    flip = 0 < ratio < 1.0
     rotation = (quarter + (180 if flip else 0)) % 360
     # the skew of the flipped page has the same magnitude and sign in image terms
     return Geometry(rotation=rotation, skew=skew, updown_ratio=ratio, confident=confident)

@@ -20,7 +20,7 @@ from pipeline.types import Image
 _HALVE_ABOVE = 1800
 
 
-def _glyph_height(stats: np.ndarray, page_height: int) -> float:
+def glyph_height(stats: np.ndarray, page_height: int) -> float:
     """Typical letter height: the area-weighted median height, so specks and dots barely count."""
     heights = stats[:, cv2.CC_STAT_HEIGHT].astype(np.float64)
     areas = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
@@ -40,7 +40,7 @@ def _erase_mask(binary: Image) -> tuple[Image | None, int]:
         return None, 0
     heights = stats[1:, cv2.CC_STAT_HEIGHT]
     widths = stats[1:, cv2.CC_STAT_WIDTH]
-    glyph_h = _glyph_height(stats[1:], binary.shape[0])
+    glyph_h = glyph_height(stats[1:], binary.shape[0])
     if glyph_h < 4:
         return None, 0
     small = (heights <= 0.35 * glyph_h) & (widths <= 1.2 * glyph_h) & (heights >= 1)
@@ -60,6 +60,21 @@ def _erase_mask(binary: Image) -> tuple[Image | None, int]:
     if not gone.any():
         return None, 0
     return gone[labels].astype(np.uint8) * 255, int(is_run.sum() + rule.sum())
+
+
+def text_size(binary: Image) -> float:
+    """Typical glyph thickness in pixels (the smaller side of a letter's box, area-weighted median).
+
+    The smaller side, so that it reads the same whether the page is upright or on
+    its side, and whether blur has merged the letters of a word or not.
+    Returns 0 when there is no text.
+    """
+    n, _, stats, _ = cv2.connectedComponentsWithStats(255 - binary, connectivity=8)
+    if n <= 10:
+        return 0.0
+    sized = stats[1:].copy()
+    sized[:, cv2.CC_STAT_HEIGHT] = np.minimum(sized[:, cv2.CC_STAT_WIDTH], sized[:, cv2.CC_STAT_HEIGHT])
+    return glyph_height(sized, max(binary.shape[:2]))
 
 
 def remove_leaders(binary: Image) -> tuple[Image, int]:

@@ -36,12 +36,14 @@ class Sheet:
         kind: the paper format its shape matches (``id_card``, ``a4`` …) or ``other``.
         size_mm: its physical size (width, height) guessed from the format.
         area_ratio: its area over the image's.
+        aspect: its true width over height, seen through a camera (0 when not estimated).
     """
 
     quad: npt.NDArray[np.float32]
     kind: str
     size_mm: tuple[float, float]
     area_ratio: float
+    aspect: float = 0.0
 
 
 def _order(pts: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
@@ -70,7 +72,7 @@ def _background_distance(small: Image) -> Image:
     _, labels, centers = cv2.kmeans(border, 2, None, criteria, 2, cv2.KMEANS_PP_CENTERS)  # type: ignore[call-overload]
     shares = np.bincount(labels.ravel(), minlength=2) / len(labels)
     far = int(np.argmax(np.linalg.norm(centers - centre, axis=1)))
-    if shares[far] >= 0.2:
+    if shares[far] >= 0.35:  # a real second background (desk beside a sheet cut by the frame), not a strip
         bg = centers[far]
     dist: Image = np.clip(np.linalg.norm(lab - bg, axis=2) * 4, 0, 255).astype(np.uint8)
     return dist
@@ -120,10 +122,45 @@ def _quad_from_contour(cnt: Image, w: int, h: int) -> npt.NDArray[np.float32] | 
     return quad
 
 
-def _format_of(quad: npt.NDArray[np.float32]) -> tuple[str, tuple[float, float]]:
+def true_aspect(quad: npt.NDArray[np.float32], centre: tuple[float, float]) -> float:
+    """Width over height of the real rectangle seen as ``quad`` (TL, TR, BR, BL) through a pinhole camera.
+
+    Perspective makes a sheet's sides look longer or shorter than they are, so
+    the quad's own side ratio cannot tell an A4 page (1.41) from an ID card
+    (1.59) in a photo. Assuming square pixels and the principal point at the
+    image centre, the rectangle's true aspect follows from the four corners
+    alone (Zhang and He, "Whiteboard scanning and image enhancement", 2007).
+    Falls back to the plain side ratio when the view is nearly frontal.
+    """
+    tl, tr, br, bl = (np.array([p[0], p[1], 1.0]) for p in quad.astype(np.float64))
+    m1, m2, m3, m4 = tl, tr, bl, br
+    k2 = np.dot(np.cross(m1, m4), m3) / np.dot(np.cross(m2, m4), m3)
+    k3 = np.dot(np.cross(m1, m4), m2) / np.dot(np.cross(m3, m4), m2)
+    n2, n3 = k2 * m2 - m1, k3 * m3 - m1
+    plain = float(np.hypot(*(tr - tl)[:2]) + np.hypot(*(br - bl)[:2])) / max(
+        1e-6, float(np.hypot(*(bl - tl)[:2]) + np.hypot(*(br - tr)[:2])))
+    if abs(n2[2]) < 1e-6 or abs(n3[2]) < 1e-6:
+        return plain
+    u0, v0 = centre
+    f2 = -((n2[0] * n3[0] - (n2[0] * n3[2] + n2[2] * n3[0]) * u0 + n2[2] * n3[2] * u0 * u0)
+           + (n2[1] * n3[1] - (n2[1] * n3[2] + n2[2] * n3[1]) * v0 + n2[2] * n3[2] * v0 * v0)) / (n2[2] * n3[2])
+    size = 2 * max(u0, v0)
+    if not (0.3 * size) ** 2 <= f2 <= (4 * size) ** 2:
+        return plain  # no phone lens fits these corners: not a camera's view of a rectangle
+    a_inv = np.linalg.inv(np.array([[np.sqrt(f2), 0, u0], [0, np.sqrt(f2), v0], [0, 0, 1.0]]))
+    q = a_inv.T @ a_inv
+    ratio = float(np.sqrt((n2 @ q @ n2) / (n3 @ q @ n3)))
+    return ratio if np.isfinite(ratio) and ratio > 0 else plain
+
+
+def _format_of(quad: npt.NDArray[np.float32],
+               centre: tuple[float, float] | None = None) -> tuple[str, tuple[float, float]]:
+    """The paper format whose proportions the quad has; with ``centre``, seen through a camera."""
     tl, tr, br, bl = quad
     w = float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
     h = float(np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    if centre is not None:
+        w = true_aspect(quad, centre) * h
     ratio = max(w, h) / max(1.0, min(w, h))
     for target, name, long_mm, short_mm in _FORMATS:
         if abs(ratio - target) / target < 0.06:
@@ -157,34 +194,88 @@ def find_sheets(color: Image, *, min_area: float = 0.05, max_area: float = 0.93,
         quad = find_sheet_by_edges(small)
         if quad is not None:
             quad = _order(quad)
-            kind, size_mm = _format_of(quad)
+            kind, size_mm = _format_of(quad, (small.shape[1] / 2, small.shape[0] / 2))
             sheets = [Sheet(quad=quad, kind=kind, size_mm=size_mm,
-                            area_ratio=float(cv2.contourArea(quad)) / (small.shape[0] * small.shape[1]))]
+                            area_ratio=float(cv2.contourArea(quad)) / (small.shape[0] * small.shape[1]),
+                            aspect=true_aspect(quad, (small.shape[1] / 2, small.shape[0] / 2)))]
     if not sheets:
         sheets = _by_colour(small, min_area=min_area, max_area=max_area, limit=limit)
-    return [Sheet(quad=s.quad / scale, kind=s.kind, size_mm=s.size_mm, area_ratio=s.area_ratio) for s in sheets]
+    return [Sheet(quad=s.quad / scale, kind=s.kind, size_mm=s.size_mm, area_ratio=s.area_ratio, aspect=s.aspect)
+            for s in sheets]
 
 
 def _flat_light(small: Image) -> Image:
     """Divide out uneven light per channel with a wide median, which ignores sheets smaller than half its window."""
-    k = max(3, int(0.4 * min(small.shape[:2]))) | 1
-    k = min(k, 255)
+    k = min(255, max(3, int(0.6 * min(small.shape[:2]))) | 1)
     bg = cv2.medianBlur(small, k)
     return cv2.divide(small, np.maximum(bg, 1), scale=200.0)
 
 
 def _by_colour(small: Image, *, min_area: float, max_area: float, limit: int) -> list[Sheet]:
-    """Sheets by colour; again on light-evened colours when the first look finds only odd shapes."""
-    sheets = _by_colour_once(small, min_area=min_area, max_area=max_area, limit=limit)
-    if not sheets or any(s.kind != "other" for s in sheets):
+    """Sheets by colour, looked for three ways until one finds a known paper format.
+
+    First Otsu's split of the colour distance from the background; then any
+    colour clearly off the background's own noise (a pale card on a white lid,
+    whose printed pattern alone would win Otsu's split); then, when only odd
+    shapes were found, the same on light-evened colours (a shadow across a bed).
+    """
+    dist = cv2.GaussianBlur(_background_distance(small), (5, 5), 0)
+    sheets = _by_colour_once(dist, _otsu(dist), min_area=min_area, max_area=max_area, limit=limit)
+    if any(s.kind != "other" for s in sheets):
         return sheets
-    evened = _by_colour_once(_flat_light(small), min_area=min_area, max_area=max_area, limit=limit)
+    faint = _by_colour_once(dist, _above_noise(dist), min_area=min_area, max_area=max_area, limit=limit)
+    if any(s.kind != "other" for s in faint):
+        return faint
+    outlined = _by_outline(small, min_area=min_area, max_area=max_area, limit=limit)
+    if any(s.kind != "other" for s in outlined):
+        return outlined
+    if not sheets:
+        return faint
+    flat = cv2.GaussianBlur(_background_distance(_flat_light(small)), (5, 5), 0)
+    evened = _by_colour_once(flat, _otsu(flat), min_area=min_area, max_area=max_area, limit=limit)
     return evened if any(s.kind != "other" for s in evened) else sheets
 
 
-def _by_colour_once(small: Image, *, min_area: float, max_area: float, limit: int) -> list[Sheet]:
-    dist = cv2.GaussianBlur(_background_distance(small), (5, 5), 0)
-    _, mask = cv2.threshold(dist, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+def _by_outline(small: Image, *, min_area: float, max_area: float, limit: int) -> list[Sheet]:
+    """Sheets by their closed rectangular outline: pale cards on white paper, whose colour hardly differs."""
+    gray = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) if small.ndim == 3 else small
+    edges = cv2.Canny(cv2.GaussianBlur(gray, (3, 3), 0), 20, 60)
+    edges = cv2.dilate(edges, np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    total = float(gray.shape[0] * gray.shape[1])
+    sheets: list[Sheet] = []
+    for cnt in sorted(contours, key=cv2.contourArea, reverse=True)[: limit * 3]:
+        area = cv2.contourArea(cnt) / total
+        if not (min_area <= area <= max_area):
+            continue
+        approx = cv2.approxPolyDP(cv2.convexHull(cnt), 0.03 * cv2.arcLength(cnt, True), True)
+        if len(approx) != 4:
+            continue
+        quad = _order(approx.reshape(4, 2).astype(np.float32))
+        if cv2.contourArea(cnt) / max(1.0, cv2.contourArea(quad)) < 0.9:
+            continue
+        kind, size_mm = _format_of(quad)
+        if kind != "id_card":
+            continue  # frames and tables are rectangles too; only a card's outline is trusted alone
+        sheets.append(Sheet(quad=quad, kind=kind, size_mm=size_mm, area_ratio=area))
+        if len(sheets) == limit:
+            break
+    return sheets
+
+
+def _otsu(dist: Image) -> Image:
+    return cv2.threshold(dist, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+
+
+def _above_noise(dist: Image) -> Image:
+    """Pixels whose colour distance is above anything the background border shows."""
+    b = max(3, min(dist.shape[:2]) // 40)
+    border = np.concatenate([dist[:b].ravel(), dist[-b:].ravel(), dist[:, :b].ravel(), dist[:, -b:].ravel()])
+    level = float(np.percentile(border, 99.0)) + 12.0
+    return cv2.threshold(dist, level, 255, cv2.THRESH_BINARY)[1]
+
+
+def _by_colour_once(dist: Image, mask: Image, *, min_area: float, max_area: float, limit: int) -> list[Sheet]:
     if cv2.countNonZero(mask) < min_area * mask.size:
         return []
     closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9)))
@@ -269,6 +360,36 @@ def stack_vertically(images: list[Image], *, gap: int) -> Image:
         if i < len(images) - 1:
             parts.append(np.full((gap, width, 3), 255, np.uint8))
     return np.vstack(parts)
+
+
+def enlargement(sheet: Sheet, *, dpi: int) -> float:
+    """How much :func:`flatten` at ``dpi`` enlarges the sheet (above 1: it has fewer pixels than wanted)."""
+    tl, tr, br, bl = sheet.quad
+    w_px = float(np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    if sheet.kind == "other":
+        return 1.0
+    return sheet.size_mm[0] / 25.4 * dpi / max(w_px, 1.0)
+
+
+def flatten_native(color: Image, sheet: Sheet, *, scale: float = 1.0) -> Image:
+    """Warp the sheet flat at about the pixel density it has in the image (times ``scale``).
+
+    For photos, whose resolution says nothing about the paper: the longer measured
+    side is kept, the other follows from the sheet's true aspect.
+    """
+    tl, tr, br, bl = sheet.quad
+    w_px = float(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl)))
+    h_px = float(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
+    aspect = sheet.aspect if sheet.aspect > 0 else w_px / max(h_px, 1.0)
+    if w_px >= h_px * aspect:
+        out_w, out_h = w_px, w_px / aspect
+    else:
+        out_w, out_h = h_px * aspect, h_px
+    out_w, out_h = max(1, round(out_w * scale)), max(1, round(out_h * scale))
+    dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
+    m = cv2.getPerspectiveTransform(sheet.quad.astype(np.float32), dst)
+    interp = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+    return cv2.warpPerspective(color, m, (out_w, out_h), flags=interp, borderMode=cv2.BORDER_REPLICATE)
 
 
 def flatten(color: Image, sheet: Sheet, *, dpi: int) -> Image:

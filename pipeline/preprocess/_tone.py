@@ -98,6 +98,12 @@ def denoise(gray: Image, *, level: float) -> Image:
     return cv2.medianBlur(gray, 3)
 
 
+def sharpen(gray: Image, *, sigma: float = 2.0, amount: float = 1.5) -> Image:
+    """Unsharp mask: strokes blurred by a camera and by enlargement get their edges back."""
+    blurred = cv2.GaussianBlur(gray, (0, 0), sigma)
+    return cv2.addWeighted(gray, 1 + amount, blurred, -amount, 0)
+
+
 def binarize(gray: Image) -> Image:
     """Black text on white (0/255) by Otsu's threshold on the light-evened grey."""
     _, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
