@@ -21,6 +21,7 @@ app = typer.Typer(
 #: command modules, each with a ``register(app)`` function
 COMMAND_MODULES: tuple[str, ...] = (
     "cli.digitize",
+    "cli.demo",
     "cli.sign",
     "cli.pki",
     "cli.train",

@@ -35,17 +35,10 @@ def _fail(e: Exception, as_json: bool = False) -> None:
 
 
 def sign_settings(settings: Settings) -> SignSettings:
-    """The signing settings with the development PKI filled in when the key source is ``dev``.
+    """The signing settings with the development PKI filled in when the key source is ``dev``."""
+    from pki import resolved_sign_settings
 
-    (The settings themselves refuse the development PKI in production.)
-    """
-    cfg = settings.sign
-    if cfg.key_source != "dev":
-        return cfg
-    from pki import dev_sign_settings, ensure_dev_pki
-
-    pki = ensure_dev_pki(cfg.dev_pki_dir or settings.data_dir / "pki", port=settings.pki.port)
-    return dev_sign_settings(cfg, pki)
+    return resolved_sign_settings(settings)
 
 
 def _listening(host: str, port: int) -> bool:

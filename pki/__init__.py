@@ -8,7 +8,15 @@ signs with a PKCS#12 file or a PKCS#11 token instead.
 
 from __future__ import annotations
 
-from pki._devpki import DEFAULT_PORT, DevIdentity, DevPki, dev_sign_settings, ensure_dev_pki, open_dev_pki
+from pki._devpki import (
+    DEFAULT_PORT,
+    DevIdentity,
+    DevPki,
+    dev_sign_settings,
+    ensure_dev_pki,
+    open_dev_pki,
+    resolved_sign_settings,
+)
 from pki._serve import DevPkiServices, build_app, run_dev_pki_forever, serve_dev_pki
 
 __all__ = [
@@ -20,6 +28,7 @@ __all__ = [
     "dev_sign_settings",
     "ensure_dev_pki",
     "open_dev_pki",
+    "resolved_sign_settings",
     "run_dev_pki_forever",
     "serve_dev_pki",
 ]

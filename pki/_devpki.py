@@ -21,7 +21,7 @@ from certomancer.registry import ArchLabel, CertLabel, CertomancerConfig, PKIArc
 from pipeline.sign import dev_identity_paths
 from pki import _arch, _images
 from schemas.errors import ConfigError, ErrorCode
-from schemas.settings import SignSettings
+from schemas.settings import Settings, SignSettings
 
 DEFAULT_PORT = 9780
 MANIFEST = "pki.json"
@@ -234,3 +234,21 @@ def dev_sign_settings(cfg: SignSettings, pki: DevPki) -> SignSettings:
         "signature_image": cfg.signature_image or pki.signature_image,
         "seal_image": cfg.seal_image or pki.seal_image,
     })
+
+
+def resolved_sign_settings(settings: Settings) -> SignSettings:
+    """The signing section ready to use: with ``key_source="dev"``, the development PKI filled in.
+
+    The PKI is made on first use under ``data_dir/pki`` (or ``sign.dev_pki_dir``).
+    With a real key source the section is returned as it is.
+
+    Raises:
+        ConfigError: the development PKI asked for in production.
+    """
+    cfg = settings.sign
+    if cfg.key_source != "dev":
+        return cfg
+    if settings.environment == "production":
+        raise ConfigError("the development PKI is refused in production", code=ErrorCode.INSECURE_CONFIG)
+    pki = ensure_dev_pki(cfg.dev_pki_dir or settings.data_dir / "pki", port=settings.pki.port)
+    return dev_sign_settings(cfg, pki)

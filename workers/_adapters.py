@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from schemas.documents import DigitizeResult
-from schemas.errors import ConfigError
 from schemas.settings import Settings, SignSettings
 from store.records import SignatureInput
 from workers._seams import DigitizeOutput, SignedPdf, SignRole
@@ -135,14 +134,7 @@ class PipelineSigner:
 
 
 def _sign_settings(settings: Settings) -> SignSettings:
-    """The signing section with the development PKI folder filled in (made on first use)."""
-    cfg = settings.sign
-    if cfg.key_source != "dev" or cfg.dev_pki_dir is not None:
-        return cfg
-    if settings.environment == "production":
-        raise ConfigError("the development PKI is refused in production")
-    from pki import ensure_dev_pki
+    """The signing section with the development PKI (folder, TSA, trust root, images) filled in."""
+    from pki import resolved_sign_settings
 
-    directory = settings.data_dir / "pki"
-    ensure_dev_pki(directory, port=settings.pki.port)
-    return cfg.model_copy(update={"dev_pki_dir": directory})
+    return resolved_sign_settings(settings)

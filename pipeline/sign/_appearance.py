@@ -25,7 +25,7 @@ from pyhanko.stamp import BaseStampStyle, StaticStampStyle, TextStampStyle
 
 from pipeline.sign._fonts import SubsetFontFactory, find_font
 from pipeline.sign._meta import Appearance, SignMeta
-from schemas.errors import ConfigError, ErrorCode
+from schemas.errors import ConfigError, ErrorCode, InputError
 from schemas.settings import SignSettings
 
 _MM = 72.0 / 25.4
@@ -73,9 +73,22 @@ def stamp_values(cert: x509.Certificate, meta: SignMeta, when: datetime, role: s
             "title": meta.title or "", "first": first}
 
 
+def _inherited(node: Any, key: str) -> Any:
+    """A page attribute, looked up the page tree as PDF inheritance says (/MediaBox often sits on /Pages)."""
+    for _ in range(64):  # a page tree is never this deep; a loop would be
+        if key in node:
+            return node[key]
+        if "/Parent" not in node:
+            return None
+        node = node["/Parent"].get_object()
+    return None
+
+
 def _page_box(reader: PdfFileReader, page_ix: int) -> tuple[float, float, float, float]:
     page = reader.find_page_for_modification(page_ix)[0].get_object()  # type: ignore[no-untyped-call]
-    box = page.get("/CropBox", page["/MediaBox"])
+    box = _inherited(page, "/CropBox") or _inherited(page, "/MediaBox")
+    if box is None:
+        raise InputError("a page of the PDF has no /MediaBox", code=ErrorCode.CORRUPT_PDF)
     x0, y0, x1, y1 = (float(v) for v in box)
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
