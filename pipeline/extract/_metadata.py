@@ -1,0 +1,168 @@
+"""The Art. 9 metadata of Circular 01/2023/TT-VPCP, read from the paper and the catalog.
+
+``ten_giay_to`` is the printed title (the catalog's spelling when OCR garbled it),
+``so_ky_hieu`` the "Số: …" line, ``ngay_cap`` the issue date (an explicit field, else the
+place-date line "Hà Nội, ngày 05 tháng 3 năm 2023"), ``co_quan_cap`` the agency in the
+header, ``thoi_han_hieu_luc`` follows the catalog's validity rule, and
+``ma_dinh_danh_chu_so_huu`` is the owner's ``so_dinh_danh``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from pipeline.doctypes import DocTypeSpec
+from pipeline.extract import _normalize as norm
+from pipeline.extract._agency import agency, card_2024
+from pipeline.extract._cleanup import clean_text
+from pipeline.extract._layout import Line
+from pipeline.extract._title import SO_RE, Title, find_title, khac_title, upper_ratio
+from pipeline.lexicon import fold
+from schemas.documents import DocType, FieldValue, Metadata
+
+_PLACE_DATE_RE = re.compile(r"(?P<place>[^,:]{2,60}),\s*ngay\s*\S{1,3}\s*thang\b")
+_PURPOSE_RE = re.compile(r"(?:duoc su dung de|cap de|dung de|muc dich su dung giay[^:]*)\s*:?\s*", re.IGNORECASE)
+
+
+def _so_ky_hieu(lines: Sequence[Line]) -> str | None:
+    for line in lines[:12]:
+        m = SO_RE.search(fold(line.text))
+        if m:
+            start = m.start("code")
+            raw = line.text[start:start + len(m.group("code"))]
+            return raw.strip(".-/")
+    return None
+
+
+_FIRST_REG_RE = re.compile(r"dang ky lan dau|cap lan dau|thay doi lan thu\W*\d*")
+_BARE_DATE_RE = re.compile(r"^ngay\s*\S{1,3}\s*thang\s*\S{1,3}\s*nam\s*\S{2,5}$")
+
+
+def _registration_date(lines: Sequence[Line]) -> str | None:
+    """The latest of "Đăng ký lần đầu: …" and "Đăng ký thay đổi lần thứ n: …" (business papers)."""
+    found: list[str] = []
+    for line in lines:
+        key = fold(line.text).strip()
+        m = _FIRST_REG_RE.search(key)
+        if m:
+            value, _ = norm.parse_date(key[m.end():])
+            if value and len(value) == 10:
+                found.append(value)
+    return max(found) if found else None
+
+
+def _issue_date(lines: Sequence[Line]) -> str | None:
+    """The registration date, else the place-date line, else a bare "Ngày … tháng … năm …" line."""
+    registered = _registration_date(lines)
+    if registered:
+        return registered
+    for pattern in (_PLACE_DATE_RE, _BARE_DATE_RE):
+        for line in lines:
+            key = fold(line.text).strip()
+            m = pattern.search(key)
+            if m:
+                value, _ = norm.parse_date(key[m.start():])
+                if value and len(value) == 10:
+                    return value
+    return None
+
+
+def _serial(spec: DocTypeSpec, lines: Sequence[Line]) -> str | None:
+    """The printed serial (land certificates: "AA 583181"), the last one on the first page that has one."""
+    if not spec.serial:
+        return None
+    by_page: dict[int, list[str]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).extend(m.group(0) for m in re.finditer(spec.serial, line.text))
+    found = [v for page in sorted(by_page) for v in by_page[page][-1:]]
+    return found[0] if found else None
+
+
+def add_months(iso: str, months: int) -> str | None:
+    """``iso`` plus ``months`` calendar months, the day clamped to the month's end."""
+    try:
+        d = date.fromisoformat(iso)
+    except ValueError:
+        return None
+    total = d.month - 1 + months
+    year, month = d.year + total // 12, total % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1])).isoformat()
+
+
+def _purpose(lines: Sequence[Line]) -> str | None:
+    for i, line in enumerate(lines):
+        key = fold(line.text)
+        m = _PURPOSE_RE.search(key)
+        if m and m.end() < len(key) - 2:
+            text = line.text[m.end():]
+            nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+            goes_on = 0 < len(nxt.split()) <= 4 or nxt[:1].islower()
+            if not text.rstrip().endswith(".") and goes_on and upper_ratio(nxt) < 0.5:
+                text += " " + nxt
+            return clean_text(text) or None
+    return None
+
+
+def build_metadata(spec: DocTypeSpec, lines: Sequence[Line], fields: dict[str, FieldValue]) -> Metadata:
+    """The Art. 9 metadata of one document.
+
+    Args:
+        spec: the catalog entry of its type.
+        lines: its lines.
+        fields: the extracted, validated fields.
+
+    Returns:
+        The metadata; fields the paper does not show are ``None``.
+    """
+    title = find_title(spec, lines)
+
+    def val(name: str | None) -> str | None:
+        fv = fields.get(name) if name else None
+        return fv.value if fv else None
+
+    ngay_cap = (val("ngay_cap") or _issue_date(lines) or val("ngay_dang_ky")) if spec.issued else None
+    until: str | None = None
+    if spec.validity and spec.validity.field:
+        until = val(spec.validity.field)
+    elif spec.validity and spec.validity.months and ngay_cap:
+        until = add_months(ngay_cap, spec.validity.months)
+    number = val(spec.number_field) if spec.number_field else _serial(spec, lines) or _so_ky_hieu(lines)
+    return Metadata(
+        ma_loai_giay_to=spec.code,
+        ma_dinh_danh_chu_so_huu=val(spec.owner_field),
+        ten_giay_to=_title_text(spec, lines, title, ngay_cap),
+        so_ky_hieu=number if spec.issued else None,
+        ngay_cap=ngay_cap,
+        co_quan_cap=agency(spec, lines, title, ngay_cap),
+        trich_yeu=_subject(lines),
+        thoi_han_hieu_luc=until,
+        pham_vi_hieu_luc=None if spec.doc_type is DocType.QSDD else _purpose(lines),
+    )
+
+
+def _title_text(spec: DocTypeSpec, lines: Sequence[Line], title: Title | None, issued: str | None) -> str | None:
+    if title is not None:
+        return title.text
+    if spec.doc_type is DocType.CAN_CUOC:
+        return "CĂN CƯỚC" if card_2024(None, issued) else "CĂN CƯỚC CÔNG DÂN"
+    if spec.titles:
+        return spec.titles[0]
+    # an official letter prints no type name, only its "V/v" subject (Decree 30/2020, form 1.4)
+    return khac_title(lines) or ("CÔNG VĂN" if _subject(lines, letter_only=True) else None)
+
+
+_SUBJECT_RE = re.compile(r"^\s*(ve viec|v/v)\b", re.IGNORECASE)
+
+
+def _subject(lines: Sequence[Line], *, letter_only: bool = False) -> str | None:
+    """``trich_yeu``: the "Về việc …" / "V/v …" line of an administrative paper."""
+    for line in lines[:25]:
+        key = fold(line.text).strip()
+        if _SUBJECT_RE.match(key) and (not letter_only or key.startswith("v/v")):
+            return clean_text(line.text) or None
+    return None
+
+

@@ -1,0 +1,276 @@
+"""Value grammars and normalizers: printed text in, the contract's normalized string out.
+
+Each ``parse_*`` function takes the raw text of a value (as OCR read it, possibly with
+dotted leaders and OCR slips) and returns the normalized value, or ``None`` when the text
+does not follow the grammar, plus flags saying what was assumed.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from pipeline.extract._cleanup import EDGE_PUNCT, clean_text, drop_junk, fix_units, upper_run
+from pipeline.lexicon import correct_name, correct_place, fold, fold_key, nfc
+
+Parsed = tuple[str | None, tuple[str, ...]]
+
+# OCR reads digits as look-alike letters; only fixed inside digit groups.
+_DIGIT_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1",
+                                  "|": "1", "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2",
+                                  "G": "6", "g": "9", "T": "7", "§": "8"})
+_DIGITISH_RE = re.compile(r"(?<![A-Za-zÀ-ỹ])[0-9OoDQlIi|!SsBZzGgT§]*\d[0-9OoDQlIi|!SsBZzGgT§]*(?![A-Za-zÀ-ỹ])")
+# "ngày 05 tháng 3 năm 1990", also as OCR garbles the words ("ngay II thong 01 nom 2025")
+_WORD_DATE_RE = re.compile(
+    r"ng[a-z]{1,2}\s*([\dil|]{1,3})\s*,?\s*th[a-z]{2,3}\s*([\dil|]{1,3})\s*,?\s*n[a-z]m\s*(\d{4})")
+_ONES = str.maketrans({"i": "1", "l": "1", "|": "1"})
+_NUM_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.,]\s*(\d{1,2})\s*[/\-.,]\s*(\d{4})(?!\d)")
+_COMPACT_DATE_RE = re.compile(r"(?<!\d)(\d{2})(\d{2})((?:19|20)\d{2})(?!\d)")
+_YEAR_RE = re.compile(r"(?<!\d)((?:18|19|20|21)\d{2})(?!\d)")
+_NAME_CHARS_RE = re.compile(r"^[A-Za-zÀ-ỹĐđ'’]+$")
+
+_ETHNIC = {fold(x): x for x in (
+    "Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "H'Mông", "Mông", "Dao", "Gia Rai",
+    "Ê Đê", "Ba Na", "Sán Chay", "Chăm", "Cơ Ho", "Xơ Đăng", "Sán Dìu", "Hrê", "Ra Glai", "Mnông",
+    "Thổ", "Stiêng", "Khơ Mú", "Bru - Vân Kiều", "Cơ Tu", "Giáy", "Tà Ôi", "Mạ", "Giẻ Triêng",
+    "Co", "Chơ Ro", "Xinh Mun", "Hà Nhì", "Chu Ru", "Lào", "La Chí", "Kháng", "Phù Lá", "La Hủ",
+    "La Ha", "Pà Thẻn", "Lự", "Ngái", "Chứt", "Lô Lô", "Mảng", "Cơ Lao", "Bố Y", "Cống", "Si La",
+    "Pu Péo", "Rơ Măm", "Brâu", "Ơ Đu",
+)}
+
+
+_LEADING_ONE_RE = re.compile(r"(?<![A-Za-zÀ-ỹ])[Iil|](?=[.,]\d{3})")  # "I.220.000.000"
+
+
+def _fix_digits(text: str) -> str:
+    text = _LEADING_ONE_RE.sub("1", text)
+    return _DIGITISH_RE.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKE), text)
+
+
+def make_date(day: int, month: int, year: int) -> str | None:
+    """``YYYY-MM-DD`` when the date exists, else ``None``."""
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _speck_date(day: str, month: str, year: int) -> str | None:
+    """A day or month read with a speck in front ("tháng S8" → "58"): keep its last digit(s)."""
+    if int(day) <= 31 and int(month) <= 12 and len(day) <= 2 and len(month) <= 2:
+        return None  # a real but impossible date (31/02): not a speck
+    for d in dict.fromkeys((day[-2:], day[-1:])):
+        for mo in dict.fromkeys((month[-2:], month[-1:])):
+            if (d, mo) != (day, month):
+                iso = make_date(int(d), int(mo), year)
+                if iso:
+                    return iso
+    return None
+
+
+def parse_date(text: str) -> Parsed:
+    """Any printed date → ``YYYY-MM-DD``.
+
+    Accepts ``dd/mm/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``, ``ngày 05 tháng 3 năm 1990`` and
+    digits split by OCR (``0 5/03/19 90``). A bare year gives no value (flag ``year_only``).
+
+    Args:
+        text: the printed value.
+
+    Returns:
+        The ISO date (or the year), and flags (``invalid_date`` for a day that does not exist).
+    """
+    s = _fix_digits(fold(nfc(text)))
+    squeezed = re.sub(r"(?<=\d)\s+(?=\d)", "", s)
+    for pattern, source in ((_WORD_DATE_RE, s), (_WORD_DATE_RE, squeezed), (_NUM_DATE_RE, s),
+                            (_NUM_DATE_RE, squeezed), (_COMPACT_DATE_RE, squeezed)):
+        m = pattern.search(source)
+        if m:
+            day, month = m[1].translate(_ONES), m[2].translate(_ONES)
+            iso = make_date(int(day), int(month), int(m[3])) or _speck_date(day, month, int(m[3]))
+            return (iso, ()) if iso else (None, ("invalid_date",))
+    if _YEAR_RE.search(squeezed):
+        return None, ("year_only",)  # a birth year is not a date: leave the field to a full date
+    return None, ()
+
+
+def title_case(text: str) -> str:
+    """``NGUYỄN VĂN AN`` → ``Nguyễn Văn An`` (every word, NFC)."""
+    return " ".join(w[:1].upper() + w[1:].lower() for w in nfc(text).split())
+
+
+def parse_name(text: str, *, lexicon: bool = True) -> Parsed:
+    """A person's name → title case with diacritics, checked against the lexicon.
+
+    The name is the first run of alphabetic words (1–7), so trailing OCR noise, a following
+    label remnant or a date is left out.
+
+    Args:
+        text: the printed value.
+        lexicon: restore diacritics where the name lexicon is unambiguous.
+
+    Returns:
+        The name and flags (``lexicon_corrected``, ``invalid_syllable``).
+    """
+    words: list[str] = []
+    for raw in clean_text(text).replace(",", " , ").split():
+        word = raw.strip(".:;")
+        same_case = not words or not words[0].isupper() or word.isupper()
+        if _NAME_CHARS_RE.match(word) and len(words) < 7 and same_case:
+            words.append(word)
+        elif words:
+            break
+    if not words:
+        return None, ()
+    name = title_case(" ".join(words))
+    if lexicon:
+        return correct_name(name)
+    return name, ()
+
+
+def parse_sex(text: str) -> Parsed:
+    """``Nam``/``Nữ`` from the printed value (``NỮ``, ``Nu``, ``Male``, ``Female`` …)."""
+    for word in fold_key(text).split():
+        if word in {"nu", "female", "f"}:
+            return "Nữ", ()
+        if word in {"nam", "male", "m", "narn", "nain"}:
+            return "Nam", ()
+    return None, ()
+
+
+def parse_id_number(text: str, *, allow_cmnd: bool = False) -> Parsed:
+    """A personal ID number: 12 digits (9 for an old CMND only where allowed).
+
+    Digits split by spaces or boxes are joined; look-alike letters inside digit groups
+    (``O``, ``l``, ``B``) are read as digits.
+
+    Args:
+        text: the printed value.
+        allow_cmnd: accept a 9-digit CMND number (the paper says CMND).
+
+    Returns:
+        The number and flags (``cmnd`` for a 9-digit number, ``invalid_id_length``).
+    """
+    fixed = _fix_digits(nfc(text))
+    joined = re.sub(r"(?<=\d)[\s.\-|]+(?=\d)", "", fixed)
+    runs = re.findall(r"\d+", joined)
+    for run in runs:
+        if len(run) == 12:
+            return run, ()
+    for run in runs:
+        if len(run) == 9 and allow_cmnd:
+            return run, ("cmnd",)
+    if any(len(r) >= 8 for r in runs):
+        return None, ("invalid_id_length",)
+    return None, ()
+
+
+def parse_place(text: str, *, lexicon: bool = True) -> Parsed:
+    """An address or place as printed, cleaned, with known place names' diacritics restored."""
+    value = fix_units(clean_text(drop_junk(clean_text(text))))
+    if not value:
+        return None, ()
+    return correct_place(value) if lexicon else (value, ())
+
+
+_COMMA_AS_DOT_RE = re.compile(r"\.\s+(?=[a-zà-ỹđ])")
+
+
+def parse_text(text: str) -> Parsed:
+    """Free text as printed, cleaned, OCR garbage at its end cut off ("tóc. làm" → "tóc, làm")."""
+    value = _COMMA_AS_DOT_RE.sub(", ", clean_text(drop_junk(upper_run(clean_text(text)))))
+    return (value or None), ()
+
+
+def parse_nationality(text: str) -> Parsed:
+    """``Việt Nam`` (however OCR spelled it) or the printed nationality."""
+    value = clean_text(text)
+    key = fold_key(value)
+    if not key:
+        return None, ()
+    if key.replace(" ", "") in {"vietnam", "vietnamese", "vn", "viet"} or key.startswith("viet n"):
+        return "Việt Nam", ()
+    return title_case(value), ()
+
+
+def parse_ethnicity(text: str) -> Parsed:
+    """An ethnic group, spelled as the official list spells it where known."""
+    value = clean_text(text)
+    if not value:
+        return None, ()
+    first = fold(value)
+    for key in sorted(_ETHNIC, key=len, reverse=True):
+        if first == key or first.startswith(key + " "):
+            return _ETHNIC[key], ()
+    return title_case(value.split()[0]), ()
+
+
+def parse_money(text: str) -> Parsed:
+    """An amount in đồng → integer string (``1.500.000.000 đồng`` → ``1500000000``)."""
+    s = _fix_digits(fold(nfc(text)))
+    m = re.search(r"\d[\d.,\s]*", s)
+    if not m:
+        return None, ()
+    raw = re.sub(r"\s+", "", m.group(0)).rstrip(".,")
+    tail = s[m.end():]
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+|\d+", raw):
+        amount = int(re.sub(r"[.,]", "", raw))
+    else:
+        return None, ("invalid_number",)
+    if re.match(r"\s*ty\b", tail):
+        amount *= 1_000_000_000
+    elif re.match(r"\s*trieu\b", tail):
+        amount *= 1_000_000
+    return str(amount), ()
+
+
+def parse_number(text: str) -> Parsed:
+    """A decimal as printed in Vietnam (``1.234,5``) → ``1234.5``."""
+    s = _fix_digits(nfc(text))
+    m = re.search(r"\d[\d.,]*", re.sub(r"(?<=\d)\s+(?=[\d.,])|(?<=[.,])\s+(?=\d)", "", s))
+    if not m:
+        return None, ()
+    raw = m.group(0).rstrip(".,")
+    if "," in raw:
+        whole, _, frac = raw.rpartition(",")
+        whole = whole.replace(".", "").replace(",", "")
+        value = f"{whole}.{frac}" if frac else whole
+    elif raw.count(".") == 1 and len(raw.split(".")[1]) != 3:
+        value = raw
+    else:
+        value = raw.replace(".", "")
+    if "." in value:
+        value = value.rstrip("0").rstrip(".")
+    return value, ()
+
+
+def parse_integer(text: str) -> Parsed:
+    """The first whole number in the value."""
+    m = re.search(r"\d+", re.sub(r"(?<=\d)\s+(?=\d)", "", _fix_digits(nfc(text))))
+    return (str(int(m.group(0))) if m else None), ()
+
+
+def parse_code(text: str) -> Parsed:
+    """A registration code or serial (``01A8001234``, ``QH 0012345``): first token with a digit."""
+    value = clean_text(text).replace("§", "8")
+    tokens = value.split()
+    for i, tok in enumerate(tokens):
+        if any(ch.isdigit() for ch in tok):
+            prefix = tokens[i - 1] if i and re.fullmatch(r"[A-ZĐ]{1,4}", tokens[i - 1]) else ""
+            code = (prefix + " " + tok).strip() if prefix else tok
+            return code.strip(EDGE_PUNCT), ()
+    return None, ()
+
+
+def parse_phone(text: str) -> Parsed:
+    """A phone number as digits only (``+84`` becomes ``0``)."""
+    s = _fix_digits(nfc(text)).replace("+84", "0")
+    digits = re.sub(r"(?<=\d)[\s.\-]+(?=\d)", "", s)
+    m = re.search(r"\d{9,11}", digits)
+    return (m.group(0) if m else None), ()
+
+
+def parse_year(text: str) -> Parsed:
+    """A four-digit year."""
+    m = _YEAR_RE.search(re.sub(r"(?<=\d)\s+(?=\d)", "", _fix_digits(nfc(text))))
+    return (m[1] if m else None), ()
