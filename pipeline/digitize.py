@@ -156,10 +156,20 @@ def _one_thread() -> None:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
+    """Page readers in fresh processes.
+
+    Not plain fork: the caller may run threads (a test runner, a worker, a signer's
+    event loop), and a child forked while one of them holds a lock waits forever.
+    A fork server starts once, single-threaded, with the pipeline imported, and
+    forks page readers from there cheaply.
+    """
     os.environ["OMP_THREAD_LIMIT"] = "1"
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
-                               initializer=_one_thread)
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_one_thread)
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["pipeline._pages"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_one_thread)
 
 
 @dataclass
