@@ -1,8 +1,9 @@
-"""``sohoa db upgrade``, ``sohoa ingest FILE... --citizen ID``, ``sohoa documents ID``: the per-citizen store.
+"""``sohoa db upgrade``, ``ingest FILE... --citizen ID``, ``documents ID``, ``sweep``: the per-citizen store.
 
 With no ``SOHOA_BROKER_URL`` (the embedded default) ``ingest`` digitizes each
 file in this process before it returns; with a broker it uploads, enqueues and
-returns at once, and ``--wait`` waits for the workers' result.
+returns at once, and ``--wait`` waits for the workers' result. ``--officer`` is
+not authenticated (see ``OfficerOption``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from cli._output import err, out, print_json_line
 
 db_app = typer.Typer(help="The records database: migrations.", no_args_is_help=True)
 
-OfficerOption = Annotated[str, typer.Option("--officer", help="Who is acting (officer account), for the audit log.")]
+# NOT AUTHENTICATED: --officer is taken on trust. Whoever can run `sohoa` with the store's
+# credentials can write any officer's name into the audit log and onto a record's
+# digitized_by. These commands are operator tools on a trusted host; officers act through
+# the API, which authenticates them (its issue) and passes the authenticated Principal
+# to the same store and workers functions.
+OfficerOption = Annotated[str, typer.Option(
+    "--officer", help="Who is acting (officer account), for the audit log. Taken on trust, not authenticated: "
+                      "an operator tool; officers act through the API, which authenticates them.")]
 
 
 @contextmanager
@@ -77,7 +85,7 @@ def ingest(
 
     settings = get_settings()
     by = Principal("officer", officer)
-    with _errors(as_json):
+    with _errors(as_json), _inline_signing(settings):
         store = Store.open(settings)
         dispatcher = open_dispatcher(settings, LazyRuntime(settings))
         try:
@@ -97,6 +105,18 @@ def ingest(
             _print_ingested(line)
     if views is not None and any(v.status != "extracted" for v in views):
         raise typer.Exit(1)
+
+
+@contextmanager
+def _inline_signing(settings: Any) -> Iterator[None]:
+    """Without a broker the jobs (and their signatures) run here: keep the development PKI's TSA answering."""
+    if settings.broker_url:
+        yield
+        return
+    from workers import dev_pki_services
+
+    with dev_pki_services(settings):
+        yield
 
 
 def _print_ingested(line: dict[str, Any]) -> None:
@@ -157,8 +177,56 @@ def _documents_table(citizen: str, docs: list[Any]) -> None:
     out.print(table)
 
 
+def sweep(
+    *,
+    orphans: Annotated[bool, typer.Option("--orphans/--no-orphans",
+                                          help="Also delete stored files no record refers to.")] = True,
+    older_than: Annotated[float, typer.Option("--older-than", help="Grace period of files, in hours.")] = 24.0,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be done; change nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object on stdout.")] = False,
+) -> None:
+    """Maintenance, safe at any time: lost jobs and orphaned files.
+
+    A component left pending/processing longer than a job can take (its
+    message was dead-lettered or lost) is enqueued again, or after too many
+    attempts ends failed with job_lost. Workers do this every
+    SOHOA_WORKER__SWEEP_INTERVAL_S too. Without a broker, the components
+    enqueued again are digitized here.
+
+    Files uploaded by a job that crashed before recording them are deleted
+    once older than --older-than hours.
+    """
+    from schemas.settings import get_settings
+    from store import Store, sweep_orphans
+    from store.records import Principal
+    from workers import LazyRuntime, open_dispatcher, sweep_stuck
+
+    settings = get_settings()
+    by = Principal("system", "sweep")
+    with _errors(as_json), _inline_signing(settings):
+        store = Store.open(settings)
+        dispatcher = open_dispatcher(settings, LazyRuntime(settings))
+        try:
+            stuck = sweep_stuck(store.records, dispatcher, settings.worker, by=by, dry_run=dry_run)
+            files = sweep_orphans(store, older_than_s=older_than * 3600, by=by, dry_run=dry_run) if orphans else None
+        finally:
+            dispatcher.close()
+            store.close()
+    if as_json:
+        print_json_line({"dry_run": dry_run, "components": stuck.to_json(),
+                         "objects": files.to_json() if files else None})
+        return
+    verb = "would be" if dry_run else "were"
+    out.print(stuck.skipped or f"components: {len(stuck.requeued)} {verb} enqueued again, "
+                               f"{len(stuck.given_up)} {verb} given up on (job_lost)")
+    if files is not None:
+        out.print(f"files: {len(files.orphans)} of {files.looked_at} {verb} deleted as orphans "
+                  f"({files.bytes / 1e6:.1f} MB)")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``db``, ``ingest`` and ``documents`` to the ``sohoa`` command."""
+    """Add ``db``, ``ingest``, ``documents`` and ``sweep`` to the ``sohoa`` command."""
     app.add_typer(db_app, name="db")
     app.command("ingest")(ingest)
     app.command("documents")(documents)
+    app.command("sweep")(sweep)

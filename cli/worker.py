@@ -20,6 +20,7 @@ def worker(
     from workers import run_worker
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+    logging.getLogger("pika").setLevel(max(logging.WARNING, logging.getLogger().level))  # a line per socket event
     settings = get_settings()
     try:
         settings.check_secure()

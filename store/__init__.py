@@ -1,5 +1,6 @@
 """Persistence behind small interfaces: files by SHA-256 (``objects``) and the per-citizen records (``records``)."""
 
 from store._kho import Store, Uploaded, content_type_of, open_store
+from store._sweep import OrphanSweep, sweep_orphans
 
-__all__ = ["Store", "Uploaded", "content_type_of", "open_store"]
+__all__ = ["OrphanSweep", "Store", "Uploaded", "content_type_of", "open_store", "sweep_orphans"]

@@ -4,7 +4,9 @@
 the API later): the file goes up under its SHA-256, then the citizen, dossier
 and a pending component are recorded together. :meth:`Store.keep_digitized`
 is what ``sohoa demo`` calls to keep a result it digitized in-process, through
-the same records path the workers use.
+the same records path the workers use. Both check, under the object claim and
+after writing their rows, that the files they refer to are still there (a sweep
+for orphans may have taken a file whose upload was skipped because it was there).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from store.records import (
     SignatureInput,
     add_component,
     begin_processing,
+    claim_objects,
     complete_component,
     ensure_citizen,
     ensure_dossier,
@@ -89,13 +92,17 @@ class Store:
         check_codes(dossier, procedure)
         if path.stat().st_size == 0:
             raise InputError("the file is empty", code=ErrorCode.EMPTY_FILE, detail={"file": str(path)})
-        stored = self.objects.put_file(Bucket.SCANS, path, content_type=content_type_of(path), owner=citizen)
+        kind = content_type_of(path)
+        stored = self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=citizen)
         with self.records.transaction() as session:
+            claim_objects(session)
             owner = ensure_citizen(session, by, citizen)
             folder = ensure_dossier(session, by, owner, dossier, procedure) if dossier else None
             component, created = add_component(session, by, citizen=owner, dossier=folder,
                                                file_name=name or path.name, scan=stored)
             seen = find_duplicates(session, by, citizen, sha256=stored.sha256)
+            if not self.objects.exists(Bucket.SCANS, stored.key):  # swept as an orphan since the upload skipped it
+                self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=citizen)
         return Uploaded(component, created, tuple(seen))
 
     def keep_digitized(
@@ -115,6 +122,7 @@ class Store:
             pdf_key = self.objects.put_bytes(Bucket.DOCUMENTS, searchable_pdf, content_type="application/pdf",
                                              owner=citizen).key
         with self.records.transaction() as session:
+            claim_objects(session)
             owner = ensure_citizen(session, by, citizen)
             folder = ensure_dossier(session, by, owner, dossier, procedure) if dossier else None
             component, _ = add_component(session, by, citizen=owner, dossier=folder, file_name=result.file,
@@ -122,7 +130,15 @@ class Store:
             begin_processing(session, by, component.id)
             ids = complete_component(session, by, component.id, result, searchable_pdf_key=pdf_key,
                                      signature=signature)
+            self._put_back_if_swept(stored.key, scan, citizen, Bucket.SCANS, "application/octet-stream")
+            if pdf_key is not None and searchable_pdf is not None:
+                self._put_back_if_swept(pdf_key, searchable_pdf, citizen, Bucket.DOCUMENTS, "application/pdf")
             return [d for d in list_documents(session, by, citizen, all_versions=True) if d.id in ids]
+
+    def _put_back_if_swept(self, key: str, data: bytes, owner: str, bucket: Bucket, content_type: str) -> None:
+        """Called in a transaction holding the object claim, after its rows are written."""
+        if not self.objects.exists(bucket, key):
+            self.objects.put_bytes(bucket, data, content_type=content_type, owner=owner)
 
     def documents_of(self, citizen: str, *, by: Principal) -> list[DocumentView]:
         """A citizen's current documents, newest first (the read is audited)."""

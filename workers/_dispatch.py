@@ -37,6 +37,9 @@ class Dispatcher(Protocol):
                      copy_form: str = "SAO Y") -> None:
         """Have an electronic copy certified by the agency."""
 
+    def queued(self) -> int:
+        """Messages waiting to be taken (in the queue and its delay queue); 0 when jobs run inline."""
+
 
 @contextmanager
 def broker_errors() -> Iterator[None]:
@@ -69,6 +72,15 @@ class QueueDispatcher:
         with broker_errors():
             self.actors.certify_copy.send(document_id, str(requested_by), request_id or uuid.uuid4().hex,
                                           copy_form)
+
+    def queued(self) -> int:
+        """Messages waiting in the actors' queue and its delay queue (not those a worker holds)."""
+        counts = getattr(self.actors.broker, "get_queue_message_counts", None)
+        if counts is None:  # the StubBroker of tests: its queues are in memory
+            return sum(q.qsize() for q in getattr(self.actors.broker, "queues", {}).values())
+        with broker_errors():
+            ready, delayed, _dead = counts(self.actors.digitize.queue_name)
+        return int(ready) + int(delayed)
 
     def close(self) -> None:
         """Close the broker's connections."""
@@ -109,6 +121,10 @@ class InlineDispatcher:
         rid = request_id or uuid.uuid4().hex
         self._run(lambda _final: _tasks.certify_copy(self.runtime(), document_id, requested_by=requested_by,
                                                      request_id=rid, copy_form=copy_form))
+
+    def queued(self) -> int:
+        """Nothing waits: jobs run at once."""
+        return 0
 
     def close(self) -> None:
         """Nothing to release."""

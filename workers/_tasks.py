@@ -24,6 +24,7 @@ from store.records import (
     Principal,
     add_signature,
     begin_processing,
+    claim_objects,
     complete_component,
     get_component,
     get_document,
@@ -31,6 +32,7 @@ from store.records import (
 )
 from workers._runtime import Runtime
 from workers._seams import SignRole
+from workers._sweep import max_attempts
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +84,8 @@ def digitize_component(rt: Runtime, component_id: str, *, final: bool,
     if not started:
         log.info("component %s already %s: duplicate delivery ignored", component_id, component.status)
         return component
+    if component.attempts > max_attempts(rt.settings.worker):
+        return _give_up(rt, component, by)
     try:
         _digitize(rt, component, by)
     except (Exception, TimeLimitExceeded) as exc:
@@ -94,6 +98,16 @@ def digitize_component(rt: Runtime, component_id: str, *, final: bool,
             raise error from exc
     with rt.records.transaction() as session:
         return get_component(session, component_id)
+
+
+def _give_up(rt: Runtime, component: ComponentView, by: Principal) -> ComponentView:
+    """A message delivered again and again without an outcome (each worker died on it): stop here."""
+    error = SohoaError(f"delivered {component.attempts} times without finishing: a worker died on it each time",
+                       code=ErrorCode.JOB_LOST)
+    log.error("component %s: %s", component.id, error)
+    with rt.records.transaction() as session:
+        record_failure(session, by, component.id, error, final=True)
+        return get_component(session, component.id)
 
 
 def _digitize(rt: Runtime, component: ComponentView, by: Principal) -> None:
@@ -110,8 +124,11 @@ def _digitize(rt: Runtime, component: ComponentView, by: Principal) -> None:
                                       owner=component.citizen)
         pdf_key, signature = stored.key, signed.signature
     with rt.records.transaction() as session:
+        claim_objects(session)
         complete_component(session, by, component.id, output.result, searchable_pdf_key=pdf_key,
                            signature=signature)
+        if pdf_key is not None:
+            _still_there(rt, Bucket.DOCUMENTS, pdf_key)
 
 
 def sign_document(rt: Runtime, document_id: str, *, requested_by: Principal, request_id: str,
@@ -133,8 +150,21 @@ def sign_document(rt: Runtime, document_id: str, *, requested_by: Principal, req
     signed = rt.signer.sign(pdf, role=role, meta=meta or {})
     stored = rt.objects.put_bytes(Bucket.SIGNED, signed.data, content_type="application/pdf", owner=doc.citizen)
     with rt.records.transaction() as session:
-        return add_signature(session, requested_by, document_id, signed.signature, pdf_key=stored.key,
+        claim_objects(session)
+        done = add_signature(session, requested_by, document_id, signed.signature, pdf_key=stored.key,
                              request_id=request_id)
+        _still_there(rt, Bucket.SIGNED, stored.key)
+        return done
+
+
+def _still_there(rt: Runtime, bucket: Bucket, key: str) -> None:
+    """Under the object claim, after the rows are written: the file may have been swept as an orphan.
+
+    Only bytes stored before (and then orphaned) can be swept; the retry makes and uploads them again.
+    """
+    if not rt.objects.exists(bucket, key):
+        raise TransientError("a file vanished before it was recorded (swept as an orphan)",
+                             code=ErrorCode.STORAGE_UNAVAILABLE, detail={"bucket": str(bucket), "key": key})
 
 
 def certify_copy(rt: Runtime, document_id: str, *, requested_by: Principal, request_id: str,

@@ -4,6 +4,11 @@ Run as many processes as needed (``docker compose up --scale worker=N``). On
 SIGTERM or SIGINT the worker stops taking messages, lets running jobs finish
 (up to ``shutdown_timeout_s``), and exits; a process killed outright leaves its
 unacknowledged messages to RabbitMQ, which hands them to another worker.
+
+While it runs, the worker's main thread keeps two chores: in development with
+the development PKI it keeps the PKI's TSA/OCSP/CRL answering (serving them
+itself when nobody else does), and every ``sweep_interval_s`` it sweeps for
+components whose job was lost (see :mod:`workers._sweep`).
 """
 
 from __future__ import annotations
@@ -11,18 +16,25 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from types import FrameType
 
 from dramatiq import Worker
 
-from schemas.errors import ConfigError
+from schemas.errors import ConfigError, SohoaError
 from schemas.settings import Settings
 from workers._actors import declare_actors
 from workers._broker import make_broker
+from workers._devpki import DevPkiGuard, needs_dev_pki
+from workers._dispatch import QueueDispatcher
 from workers._runtime import LazyRuntime
+from workers._sweep import sweep_stuck
 
 log = logging.getLogger(__name__)
+
+#: seconds between the main thread's chores (checking the development PKI's services)
+_TICK_S = 5.0
 
 
 def run_worker(settings: Settings, *, threads: int | None = None, shutdown_timeout_s: float = 60.0,
@@ -36,15 +48,19 @@ def run_worker(settings: Settings, *, threads: int | None = None, shutdown_timeo
         stop: an event that ends the loop (tests); signals set it too in the main thread.
 
     Raises:
-        ConfigError: no broker URL (the embedded default has no separate worker), or bad settings.
+        ConfigError: no broker URL (the embedded default has no separate worker), bad settings, or the
+            development PKI's port taken by something else.
         TransientError: the stores are unreachable at start.
     """
     if not settings.broker_url:
         raise ConfigError("SOHOA_BROKER_URL is not set: without a broker, jobs run in the command itself")
     runtime = LazyRuntime(settings)
     runtime()  # open the stores now: a misconfigured worker should fail at start, not on its first job
+    guard = DevPkiGuard(settings) if needs_dev_pki(settings) else None
+    if guard is not None:
+        guard.ensure(strict=True)
     broker = make_broker(settings)
-    declare_actors(broker, settings, runtime)
+    actors = declare_actors(broker, settings, runtime)
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         for sig in (signal.SIGTERM, signal.SIGINT):
@@ -55,13 +71,36 @@ def run_worker(settings: Settings, *, threads: int | None = None, shutdown_timeo
     worker.start()
     log.info("worker consuming %s with %d threads", settings.worker.queue, worker.worker_threads)
     try:
-        stop.wait()
+        _chores(settings, stop, guard, lambda: sweep_stuck(runtime().records, QueueDispatcher(actors),
+                                                           settings.worker))
     finally:
         log.info("worker stopping")
         worker.stop(timeout=int(shutdown_timeout_s * 1000))
         broker.emit_before("process_stop")
         broker.close()
         runtime.close()
+        if guard is not None:
+            guard.close()
+
+
+def _chores(settings: Settings, stop: threading.Event, guard: DevPkiGuard | None,
+            sweep: Callable[[], object]) -> None:
+    """Until ``stop``: keep the development PKI answering, and sweep for lost jobs now and then."""
+    interval = settings.worker.sweep_interval_s
+    next_sweep = time.monotonic() + min(interval, 30.0)  # a first look soon after start
+    tick = min(_TICK_S, interval) if interval else (_TICK_S if guard is not None else None)
+    while not stop.wait(tick):
+        if guard is not None:
+            try:
+                guard.ensure()
+            except SohoaError as e:  # the port was taken meanwhile by something else: jobs will say so too
+                log.error("development PKI services: %s", e)
+        if interval and time.monotonic() >= next_sweep:
+            next_sweep = time.monotonic() + interval
+            try:
+                sweep()
+            except Exception as e:  # a chore never stops the worker: the stores or the broker are down, try later
+                log.warning("sweep for lost jobs failed: %r", e)
 
 
 def _setter(stop: threading.Event) -> Callable[[int, FrameType | None], None]:

@@ -57,6 +57,21 @@ class StoredObject:
     created: datetime | None = None
 
 
+@dataclass(frozen=True)
+class ListedObject:
+    """An object as a bucket listing shows it (what a sweep needs).
+
+    Attributes:
+        key: the content-addressed key.
+        size: length in bytes.
+        modified: when it was stored.
+    """
+
+    key: str
+    size: int
+    modified: datetime
+
+
 @runtime_checkable
 class ObjectStore(Protocol):
     """Files kept by SHA-256, checked on every read. Implementations: local folder, S3/MinIO."""
@@ -85,6 +100,12 @@ class ObjectStore(Protocol):
     def presigned_url(self, bucket: Bucket, key: str, *, expiry_s: int | None = None) -> str:
         """A download URL valid for ``expiry_s`` seconds (the configured default when ``None``)."""
 
+    def list_objects(self, bucket: Bucket) -> Iterator[ListedObject]:
+        """Every object of ours in the bucket (content-addressed keys only), in no particular order."""
+
+    def delete(self, bucket: Bucket, key: str) -> None:
+        """Remove an object for good, every version of it: only for objects no record refers to (sweeps)."""
+
 
 def content_key(sha256: str) -> str:
     """The key of the bytes with this SHA-256: ``ab/cd/<sha256>`` (spreads objects over folders)."""
@@ -92,6 +113,11 @@ def content_key(sha256: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{64}", sha):
         raise InputError("not a SHA-256 hex digest", detail={"sha256": sha256})
     return f"{sha[:2]}/{sha[2:4]}/{sha}"
+
+
+def is_content_key(key: str) -> bool:
+    """Whether ``key`` is one of ours (``ab/cd/<sha256>``)."""
+    return _KEY_RE.match(key) is not None
 
 
 def sha_of_key(key: str) -> str:

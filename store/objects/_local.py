@@ -17,7 +17,7 @@ import secrets
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -26,10 +26,12 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from schemas.errors import AccessDenied, ErrorCode, NotFoundError, TransientError
 from store.objects._base import (
     Bucket,
+    ListedObject,
     StoredObject,
     content_key,
     copy_verified,
     integrity_error,
+    is_content_key,
     sha256_file,
     sha_of_key,
 )
@@ -157,6 +159,27 @@ class LocalObjectStore:
         """Whether both the file and its metadata are there."""
         path = self._path(bucket, key)
         return path.is_file() and path.with_name(path.name + _META).is_file()
+
+    def list_objects(self, bucket: Bucket) -> Iterator[ListedObject]:
+        """Every object file of the bucket folder (metadata sidecars and half-written files left out)."""
+        for path in (self.root / bucket.value).glob("??/??/*"):
+            key = f"{path.parent.parent.name}/{path.parent.name}/{path.name}"
+            if not is_content_key(key):
+                continue
+            try:
+                info = path.stat()
+            except FileNotFoundError:  # deleted meanwhile
+                continue
+            yield ListedObject(key, info.st_size, datetime.fromtimestamp(info.st_mtime, UTC))
+
+    def delete(self, bucket: Bucket, key: str) -> None:
+        """Remove the object file, then its sidecar (without the file it already reads as missing)."""
+        path = self._path(bucket, key)
+        try:
+            path.unlink(missing_ok=True)
+            path.with_name(path.name + _META).unlink(missing_ok=True)
+        except OSError as e:
+            raise TransientError(f"cannot delete {path}: {e}") from e
 
     def presigned_url(self, bucket: Bucket, key: str, *, expiry_s: int | None = None) -> str:
         """An HMAC-signed link to the API's file route, valid for ``expiry_s`` seconds."""

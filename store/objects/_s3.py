@@ -25,10 +25,12 @@ from minio.versioningconfig import VersioningConfig
 from schemas.errors import ConfigError, ErrorCode, NotFoundError, SohoaError, TransientError
 from store.objects._base import (
     Bucket,
+    ListedObject,
     StoredObject,
     content_key,
     copy_verified,
     integrity_error,
+    is_content_key,
     sha256_file,
     sha_of_key,
 )
@@ -200,6 +202,25 @@ class S3ObjectStore:
         except NotFoundError:
             return False
         return True
+
+    def list_objects(self, bucket: Bucket) -> Iterator[ListedObject]:
+        """Every object of ours in the bucket, listed page by page (keys that are not content addresses left out)."""
+        name = self.bucket_name(bucket)
+        with s3_errors("list_objects", name):
+            for obj in self.client.list_objects(name, recursive=True):
+                key = obj.object_name or ""
+                if is_content_key(key) and obj.last_modified is not None:
+                    yield ListedObject(key, int(obj.size or 0), obj.last_modified)
+
+    def delete(self, bucket: Bucket, key: str) -> None:
+        """Remove every version of the object (with versioning on, a plain delete would only hide it)."""
+        sha_of_key(key)
+        name = self.bucket_name(bucket)
+        with s3_errors("remove_object", name, key):
+            versions = [o.version_id for o in self.client.list_objects(name, prefix=key, include_version=True)
+                        if o.object_name == key and o.version_id]
+            for version in versions or [None]:
+                self.client.remove_object(name, key, version_id=version)
 
     def presigned_url(self, bucket: Bucket, key: str, *, expiry_s: int | None = None) -> str:
         """A presigned GET URL valid for ``expiry_s`` seconds."""

@@ -7,6 +7,7 @@ and the audit log records who did what.
 
 from store.records._audit import audit, audit_trail
 from store.records._build import SignatureInput
+from store.records._claims import claim_objects, referenced_keys
 from store.records._db import database_url, make_engine
 from store.records._documents import (
     add_signature,
@@ -21,7 +22,7 @@ from store.records._documents import (
 from store.records._fold import fold, key_hash
 from store.records._intake import add_component, ensure_citizen, ensure_dossier, get_component, list_components
 from store.records._migrate import check_current, current_revision, head_revision, upgrade
-from store.records._progress import begin_processing, complete_component, record_failure
+from store.records._progress import begin_processing, complete_component, record_failure, sweep_stale
 from store.records._reuse import attach_to_dossier, find_duplicates, search_documents, valid_documents
 from store.records._store import RecordStore, open_records
 from store.records._types import (
@@ -55,6 +56,7 @@ __all__ = [
     "audit_trail",
     "begin_processing",
     "check_current",
+    "claim_objects",
     "complete_component",
     "confirm_document",
     "correct_document",
@@ -75,8 +77,10 @@ __all__ = [
     "make_engine",
     "open_records",
     "record_failure",
+    "referenced_keys",
     "revoke_document",
     "search_documents",
+    "sweep_stale",
     "upgrade",
     "valid_documents",
 ]

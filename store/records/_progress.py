@@ -9,11 +9,13 @@ killed before the commit leaves nothing behind but the status ``processing``.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas.documents import ComponentResult, DigitizeResult
-from schemas.errors import NotFoundError, SohoaError
+from schemas.errors import ErrorCode, NotFoundError, SohoaError
 from store.records._audit import audit
 from store.records._build import (
     SignatureInput,
@@ -71,6 +73,45 @@ def record_failure(session: Session, by: Principal, component_id: str, error: So
         audit(session, by, "fail", "component", row.id, code=str(error.code), attempts=row.attempts)
     else:
         row.status = ComponentStatus.PENDING
+
+
+def sweep_stale(session: Session, by: Principal, *, before: datetime, max_attempts: int,
+                limit: int = 200, dry_run: bool = False) -> tuple[list[str], list[str]]:
+    """Take up components left ``pending`` or ``processing`` since before ``before`` (their job was lost).
+
+    Each one is either put back to ``pending`` for the caller to enqueue again, or,
+    after ``max_attempts`` attempts, ends ``failed`` with ``job_lost``. Rows another
+    sweeper holds are skipped (PostgreSQL ``SKIP LOCKED``), and every row taken is
+    touched, so concurrent or repeated sweeps do not enqueue it twice. With
+    ``dry_run`` nothing is changed: the answer says what would be done.
+
+    Returns:
+        the ids to enqueue again, and the ids given up on.
+    """
+    rows = list(session.scalars(
+        select(Component)
+        .where(Component.status.in_((ComponentStatus.PENDING, ComponentStatus.PROCESSING)),
+               Component.updated_at < before)
+        .order_by(Component.updated_at).limit(limit).with_for_update(skip_locked=True)
+    ))
+    again: list[str] = []
+    lost: list[str] = []
+    for row in rows:
+        if dry_run:
+            (lost if row.attempts >= max_attempts else again).append(row.id)
+            continue
+        was = row.status
+        row.updated_at = utcnow()
+        if row.attempts >= max_attempts:
+            message = (f"no worker finished it: its job was lost or kept dying ({row.attempts} attempts, last error "
+                       f"{row.last_error_code or 'none'}); see the workers' logs")
+            record_failure(session, by, row.id, SohoaError(message, code=ErrorCode.JOB_LOST), final=True)
+            lost.append(row.id)
+        else:
+            row.status = ComponentStatus.PENDING
+            audit(session, by, "requeue", "component", row.id, was=was, attempts=row.attempts)
+            again.append(row.id)
+    return again, lost
 
 
 def complete_component(

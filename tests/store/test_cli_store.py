@@ -74,3 +74,24 @@ def test_a_failed_file_makes_ingest_wait_exit_1_with_its_code(run: CliRunner, tm
     assert result.exit_code == 1
     [line] = _lines(result.stdout)
     assert line["status"] == "failed" and line["error"]["code"] == "corrupt_image"  # type: ignore[index]
+
+
+def test_sweep_deletes_orphaned_files_and_says_so(run: CliRunner, tmp_path: Path) -> None:
+    from schemas.settings import get_settings
+    from store import Store
+    from store.objects import Bucket
+
+    scan = tmp_path / "cccd.png"
+    scan.write_bytes(fake_scan(CARD))
+    assert run.invoke(build_app(), ["ingest", str(scan), "--citizen", CITIZEN, "--json"]).exit_code == 0
+    store = Store.open(get_settings())
+    orphan = store.objects.put_bytes(Bucket.DOCUMENTS, b"%PDF left by a crash", content_type="application/pdf",
+                                     owner=CITIZEN)
+    store.close()
+    dry = run.invoke(build_app(), ["sweep", "--older-than", "0", "--dry-run", "--json"])
+    assert dry.exit_code == 0, dry.output
+    [seen] = _lines(dry.stdout)
+    assert [o["key"] for o in seen["objects"]["orphans"]] == [orphan.key]  # type: ignore[index]
+    assert run.invoke(build_app(), ["sweep", "--older-than", "0"]).exit_code == 0
+    [after] = _lines(run.invoke(build_app(), ["sweep", "--older-than", "0", "--dry-run", "--json"]).stdout)
+    assert after["objects"]["orphans"] == [] and after["objects"]["looked_at"] == 2  # type: ignore[index]

@@ -20,11 +20,22 @@ from schemas.settings import Settings, WorkerSettings
 from store import Store
 from store.records import ComponentView, get_component
 from store.records._models import Document
-from tests.fixtures_services import S3_ACCESS_KEY, S3_SECRET_KEY, WeedServer
+from tests.fixtures_services import S3_ACCESS_KEY, S3_SECRET_KEY, WeedServer, free_port
 from workers import fake_scan, open_dispatcher, wait_for
 from workers._dispatch import QueueDispatcher
 
 CITIZEN = "001090000001"
+
+
+def sohoa_command() -> list[str]:
+    """The ``sohoa`` console script of this venv, as an operator runs it.
+
+    Not ``python -m cli.main``: that puts the working directory first on ``sys.path``,
+    and a data dir holds a ``pki/`` folder that would shadow the ``pki`` package.
+    """
+    script = Path(sys.executable).parent / "sohoa"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cli.main"]
+
 WORKER_ENV = {"MIN_BACKOFF_MS": "200", "MAX_BACKOFF_MS": "1500", "MAX_RETRIES": "30", "DIGITIZER": "fake",
               "SIGNER": "fake"}
 
@@ -40,6 +51,8 @@ class Services:
     queue: str
     data_dir: Path
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    #: the development PKI's port (its TSA/OCSP/CRL), made per test so no other PKI answers there
+    pki_port: int = field(default_factory=free_port)
 
     def settings(self, **changes: Any) -> Settings:
         """Settings of the test process itself (the producer and the checks)."""
@@ -53,8 +66,14 @@ class Services:
         values.update(changes)
         return Settings(**values)
 
-    def env(self, *, database_url: str | None = None) -> dict[str, str]:
-        """The environment of a worker process (or of ``sohoa ingest``)."""
+    def env(self, *, database_url: str | None = None, pipeline: bool = False) -> dict[str, str]:
+        """The environment of a worker process (or of ``sohoa ingest``).
+
+        Args:
+            database_url: instead of the test's database (a proxy the test can cut).
+            pipeline: the real pipeline and PAdES signing with the development PKI, made under
+                ``data_dir/pki`` for ``pki_port`` (the worker serves its TSA/OCSP itself), instead of the fakes.
+        """
         env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
         env.update({
             "OMP_THREAD_LIMIT": "1", "SOHOA_DATA_DIR": str(self.data_dir),
@@ -64,14 +83,18 @@ class Services:
             "SOHOA_WORKER__QUEUE": self.queue,
         })
         env.update({f"SOHOA_WORKER__{k}": v for k, v in WORKER_ENV.items()})
+        if pipeline:
+            env.update({"SOHOA_WORKER__DIGITIZER": "pipeline", "SOHOA_WORKER__SIGNER": "pipeline",
+                        "SOHOA_PKI__PORT": str(self.pki_port)})
         return env
 
-    def start_worker(self, *, threads: int = 2, database_url: str | None = None) -> subprocess.Popen[bytes]:
+    def start_worker(self, *, threads: int = 2, database_url: str | None = None, pipeline: bool = False,
+                     extra_env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         """Start ``sohoa worker`` in its own process group; its log goes to ``data_dir/worker-N.log``."""
         log = (self.data_dir / f"worker-{len(self.workers)}.log").open("ab")
-        proc = subprocess.Popen([sys.executable, "-m", "cli.main", "worker", "--threads", str(threads)],
-                                env=self.env(database_url=database_url), stdout=log, stderr=subprocess.STDOUT,
-                                cwd=self.data_dir, start_new_session=True)
+        env = self.env(database_url=database_url, pipeline=pipeline) | (extra_env or {})
+        proc = subprocess.Popen([*sohoa_command(), "worker", "--threads", str(threads)], env=env, stdout=log,
+                                stderr=subprocess.STDOUT, cwd=self.data_dir, start_new_session=True)
         self.workers.append(proc)
         return proc
 

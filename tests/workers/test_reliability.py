@@ -11,45 +11,20 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from store.objects import Bucket
-from tests.fixtures_services import PG_HOST, PG_PORT, TcpProxy, WeedServer
-from tests.workers.services import CITIZEN, Producer, Services, producer_for
+from store.records import Principal, begin_processing
+from tests.fixtures_services import PG_HOST, PG_PORT, TcpProxy
+from tests.workers.services import CITIZEN, Producer, Services, producer_for, sohoa_command
 from workers import fake_scan
 
 pytestmark = pytest.mark.services
 
 CARD = {"doc_type": "can_cuoc", "fields": {"ho_ten": "Nguyễn Văn An", "so_dinh_danh": CITIZEN}}
-
-
-def _services(request: pytest.FixtureRequest, tmp_path: Path, s3: WeedServer) -> Iterator[Services]:
-    services = Services(
-        database_url=request.getfixturevalue("empty_postgres"), s3=s3,
-        bucket_prefix=request.getfixturevalue("bucket_prefix"), broker_url=request.getfixturevalue("rabbitmq_url"),
-        queue=request.getfixturevalue("rabbit_queue"), data_dir=tmp_path / "data",
-    )
-    services.data_dir.mkdir(parents=True)
-    try:
-        yield services
-    finally:
-        services.stop_workers()
-
-
-@pytest.fixture
-def services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Services]:
-    yield from _services(request, tmp_path, request.getfixturevalue("seaweedfs"))
-
-
-@pytest.fixture
-def producer(services: Services, tmp_path: Path) -> Iterator[Producer]:
-    with producer_for(services, tmp_path / "scans") as made:
-        yield made
 
 
 def _all_extracted_once(producer: Producer, ids: list[str]) -> None:
@@ -64,7 +39,7 @@ def test_ingest_wait_prints_the_result_and_record_id(services: Services, tmp_pat
     scan = tmp_path / "cccd.png"
     scan.write_bytes(fake_scan(CARD))
     done = subprocess.run(
-        [sys.executable, "-m", "cli.main", "ingest", str(scan), "--citizen", CITIZEN, "--dossier",
+        [*sohoa_command(), "ingest", str(scan), "--citizen", CITIZEN, "--dossier",
          "000.00.15.H55-230612-0001", "--procedure", "1.001193", "--wait", "--json"],
         env=services.env(), cwd=services.data_dir, capture_output=True, timeout=180, check=False,
     )
@@ -118,11 +93,6 @@ def test_a_worker_killed_mid_job_leaves_nothing_half_written_and_the_job_complet
     assert producer.document_counts([cid]) == {cid: 1}
 
 
-@pytest.fixture
-def outage_services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Services]:
-    yield from _services(request, tmp_path, request.getfixturevalue("private_seaweedfs"))
-
-
 def test_s3_down_while_jobs_run_then_back_loses_nothing(outage_services: Services, tmp_path: Path) -> None:
     services = outage_services
     with producer_for(services, tmp_path / "scans") as producer:
@@ -158,3 +128,15 @@ def test_postgres_unreachable_while_jobs_run_then_back_loses_nothing(services: S
     finally:
         proxy.stop()
 
+
+
+def test_a_component_whose_message_was_lost_is_picked_up_by_a_workers_sweep(services: Services,
+                                                                           producer: Producer) -> None:
+    [cid] = producer.ingest([CARD], enqueue=False)  # recorded, but its message never reached the queue
+    with producer.store.records.transaction() as s:  # and a worker had started it: stuck "processing"
+        begin_processing(s, Principal("system", "worker"), cid)
+    services.start_worker(threads=1, extra_env={"SOHOA_WORKER__SWEEP_INTERVAL_S": "1",
+                                                "SOHOA_WORKER__STALE_AFTER_S": "2"})
+    [done] = producer.wait([cid], timeout_s=60)
+    assert (done.status, done.attempts) == ("extracted", 2)
+    assert producer.document_counts([cid]) == {cid: 1}
