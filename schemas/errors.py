@@ -66,6 +66,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     RECORD_LOCKED = "record_locked"  # a confirmed record is never edited in place
     JOB_TIMEOUT = "job_timeout"  # a worker job ran past its time limit
+    JOB_LOST = "job_lost"  # a component's job vanished or kept dying; given up on by the sweeper
     # access
     UNAUTHENTICATED = "unauthenticated"
     FORBIDDEN = "forbidden"

@@ -254,6 +254,10 @@ class WorkerSettings(BaseModel):
     signer: Literal["pipeline", "fake"] = "pipeline"
     #: how long ``sohoa ingest --wait`` waits for the result
     wait_timeout_s: float = 1800.0
+    #: seconds between a worker's sweeps for components whose job was lost (0: never; ``sohoa sweep`` does it too)
+    sweep_interval_s: float = Field(default=300.0, ge=0)
+    #: a component unfinished for this long has lost its job; ``None``: time limit + longest backoff + 5 min
+    stale_after_s: float | None = Field(default=None, gt=0)
 
 
 class Settings(BaseSettings):
