@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -41,33 +40,16 @@ def sign_settings(settings: Settings) -> SignSettings:
     return resolved_sign_settings(settings)
 
 
-def _listening(host: str, port: int) -> bool:
-    try:
-        with socket.create_connection((host, port), timeout=0.5):
-            return True
-    except OSError:
-        return False
-
-
 @contextmanager
 def dev_services(settings: Settings, cfg: SignSettings) -> Iterator[None]:
     """With the development PKI, make sure its TSA/OCSP/CRL answer for the command's duration.
 
-    When nothing listens on the PKI's port (no ``sohoa pki serve`` running), the
-    services run in-process until the command ends; with another key source
-    this does nothing.
+    When nothing listens on the PKI's port the services run in-process until the
+    command ends; a listener there must be this PKI. Other key sources: nothing to do.
     """
-    if cfg.key_source != "dev" or cfg.dev_pki_dir is None:
-        yield
-        return
-    from pki import open_dev_pki, serve_dev_pki
+    from pki import dev_pki_services
 
-    pki = open_dev_pki(cfg.dev_pki_dir)
-    if _listening("127.0.0.1", pki.port):
-        yield
-        return
-    sys.stderr.write(f"serving the development PKI in-process on {pki.base_url} (DEVELOPMENT)\n")
-    with serve_dev_pki(pki, host=settings.pki.host):
+    with dev_pki_services(settings.model_copy(update={"sign": cfg})):
         yield
 
 

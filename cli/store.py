@@ -113,9 +113,9 @@ def _inline_signing(settings: Any) -> Iterator[None]:
     if settings.broker_url:
         yield
         return
-    from workers import dev_pki_services
+    from workers import dev_pki_services, needs_dev_pki
 
-    with dev_pki_services(settings):
+    with dev_pki_services(settings, needed=needs_dev_pki(settings)):
         yield
 
 

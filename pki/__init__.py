@@ -17,14 +17,17 @@ from pki._devpki import (
     open_dev_pki,
     resolved_sign_settings,
 )
+from pki._guard import DevPkiGuard, dev_pki_services
 from pki._serve import DevPkiServices, build_app, run_dev_pki_forever, serve_dev_pki
 
 __all__ = [
     "DEFAULT_PORT",
     "DevIdentity",
     "DevPki",
+    "DevPkiGuard",
     "DevPkiServices",
     "build_app",
+    "dev_pki_services",
     "dev_sign_settings",
     "ensure_dev_pki",
     "open_dev_pki",

@@ -8,8 +8,11 @@ for result appearances). ``DEVELOPMENT.txt`` says loudly what it is.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -250,5 +253,24 @@ def resolved_sign_settings(settings: Settings) -> SignSettings:
         return cfg
     if settings.environment == "production":
         raise ConfigError("the development PKI is refused in production", code=ErrorCode.INSECURE_CONFIG)
-    pki = ensure_dev_pki(cfg.dev_pki_dir or settings.data_dir / "pki", port=settings.pki.port)
+    directory = dev_pki_dir(settings)
+    with pki_lock(directory):  # processes started together make one PKI, not several
+        pki = ensure_dev_pki(directory, port=settings.pki.port)
     return dev_sign_settings(cfg, pki)
+
+
+def dev_pki_dir(settings: Settings) -> Path:
+    """The development PKI folder: ``sign.dev_pki_dir``, else ``data_dir/pki``."""
+    return settings.sign.dev_pki_dir or settings.data_dir / "pki"
+
+
+@contextmanager
+def pki_lock(directory: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside the PKI folder: one process makes the PKI, the others wait and open it."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with (directory.parent / f".{directory.name}.lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -135,6 +135,6 @@ class PipelineSigner:
 
 def _sign_settings(settings: Settings) -> SignSettings:
     """The signing section with the development PKI (folder, TSA, trust root, images) filled in."""
-    from workers._devpki import resolved_sign_settings_locked
+    from pki import resolved_sign_settings
 
-    return resolved_sign_settings_locked(settings)
+    return resolved_sign_settings(settings)
