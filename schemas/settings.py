@@ -62,6 +62,8 @@ class PreprocessSettings(BaseModel):
     perspective: bool = True
     denoise: bool = True
     normalize_light: bool = True
+    #: lift red seals and blue signatures off the text before OCR
+    lift_marks: bool = True
     #: unsharp mask on sheets that flattening enlarged (phone photos, cards)
     sharpen: bool = True
     binarize: bool = True

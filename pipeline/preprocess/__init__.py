@@ -171,7 +171,7 @@ def prepare_page(page: SourcePage, *, cfg: PreprocessSettings, archive: bool = T
         color, dpi, found, grown = _cut_out_sheets(color, dpi, cfg, photo=_looks_like_photo(page))
         steps.extend(f"sheet:{kind}" for kind in found)
 
-    gray = to_gray(color, drop_marks=True)
+    gray = to_gray(color, drop_marks=cfg.lift_marks)
     if cfg.normalize_light:
         gray = even_light(gray)
         steps.append("light")
