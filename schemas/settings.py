@@ -81,7 +81,7 @@ class OcrSettings(BaseModel):
     lang: str = "vie"
     psm: int = 3
     oem: int = 1
-    timeout_s: float = 120.0
+    timeout_s: float = 60.0
     #: worker processes for page-parallel OCR; 0 means one per core
     jobs: int = 0
     #: correct stacked diacritics in names/places where the lexicon is unambiguous

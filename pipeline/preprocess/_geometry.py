@@ -129,12 +129,29 @@ def mark_ratio(binary: Image, *, size: int = 2000) -> float:
     cx, cy = centroids[:, 0], centroids[:, 1]
     near = np.hypot(cx - centroids[base, 0], cy - centroids[base, 1]) < 1.5 * stats[base, 3]
     over = has & near & (cx >= x0 - 1) & (cx <= x1 + 1) & (area < 0.3 * area[base])
+    over &= ~_in_rows_of_dots(centroids, over, letter=float(np.median(stats[base[over], 3])) if over.any() else 0.0)
     fifth = 0.2 * (y1 - y0)
     above = int(np.count_nonzero(over & (cy < y0 + fifth)))
     below = int(np.count_nonzero(over & (cy > y1 - fifth)))
     if above + below < 5:
         return 1.0
     return (above + 1) / (below + 1)
+
+
+def _in_rows_of_dots(centroids: np.ndarray, marks: np.ndarray, *, letter: float) -> np.ndarray:
+    """Which marks belong to a row of dots (a leader printed under a value), not to one letter.
+
+    Diacritics stand one to a syllable; leader dots stand several to a letter's
+    width on one baseline.
+    """
+    out = np.zeros(len(centroids), bool)
+    ids = np.flatnonzero(marks)
+    if len(ids) < 3 or letter <= 0:
+        return out
+    pts = centroids[ids] * np.array([1.0, 6.0])  # a row is 6x stricter about height than about width
+    counts = np.array([len(n) - 1 for n in cKDTree(pts).query_ball_point(pts, r=1.5 * letter)])
+    out[ids[counts >= 2]] = True
+    return out
 
 
 def _updown_ratio(img: Image) -> float:

@@ -104,10 +104,39 @@ def sharpen(gray: Image, *, sigma: float = 2.0, amount: float = 1.5) -> Image:
     return cv2.addWeighted(gray, 1 + amount, blurred, -amount, 0)
 
 
+def ink_threshold(gray: Image) -> float:
+    """Otsu's threshold, kept clear of the paper's own grain.
+
+    On a page with hardly any ink (a blank or separator sheet), Otsu splits the
+    paper's noise in two and the page comes out as a field of specks that
+    tesseract can spend minutes on. The threshold therefore stays several noise
+    widths below the paper level.
+    """
+    otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    sample = gray[::4, ::4].astype(np.float32)
+    paper = float(np.median(sample))
+    grain = float(np.median(np.abs(sample - paper))) * 1.4826
+    return min(float(otsu), paper - 6.0 * grain - 12.0)
+
+
 def binarize(gray: Image) -> Image:
-    """Black text on white (0/255) by Otsu's threshold on the light-evened grey."""
-    _, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return out
+    """Black text on white (0/255) on the light-evened grey (see :func:`ink_threshold`), specks removed."""
+    _, out = cv2.threshold(gray, ink_threshold(gray), 255, cv2.THRESH_BINARY)
+    return despeckle(out)
+
+
+def despeckle(binary: Image, *, max_area: int = 3, min_count: int = 3000) -> Image:
+    """Remove isolated specks of a few pixels when a page is full of them (noise, not diacritics).
+
+    Vietnamese dots and marks are tens of pixels at 300 dpi; specks of one to
+    three pixels by the thousand are sensor noise or JPEG dirt.
+    """
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(255 - binary, connectivity=8)
+    tiny = stats[:, cv2.CC_STAT_AREA] <= max_area
+    tiny[0] = False
+    if int(tiny.sum()) < min_count:
+        return binary
+    return cv2.max(binary, tiny[labels].astype(np.uint8) * 255)
 
 
 def ink_mask(gray: Image) -> Image:
