@@ -30,7 +30,7 @@ def xac_nhan_cu_tru(doc: Doc, layout: str) -> None:
     doc.person_block(p, ("que_quan", "noi_thuong_tru"))
     s.field(doc.numbered("Nơi tạm trú:"), rng.choice(["Không", "Không có"]))
     s.field(doc.numbered("Nơi ở hiện tại:"), p.residence.text())
-    head = p if rng.random() < 0.5 else person(rng, born_to=p.birth)
+    head = p if rng.random() < 0.5 else person(rng, born_from=p.birth - timedelta(days=50 * 365), born_to=p.birth)
     s.field(doc.numbered("Họ, chữ đệm và tên chủ hộ:"), doc.name(head.name))
     s.field("Quan hệ với chủ hộ:", "Chủ hộ" if head is p else rng.choice(["Con", "Vợ", "Chồng", "Cháu"]))
     s.paragraph("Giấy xác nhận có giá trị sử dụng 01 năm kể từ ngày cấp. Trường hợp thông tin về cư trú "
