@@ -5,7 +5,7 @@ probabilities; below the confidence threshold the answer is ``khac``. The model 
 versioned artifact built by ``sohoa train-classifier`` and shipped in ``model/``.
 """
 
-from pipeline.classify._classify import Classification, classify, classify_page, starts_document
+from pipeline.classify._classify import Classification, classify, classify_page
 from pipeline.classify._model import (
     FORMAT_VERSION,
     Classifier,
@@ -13,6 +13,7 @@ from pipeline.classify._model import (
     load_classifier,
     save_classifier,
 )
+from pipeline.classify._starts import starts_document
 from pipeline.classify._train import TrainReport, train_classifier
 
 __all__ = [

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-from rapidfuzz import fuzz
 
 from pipeline.classify._features import DocText, text_of_pages
 from pipeline.classify._model import Classifier
-from pipeline.doctypes import CATALOG
 from pipeline.extract._mrz import find_td1, normalize_line
 from pipeline.extract._qr import parse_qr
-from pipeline.lexicon import fold_key
 from pipeline.types import OcrPage
 from schemas.documents import DocType
 from schemas.settings import ClassifySettings
 
-_MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap tu do hanh phuc")
 _MIN_CHARS = 20
 #: confidence given to ``can_cuoc`` when a card's QR payload or MRZ was read
 _CARD_CONFIDENCE = 0.97
@@ -81,41 +75,3 @@ def classify(pages: Sequence[OcrPage], *, model: Classifier, cfg: ClassifySettin
 def classify_page(page: OcrPage, *, model: Classifier, cfg: ClassifySettings) -> Classification:
     """Classify one page on its own (for splitting stacks)."""
     return classify([page], model=model, cfg=cfg)
-
-
-@lru_cache(maxsize=1)
-def _title_keys() -> tuple[str, ...]:
-    keys = {fold_key(t) for spec in CATALOG.values() for t in spec.titles}
-    return tuple(sorted(k for k in keys if len(k) >= 8))
-
-
-def _top_lines(page: OcrPage, share: float) -> list[str]:
-    out: list[str] = []
-    for words in page.lines():
-        if min(w.box[1] for w in words) <= page.height * share:
-            out.append(fold_key(" ".join(w.text for w in words)))
-    return [x for x in out if x]
-
-
-def starts_document(page: OcrPage, *, model: Classifier) -> bool:
-    """Whether ``page`` opens a new document: a national motto or a known title near its top.
-
-    A continuation page (page 2 of a form, the back of an ID card) has neither. Blank and
-    separator sheets are the caller's business.
-
-    Args:
-        page: one OCR page.
-        model: the classifier (kept in the signature so a learned cue can be added).
-
-    Returns:
-        ``True`` when a header or a title stands in the upper part of the page.
-    """
-    del model  # the header cues below are enough today
-    for line in _top_lines(page, 0.3):
-        if any(fuzz.partial_ratio(m, line) >= 85 for m in _MOTTO if len(line) >= len(m) * 0.6):
-            return True
-    for line in _top_lines(page, 0.45):
-        for key in _title_keys():
-            if len(line) >= len(key) * 0.8 and fuzz.partial_ratio(key, line) >= 88:
-                return True
-    return False

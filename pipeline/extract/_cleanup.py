@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.lexicon import fold, is_valid_syllable, nfc, squash_spaces
+from pipeline.lexicon import default_lexicon, fold, is_valid_syllable, nfc, same_spelling, squash_spaces
 
 _LEADERS_RE = re.compile(r"[.…_·]{2,}|…")
 EDGE_PUNCT = " \t:;,.-–—_|/\\*•·…\"'“”()[]"
@@ -35,13 +35,29 @@ def _is_junk(word: str) -> bool:
     return not is_valid_syllable(core)
 
 
+def _speck_between(words: list[str], i: int) -> bool:
+    """A cluster of symbols, or one lower-case letter, standing between two capitalized words."""
+    w = words[i]
+    if not 0 < i < len(words) - 1 or w in {"-", "–"}:
+        return False
+    letter = len(w) == 1 and w.islower() and w.isalpha()
+    if not letter and (any(ch.isalnum() for ch in w) or len(w) > 4):
+        return False
+    before, after = words[i - 1].rstrip(",."), words[i + 1].rstrip(",.")
+    if letter:
+        return before[:1].isupper() and after[:1].isupper() and before.isalpha() and after.isalpha()
+    return before.isalpha() and after.isalpha()
+
+
 def drop_junk(text: str) -> str:
     """Cut the value where OCR garbage starts: a junk word with another among the next three.
 
-    Lone specks (``+``, ``|``) are dropped wherever they stand, and so is a run of one
-    repeated digit at the end (``22222``: a dotted leader read as digits).
+    Lone specks (``+``, ``|``) are dropped wherever they stand, a short cluster of symbols
+    between two words ("Thái -“* Bình": a stamp's edge) too, and so is a run of one repeated
+    digit at the end (``22222``: a dotted leader read as digits).
     """
     words = [w for w in text.split() if not (len(w) == 1 and not w.isalnum() and w not in "-–")]
+    words = [w for i, w in enumerate(words) if not _speck_between(words, i)]
     while words and re.fullmatch(r"(\d)\1{3,}", words[-1]):
         words.pop()
     junk = [_is_junk(w) for w in words]
@@ -65,6 +81,18 @@ _UNIT_AFTER_DOT_RE = re.compile(
 _STRAY_DOT_RE = re.compile(r"(?<=[a-zà-ỹ])\.\s+(?=[A-ZĐÀ-Ỹ][a-zà-ỹ])")
 _MISSING_COMMA_RE = re.compile(
     r"(?<=[a-zà-ỹ0-9])\s+(?=(Phường|Xã|Quận|Huyện|Tỉnh|Thành phố|Thị xã|Thị trấn)\s+[A-ZĐÀ-Ỹ0-9])")
+#: a capitalized street or village unit after a house number opens a new part: "Số nhà 98, Phố …"
+_COMMA_AFTER_NUMBER_RE = re.compile(r"(?<=\d)\s+(?=(Phố|Đường|Ngõ|Ngách|Hẻm|Thôn|Xóm|Ấp|Tổ|Khu phố)\s+[A-ZĐÀ-Ỹ0-9])")
+#: institutions named after their unit ("Trạm Y tế Phường 7"): no comma between the two
+_INSTITUTION_RE = re.compile(r"(trạm y tế|bệnh viện|nhà hộ sinh|ủy ban nhân dân|ubnd|công an|trung tâm y tế)$",
+                             re.IGNORECASE)
+
+
+def _add_commas(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        return m.group(0) if _INSTITUTION_RE.search(text[:m.start()]) else ", "
+
+    return _COMMA_AFTER_NUMBER_RE.sub(", ", _MISSING_COMMA_RE.sub(repl, text))
 
 def _styled(fixed: str, like: str) -> str:
     if like.isupper() and (len(like) > 1 or len(like.split()) > 1):
@@ -119,7 +147,9 @@ def _fix_address_words(text: str, vocabulary: dict[str, str] | None = None, *, a
             # or a lower-case unit word before a capitalized name: "tính Lạng Sơn"
             nxt = words[i + n] if i + n < len(words) else ""
             starts_part = anywhere or starts_part or (window[0].islower() and nxt[:1].isupper())
-            if key in vocab and all(w.rstrip(",.;:").isalpha() for w in window) and (n > 1 or starts_part):
+            if (key in vocab and all(w.rstrip(",.;:").isalpha() for w in window) and (n > 1 or starts_part)
+                    and (n > 1 or anywhere or (i == 0 and key in _VILLAGE_UNITS)
+                         or _is_unit_word(window[0].rstrip(",.;:"), vocab[key], words[i + 1:]))):
                 out.append(_styled(vocab[key], " ".join(window).rstrip(",.;:")) + tail)
                 i += n
                 break
@@ -129,12 +159,48 @@ def _fix_address_words(text: str, vocabulary: dict[str, str] | None = None, *, a
     return " ".join(out)
 
 
+#: units an address starts with ("Thỏn Thượng" is "Thôn Thượng"): first in a value, they are units
+_VILLAGE_UNITS = {"thon", "xom", "ap", "to", "khu", "so", "so nha", "duong", "pho", "ngo", "hem"}
+
+
+def _known_place(words: list[str]) -> bool:
+    """Whether the capitalized words up to the next comma (one to four) are a place the lexicon knows."""
+    name: list[str] = []
+    for w in words[:4]:
+        core = w.rstrip(",.;:")
+        if not core.isalpha() or not core[:1].isupper():
+            break
+        name.append(core)
+        if w.endswith(","):
+            break
+    places = default_lexicon().places
+    return any(fold(" ".join(name[:k])) in places for k in range(len(name), 0, -1) if k > 1 or len(name) == 1)
+
+
+def _is_unit_word(printed: str, unit: str, after: list[str]) -> bool:
+    """Whether a single word that reads like a unit word ("Tính", "Huyên") is one, not part of a name.
+
+    "Tịnh Khê" is a commune, not "Tỉnh Khê": a word that starts a known place stays; one
+    before a known place is the unit; otherwise only a word without diacritics or one that
+    is no syllable at all ("Phuờng") is taken for the unit.
+    """
+    if same_spelling(printed, unit) or not after or after[0][:1].isdigit():
+        return True
+    if _known_place([printed, *after]):
+        return False
+    if _known_place(after):
+        return True
+    return printed.isascii() or not is_valid_syllable(printed)
+
+
 #: "Xóm II," "Số nhà II,": eleven read as two capital i's after a numbered unit
 _ELEVEN_RE = re.compile(r"\b(xóm|thôn|tổ|số nhà|số|ngõ|ngách|hẻm|phường|quận|khu phố|ấp) [Il|]{2}(?=[,\s/]|$)",
                         re.IGNORECASE)
 
 
 #: "Phường I2": a one read as a capital i before a digit
+#: "I09, Ngõ 213": a house number whose one was read as a capital i (the token is otherwise digits)
+_LONE_NUMBER_RE = re.compile(r"(?<!\S)[Il|](\d[\d/.\-]*,?)(?!\S)")
 _ONE_DIGIT_RE = re.compile(r"\b(xóm|thôn|tổ|số nhà|số|ngõ|ngách|hẻm|phường|quận|khu phố|ấp) [Il|](\d)", re.IGNORECASE)
 
 
@@ -142,7 +208,8 @@ def fix_units(text: str) -> str:
     """Address words and separators OCR damaged ("Tinh Sóc Trăng", "Thôn 5. xã", "Hợp Thành Huyện")."""
     text = _ELEVEN_RE.sub(r"\1 11", _STRAY_DOT_RE.sub(" ", _UNIT_AFTER_DOT_RE.sub(", ", text)))
     text = _ONE_DIGIT_RE.sub(r"\1 1\2", text)
-    text = _MISSING_COMMA_RE.sub(", ", _fix_address_words(text))
+    text = _LONE_NUMBER_RE.sub(r"1\1", text)
+    text = _add_commas(_fix_address_words(text))
     return _comma_before_lower_units(text)
 
 

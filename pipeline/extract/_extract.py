@@ -9,21 +9,23 @@ from datetime import date
 
 from pipeline.doctypes import DocTypeSpec, get_spec
 from pipeline.extract._agency import card_2024
-from pipeline.extract._fields import pick_fields, validate_fields
+from pipeline.extract._dates import parse_date
+from pipeline.extract._fields import parse_field, pick_fields, validate_fields
 from pipeline.extract._idcard import apply_mrz, apply_qr
 from pipeline.extract._layout import Line, build_lines, distinct_words, union_box
 from pipeline.extract._metadata import build_metadata
 from pipeline.extract._mrz import find_td1
-from pipeline.extract._normalize import parse_date
 from pipeline.extract._segment import find_candidates
 from pipeline.extract._title import find_title
+from pipeline.extract._weak import weak_fields
 from pipeline.lexicon import fold_key
 from pipeline.types import OcrPage
 from schemas.documents import DocType, FieldValue, Metadata
 from schemas.settings import ExtractSettings
 
 FROM_UNLABELLED = "unlabelled"
-_BARE_DATE_RE = re.compile(r"^ngay \d{1,2} thang \d{1,2} nam \d{4}$")
+#: a date printed alone at the start of a row ("Ngày 04 tháng 6 năm 2017", maybe with the fingerprint captions after it)
+_BARE_DATE_RE = re.compile(r"^ngay \d{1,2} thang \d{1,2} nam \d{4}(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,9 @@ def _bare_date(lines: Sequence[Line]) -> FieldValue | None:
     """The issue date a card's back prints without a label: "Ngày 04 tháng 6 năm 2017"."""
     for line in lines:
         key = fold_key(line.text)
-        if _BARE_DATE_RE.match(key):
-            value, _ = parse_date(key)
+        m = _BARE_DATE_RE.match(key)
+        if m:
+            value, _ = parse_date(m.group(0))
             if value and len(value) == 10:
                 words = distinct_words(line.tokens)
                 return FieldValue(value=value, confidence=sum(w.conf for w in words) / len(words) * 0.9,
@@ -111,11 +114,15 @@ def extract(doc_type: DocType, pages: Sequence[OcrPage], *, cfg: ExtractSettings
     title = find_title(spec, lines)
     skip = frozenset(range(title.first, title.last + 1)) if title else frozenset()
     fields = pick_fields(spec, find_candidates(spec, lines, skip=skip), lines)
+    fields.update(weak_fields(spec, lines, fields, parse=parse_field, skip=skip))
     flags: list[str] = []
     if doc_type is DocType.CAN_CUOC:
         _card_fixups(spec, lines, fields)
         flags.extend(apply_mrz(fields, lines, today))
         flags.extend(apply_qr(fields, pages, address_field=_card_address_field(spec, lines, fields)))
+        issued, until = fields.get("ngay_cap"), fields.get("co_gia_tri_den")
+        if issued and until and issued.value == until.value:
+            del fields["ngay_cap"]  # a card is not issued on the day it expires: a misread expiry label
     fields = {k: v for k, v in validate_fields(fields, today=today).items() if k in spec.field_names}
     metadata = build_metadata(spec, lines, fields)
     return Extraction(fields=fields, metadata=metadata, flags=tuple(dict.fromkeys(flags)))

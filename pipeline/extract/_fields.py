@@ -8,17 +8,18 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from pipeline.doctypes import DocTypeSpec, ValueKind
+from pipeline.doctypes import DocTypeSpec, FieldSpec, ValueKind
 from pipeline.extract import _normalize as norm
 from pipeline.extract import _validate as checks
+from pipeline.extract._dates import Parsed, parse_date
 from pipeline.extract._layout import Line, distinct_words, union_box
 from pipeline.extract._segment import Candidate
 from pipeline.lexicon import fold, fold_key
 from schemas.documents import FieldValue
 
-_PARSERS: dict[ValueKind, Callable[[str], norm.Parsed]] = {
+_PARSERS: dict[ValueKind, Callable[[str], Parsed]] = {
     ValueKind.NAME: norm.parse_name,
-    ValueKind.DATE: norm.parse_date,
+    ValueKind.DATE: parse_date,
     ValueKind.SEX: norm.parse_sex,
     ValueKind.PLACE: norm.parse_place,
     ValueKind.NATIONALITY: norm.parse_nationality,
@@ -41,10 +42,16 @@ ID_GROUPS = (
 _PAST_DATES = {"ngay_sinh", "ngay_sinh_chong", "ngay_sinh_vo", "ngay_cap", "ngay_dang_ky", "ngay_chet"}
 
 
-def _parse(kind: ValueKind, text: str, *, allow_cmnd: bool) -> norm.Parsed:
+def _parse(kind: ValueKind, text: str, *, allow_cmnd: bool) -> Parsed:
     if kind is ValueKind.ID_NUMBER:
         return norm.parse_id_number(text, allow_cmnd=allow_cmnd)
     return _PARSERS[kind](text)
+
+
+def parse_field(field: FieldSpec, text: str, *, allow_cmnd: bool = False) -> Parsed:
+    """``text`` read by ``field``'s grammar, in the field's standard wording where it has one."""
+    value, flags = _parse(field.kind, text, allow_cmnd=allow_cmnd)
+    return standard_wording(value, field.choices), flags
 
 
 def standard_wording(value: str | None, choices: Sequence[str]) -> str | None:

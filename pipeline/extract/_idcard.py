@@ -13,8 +13,10 @@ from datetime import date
 
 from pipeline.extract._layout import Line, distinct_words, union_box
 from pipeline.extract._mrz import MrzResult, find_td1, parse_td1
+from pipeline.extract._normalize import title_case
 from pipeline.extract._qr import QrData, first_qr
-from pipeline.lexicon import correct_name, fold_key
+from pipeline.extract._validate import id_sex_century
+from pipeline.lexicon import correct_name, default_lexicon, fold, fold_key
 from pipeline.types import OcrPage
 from schemas.documents import FieldValue
 
@@ -65,6 +67,35 @@ def _confirm(fields: dict[str, FieldValue], name: str, value: str | None, *, exa
                                               "confidence": old.confidence * 0.7})
 
 
+#: letters and digits OCR confuses in the zone's name line
+_MRZ_LOOKALIKES = {"T": "I", "I": "T", "0": "O", "1": "I", "5": "S", "8": "B", "6": "G", "L": "I", "H": "N", "N": "H"}
+
+
+def _mrz_word(word: str) -> str:
+    """A name word of the zone, one misread letter undone where that alone makes it a known name ("KTEN" → "KIEN")."""
+    lex = default_lexicon()
+    tables = (lex.family, lex.middle, lex.given)
+    if any(fold(word) in t for t in tables):
+        return word
+    fixes = {word[:i] + _MRZ_LOOKALIKES[ch] + word[i + 1:] for i, ch in enumerate(word) if ch in _MRZ_LOOKALIKES}
+    known = [w for w in fixes if any(fold(w) in t for t in tables)]
+    return known[0] if len(known) == 1 else word
+
+
+def _printed(lines: Sequence[Line], words: Sequence[str], *, skip: Sequence[Line]) -> str | None:
+    """The name as printed (with its diacritics) somewhere on the card, found by its folded form."""
+    target = [fold(w) for w in words]
+    n = len(target)
+    for line in lines:
+        if any(line is s for s in skip):
+            continue
+        toks = [t for t in line.tokens if t.key]
+        for i in range(len(toks) - n + 1):
+            if [t.key for t in toks[i:i + n]] == target:
+                return " ".join(t.text for t in toks[i:i + n])
+    return None
+
+
 def apply_mrz(fields: dict[str, FieldValue], lines: Sequence[Line], today: date) -> tuple[str, ...]:
     """Check the front against the MRZ; returns document flags (``mrz_checksum_failed``)."""
     found = _find_mrz(lines, today)
@@ -89,10 +120,17 @@ def apply_mrz(fields: dict[str, FieldValue], lines: Sequence[Line], today: date)
         _confirm(fields, "ngay_sinh", birth, exact=True, source=src, page=page, lines=mrz_lines)
     if mrz.checks.get("expiry"):
         _confirm(fields, "co_gia_tri_den", mrz.expiry, exact=True, source=src, page=page, lines=mrz_lines)
-    if mrz.checks.get("composite"):
+    number = fields.get("so_dinh_danh")
+    decoded = id_sex_century(number.value) if number and number.value else None
+    if mrz.checks.get("composite") or (decoded and decoded[0] == mrz.sex):
+        # no check digit covers the sex but the composite one; the number's sex digit confirms it too
         _confirm(fields, "gioi_tinh", mrz.sex, exact=True, source=src, page=page, lines=mrz_lines)
+    if mrz.nationality == "VNM" and mrz.checks.get("birth") and mrz.checks.get("expiry"):
+        _confirm(fields, "quoc_tich", "Việt Nam", exact=True, source=src, page=page, lines=mrz_lines)
     if mrz.full_name:
-        name, _ = correct_name(" ".join(w.capitalize() for w in mrz.full_name.split()))
+        words = [_mrz_word(w) for w in mrz.full_name.split()]
+        printed = _printed(lines, words, skip=mrz_lines)
+        name, _ = correct_name(title_case(printed or " ".join(words)))
         _confirm(fields, "ho_ten", name, exact=False, source=("", MRZ_MISMATCH, FROM_MRZ), page=page,
                  lines=mrz_lines)
     return () if mrz.valid else (MRZ_CHECKSUM_FAILED,)

@@ -37,12 +37,13 @@ class Match:
     score: float
 
 
-def _is_short(key: str) -> bool:
+def is_short(key: str) -> bool:
+    """A label too short to be told from a word of a value (``Số``, ``Tên``, ``Cho``)."""
     return len(key) <= 4 or (" " not in key and len(key) <= 6)
 
 
 def _threshold(key: str) -> float:
-    if _is_short(key):
+    if is_short(key):
         return 100.0
     if len(key) <= 9:
         return 87.0
@@ -52,7 +53,10 @@ def _threshold(key: str) -> float:
 def _same_edges(text: str, key: str) -> bool:
     """A fuzzy match must begin and end like the label (no label hidden inside a value)."""
     got, want = text.split(), key.split()
-    return fuzz.ratio(got[0], want[0]) >= 60 and fuzz.ratio(got[-1], want[-1]) >= 60
+    # OCR glues label words ("Nơithường trú"): a glued edge word starts (or ends) with the label's
+    first = fuzz.ratio(got[0], want[0]) >= 60 or (len(want[0]) >= 3 and got[0].startswith(want[0]))
+    last = fuzz.ratio(got[-1], want[-1]) >= 60 or (len(want[-1]) >= 3 and got[-1].endswith(want[-1]))
+    return first and last
 
 
 class LabelIndex:
@@ -66,6 +70,7 @@ class LabelIndex:
         self.keys: tuple[str, ...] = tuple(sorted({k for k in keys if k}))
         self._ntok = np.array([len(k.split()) for k in self.keys])
         self._thresholds = np.array([_threshold(k) for k in self.keys])
+        self._glued_keys = {k.replace(" ", ""): k for k in self.keys if k.count(" ") >= 1 and len(k) >= 9}
 
     def _windows(self, line: Line) -> list[tuple[int, int, str]]:
         toks = line.tokens
@@ -110,6 +115,17 @@ class LabelIndex:
         height = max(1, here.box[3] - here.box[1])
         return here.box[0] - prev.word.box[2] >= 1.2 * height
 
+    def _glued(self, line: Line) -> list[Match]:
+        """Labels OCR printed as one word ("Nơithườngtú" for "Nơi thường trú"), matched without spaces."""
+        out: list[Match] = []
+        for i, tok in enumerate(line.tokens):
+            if len(tok.key) < 8 or " " in tok.key or any(ch.isdigit() for ch in tok.key):
+                continue
+            found = process.extractOne(tok.key, list(self._glued_keys), scorer=fuzz.ratio, score_cutoff=88)
+            if found is not None and self._opens_field(line, i, i + 1):
+                out.append(Match(self._glued_keys[found[0]], i, i + 1, float(found[1]) - 1))
+        return out
+
     def find(self, line: Line) -> list[Match]:
         """The labels in ``line``, non-overlapping, ordered by position.
 
@@ -133,13 +149,14 @@ class LabelIndex:
                 continue
             if any(t.colon_after for t in line.tokens[start:end - 1]):
                 continue  # the label ends at its colon: "Họ và tên: VÕ VĂN …" is not "Họ và tên vợ"
-            if _is_short(key) and not (self._anchored(line, start) or self._strongly_opens(line, start, end)):
+            if is_short(key) and not (self._anchored(line, start) or self._strongly_opens(line, start, end)):
                 continue
             if scores[wi, li] < 99 and not _same_edges(text, key):
                 continue
             if not self._opens_field(line, start, end):
                 continue
             candidates.append(Match(key, start, end, float(scores[wi, li])))
+        candidates.extend(self._glued(line))
         candidates.sort(key=lambda m: (m.score < 99, -len(m.key) if m.score >= 99 else -m.score, -len(m.key)))
         taken: list[Match] = []
         for m in candidates:

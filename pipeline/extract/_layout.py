@@ -17,6 +17,8 @@ from schemas.documents import BBox
 
 _SPLIT_RE = re.compile(r"([/:;|])")
 _GLUED_NUMBER_RE = re.compile(r"^(\d{1,2}[.)])(?=[^\W\d_])")  # "2.Ngàysinh" → "2." + "Ngàysinh"
+#: a short token of letters and digits mixed ("C9", "l1"): a misread word, neither a number nor a word
+GARBLED_RE = re.compile(r"^(?=.*\d)(?=.*[^\W\d_])\w{2,3}$")
 NUMBERING_RE = re.compile(r"^(\(?\d{1,2}[.)]|\(?[a-zđ][.)]|[-+•*–—·])$", re.IGNORECASE)
 
 
@@ -87,6 +89,7 @@ class Line:
         while i < len(self.tokens) and (
             NUMBERING_RE.match(self.tokens[i].text) or not self.tokens[i].key
             or (len(self.tokens[i].text) == 1 and not self.tokens[i].text.isdigit())  # specks, bullets
+            or GARBLED_RE.match(self.tokens[i].text)  # "C9 giá trị đến": a label's first letters misread
         ):
             i += 1
         return i
@@ -114,6 +117,8 @@ def _split_word(word: Word, page: int, slash_before: bool) -> list[Token]:
 
 
 _ADMIN_UNITS = {"phuong", "xa", "quan", "huyen", "tinh", "thanh", "thi"}
+#: first halves of two-word unit names: "Thành" alone is a name ("Châu Thành A"), "Thành phố" a unit
+_HALF_UNITS = {"thanh": {"pho"}, "thi": {"xa", "tran"}}
 
 
 def tokens_text(tokens: Sequence[Token]) -> str:
@@ -132,7 +137,9 @@ def tokens_text(tokens: Sequence[Token]) -> str:
             out += tok.tail
             continue
         new_row = nxt.word.box[1] > tok.word.box[3]
-        if new_row and nxt.key in _ADMIN_UNITS and nxt.text[:1].isupper() and not out.endswith((",", "-")):
+        after = tokens[i + 2].key if i + 2 < len(tokens) else ""
+        unit = nxt.key in _ADMIN_UNITS and (nxt.key not in _HALF_UNITS or after in _HALF_UNITS[nxt.key])
+        if new_row and unit and nxt.text[:1].isupper() and not out.endswith((",", "-")):
             out += ","
         out += " "
     return out

@@ -15,16 +15,20 @@ from collections.abc import Sequence
 from datetime import date
 
 from pipeline.doctypes import DocTypeSpec
-from pipeline.extract import _normalize as norm
 from pipeline.extract._agency import agency, card_2024
 from pipeline.extract._cleanup import clean_text
+from pipeline.extract._dates import parse_date
 from pipeline.extract._layout import Line
 from pipeline.extract._title import SO_RE, Title, find_title, khac_title, upper_ratio
 from pipeline.lexicon import fold
 from schemas.documents import DocType, FieldValue, Metadata
 
 _PLACE_DATE_RE = re.compile(r"(?P<place>[^,:]{2,60}),\s*ngay\s*\S{1,3}\s*thang\b")
-_PURPOSE_RE = re.compile(r"(?:duoc su dung de|cap de|dung de|muc dich su dung giay[^:]*)\s*:?\s*", re.IGNORECASE)
+#: what introduces the scope of a paper: its purpose ("được sử dụng để", "cấp để") or its area ("Phạm vi sử dụng:")
+_PURPOSE_RE = re.compile(
+    r"(?:duoc su dung de|duoc cap de|cap de|dung de|su dung vao viec|muc dich su dung giay[^:]*|muc dich su dung\s*:"
+    r"|pham vi (?:su dung|co hieu luc|ap dung|hieu luc)\s*:|co gia tri (?:su dung )?(?=trong pham vi|tren toan))"
+    r"\s*:?\s*", re.IGNORECASE)
 
 
 def _so_ky_hieu(lines: Sequence[Line]) -> str | None:
@@ -48,7 +52,7 @@ def _registration_date(lines: Sequence[Line]) -> str | None:
         key = fold(line.text).strip()
         m = _FIRST_REG_RE.search(key)
         if m:
-            value, _ = norm.parse_date(key[m.end():])
+            value, _ = parse_date(key[m.end():])
             if value and len(value) == 10:
                 found.append(value)
     return max(found) if found else None
@@ -64,7 +68,7 @@ def _issue_date(lines: Sequence[Line]) -> str | None:
             key = fold(line.text).strip()
             m = pattern.search(key)
             if m:
-                value, _ = norm.parse_date(key[m.start():])
+                value, _ = parse_date(key[m.start():])
                 if value and len(value) == 10:
                     return value
     return None
@@ -92,17 +96,28 @@ def add_months(iso: str, months: int) -> str | None:
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1])).isoformat()
 
 
+def _carried_on(lines: Sequence[Line], i: int, text: str) -> str:
+    """``text`` (from line ``i``) with the next lines that carry the sentence on.
+
+    A line carries it on when it starts in lower case, or when it is short and ends the
+    sentence ("Sơ vay vốn ngân hàng." after "… bổ sung hồ"); a heading or a label line does not.
+    """
+    for nxt in lines[i + 1:i + 3]:
+        t = nxt.text.strip()
+        ends = len(t.split()) <= 6 and t.endswith(".")
+        if text.rstrip().endswith((".", ";")) or not (t[:1].islower() or ends) or upper_ratio(t) > 0.5 or ":" in t:
+            break
+        text += " " + t
+    return text
+
+
 def _purpose(lines: Sequence[Line]) -> str | None:
+    """``pham_vi_hieu_luc``: the stated purpose or area of use ("được sử dụng để: làm thủ tục …")."""
     for i, line in enumerate(lines):
         key = fold(line.text)
         m = _PURPOSE_RE.search(key)
         if m and m.end() < len(key) - 2:
-            text = line.text[m.end():]
-            nxt = lines[i + 1].text if i + 1 < len(lines) else ""
-            goes_on = 0 < len(nxt.split()) <= 4 or nxt[:1].islower()
-            if not text.rstrip().endswith(".") and goes_on and upper_ratio(nxt) < 0.5:
-                text += " " + nxt
-            return clean_text(text) or None
+            return clean_text(_carried_on(lines, i, line.text[m.end():])) or None
     return None
 
 
@@ -154,15 +169,24 @@ def _title_text(spec: DocTypeSpec, lines: Sequence[Line], title: Title | None, i
     return khac_title(lines) or ("CÔNG VĂN" if _subject(lines, letter_only=True) else None)
 
 
-_SUBJECT_RE = re.compile(r"^\s*(ve viec|v/v)\b", re.IGNORECASE)
+#: the subject line of an administrative paper: "Về việc …", "V/v …" (OCR: "V/V", "Vív", "V/y") or "Trích yếu: …"
+_SUBJECT_RE = re.compile(r"^\s*(?:(?P<ve>ve viec)|(?P<vv>v\s?[/|il]\s?[vy])\b|(?P<label>trich yeu(?: noi dung)?\s*:))",
+                         re.IGNORECASE)
 
 
 def _subject(lines: Sequence[Line], *, letter_only: bool = False) -> str | None:
-    """``trich_yeu``: the "Về việc …" / "V/v …" line of an administrative paper."""
-    for line in lines[:25]:
+    """``trich_yeu``: the "Về việc …" / "V/v …" line of an administrative paper, with its wrapped rest."""
+    for i, line in enumerate(lines[:25]):
         key = fold(line.text).strip()
-        if _SUBJECT_RE.match(key) and (not letter_only or key.startswith("v/v")):
-            return clean_text(line.text) or None
+        m = _SUBJECT_RE.match(key)
+        if not m or (letter_only and not m.group("vv")):
+            continue
+        text = line.text.strip()
+        if m.group("label"):
+            text = text[m.end():]
+        elif m.group("vv"):
+            text = "V/v " + text[m.end():].lstrip(" :.")
+        return clean_text(_carried_on(lines, i, text)) or None
     return None
 
 

@@ -101,10 +101,44 @@ def _yymmdd(text: str, *, past: bool, today: date) -> str | None:
 
 
 def _name_line(line: str) -> tuple[str, str]:
+    line = re.sub(r"[^A-Z<]", "", line)  # specks OCR read inside the name ("QUOCŒ<THUAN")
     # the filler after the name: '<' read as 'K' leaves a run no name ends with
     line = re.sub(r"(?:[<K]*<[<K]*|K{3,})$", "", line)
     surname, _, given = line.partition("<<")
     return surname.replace("<", " ").strip(), given.replace("<", " ").strip()
+
+
+def _align_first(line: str) -> str:
+    """Line 1 with the issuing state where it belongs: "T1DVNM…" (an I read as two marks) → "IDVNM…"."""
+    k = line.find("VNM", 0, 7)
+    if k in (-1, 2):
+        return line
+    return "ID" + line[k:] if k > 2 else line
+
+
+def _checks_hold(line: str) -> bool:
+    """Birth and expiry are real dates and their check digits hold."""
+    birth, expiry = _digits(line[0:6]), _digits(line[8:14])
+    dates = all(d.isdigit() and 1 <= int(d[2:4]) <= 12 and 1 <= int(d[4:6]) <= 31 for d in (birth, expiry))
+    return (dates and _digits(line[6]) == str(check_digit(birth)) and _digits(line[14]) == str(check_digit(expiry))
+            and line[7] in "MF<")
+
+
+def _align_second(line: str) -> str:
+    """Line 2 with a mark OCR added before the nationality taken out, where the check digits tell which.
+
+    Birth, sex and expiry take positions 0–14 and the nationality 15–17; a speck read as a
+    character shifts them. Every one-character deletion before the nationality is tried, and
+    one is kept only when it alone makes the birth and expiry check digits hold.
+    """
+    k = line.find("VNM")
+    if k != 16:
+        return line
+    if _checks_hold(line):
+        return line[:15] + line[16:]  # the speck stands between the expiry's check digit and the nationality
+    fixed = {line[:j] + line[j + 1:] for j in range(k)}
+    good = [c for c in fixed if _checks_hold(c)]
+    return good[0] if len(good) == 1 else line
 
 
 def parse_td1(raw_lines: Sequence[str], *, today: date | None = None) -> MrzResult:
@@ -123,7 +157,9 @@ def parse_td1(raw_lines: Sequence[str], *, today: date | None = None) -> MrzResu
     if len(raw_lines) != 3:
         raise ValueError("a TD1 zone has three lines")
     today = today or date.today()
-    l1, l2, l3 = (_fit(normalize_line(x)) for x in raw_lines)
+    l1 = _fit(_align_first(normalize_line(raw_lines[0])))
+    l2 = _fit(_align_second(normalize_line(raw_lines[1])))
+    l3 = _fit(normalize_line(raw_lines[2]))
     if l1[0] in "1TL|":  # the document code starts with I on ID cards
         l1 = "I" + l1[1:]
     number_raw, check1 = l1[5:14], l1[14]
@@ -178,6 +214,7 @@ def find_td1(texts: Sequence[str]) -> list[str] | None:
         window = texts[i:i + 3]
         if all(_mrz_like(t) for t in window):
             first = normalize_line(window[0])
-            if first[:1] in {"I", "1", "A", "C", "T", "L", "|"} and _MRZ_CHARS.match(first[1:]):
+            clean = sum(bool(_MRZ_CHARS.match(ch)) for ch in first[1:]) >= len(first) - 3  # a speck or two
+            if first[:1] in {"I", "1", "A", "C", "T", "L", "|"} and (clean or "VNM" in first[1:7]):
                 return list(window)
     return None

@@ -8,25 +8,11 @@ does not follow the grammar, plus flags saying what was assumed.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from pipeline.extract._cleanup import EDGE_PUNCT, clean_text, drop_junk, fix_units, upper_run
+from pipeline.extract._dates import YEAR_RE, Parsed, fix_digits
 from pipeline.lexicon import correct_name, correct_place, fold, fold_key, nfc
 
-Parsed = tuple[str | None, tuple[str, ...]]
-
-# OCR reads digits as look-alike letters; only fixed inside digit groups.
-_DIGIT_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1",
-                                  "|": "1", "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2",
-                                  "G": "6", "g": "9", "T": "7", "§": "8"})
-_DIGITISH_RE = re.compile(r"(?<![A-Za-zÀ-ỹ])[0-9OoDQlIi|!SsBZzGgT§]*\d[0-9OoDQlIi|!SsBZzGgT§]*(?![A-Za-zÀ-ỹ])")
-# "ngày 05 tháng 3 năm 1990", also as OCR garbles the words ("ngay II thong 01 nom 2025")
-_WORD_DATE_RE = re.compile(
-    r"ng[a-z]{1,2}\s*([\dil|]{1,3})\s*,?\s*th[a-z]{2,3}\s*([\dil|]{1,3})\s*,?\s*n[a-z]m\s*(\d{4})")
-_ONES = str.maketrans({"i": "1", "l": "1", "|": "1"})
-_NUM_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.,]\s*(\d{1,2})\s*[/\-.,]\s*(\d{4})(?!\d)")
-_COMPACT_DATE_RE = re.compile(r"(?<!\d)(\d{2})(\d{2})((?:19|20)\d{2})(?!\d)")
-_YEAR_RE = re.compile(r"(?<!\d)((?:18|19|20|21)\d{2})(?!\d)")
 _NAME_CHARS_RE = re.compile(r"^[A-Za-zÀ-ỹĐđ'’]+$")
 
 _ETHNIC = {fold(x): x for x in (
@@ -37,61 +23,6 @@ _ETHNIC = {fold(x): x for x in (
     "La Ha", "Pà Thẻn", "Lự", "Ngái", "Chứt", "Lô Lô", "Mảng", "Cơ Lao", "Bố Y", "Cống", "Si La",
     "Pu Péo", "Rơ Măm", "Brâu", "Ơ Đu",
 )}
-
-
-_LEADING_ONE_RE = re.compile(r"(?<![A-Za-zÀ-ỹ])[Iil|](?=[.,]\d{3})")  # "I.220.000.000"
-
-
-def _fix_digits(text: str) -> str:
-    text = _LEADING_ONE_RE.sub("1", text)
-    return _DIGITISH_RE.sub(lambda m: m.group(0).translate(_DIGIT_LOOKALIKE), text)
-
-
-def make_date(day: int, month: int, year: int) -> str | None:
-    """``YYYY-MM-DD`` when the date exists, else ``None``."""
-    try:
-        return date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
-def _speck_date(day: str, month: str, year: int) -> str | None:
-    """A day or month read with a speck in front ("tháng S8" → "58"): keep its last digit(s)."""
-    if int(day) <= 31 and int(month) <= 12 and len(day) <= 2 and len(month) <= 2:
-        return None  # a real but impossible date (31/02): not a speck
-    for d in dict.fromkeys((day[-2:], day[-1:])):
-        for mo in dict.fromkeys((month[-2:], month[-1:])):
-            if (d, mo) != (day, month):
-                iso = make_date(int(d), int(mo), year)
-                if iso:
-                    return iso
-    return None
-
-
-def parse_date(text: str) -> Parsed:
-    """Any printed date → ``YYYY-MM-DD``.
-
-    Accepts ``dd/mm/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``, ``ngày 05 tháng 3 năm 1990`` and
-    digits split by OCR (``0 5/03/19 90``). A bare year gives no value (flag ``year_only``).
-
-    Args:
-        text: the printed value.
-
-    Returns:
-        The ISO date (or the year), and flags (``invalid_date`` for a day that does not exist).
-    """
-    s = _fix_digits(fold(nfc(text)))
-    squeezed = re.sub(r"(?<=\d)\s+(?=\d)", "", s)
-    for pattern, source in ((_WORD_DATE_RE, s), (_WORD_DATE_RE, squeezed), (_NUM_DATE_RE, s),
-                            (_NUM_DATE_RE, squeezed), (_COMPACT_DATE_RE, squeezed)):
-        m = pattern.search(source)
-        if m:
-            day, month = m[1].translate(_ONES), m[2].translate(_ONES)
-            iso = make_date(int(day), int(month), int(m[3])) or _speck_date(day, month, int(m[3]))
-            return (iso, ()) if iso else (None, ("invalid_date",))
-    if _YEAR_RE.search(squeezed):
-        return None, ("year_only",)  # a birth year is not a date: leave the field to a full date
-    return None, ()
 
 
 def title_case(text: str) -> str:
@@ -113,15 +44,17 @@ def parse_name(text: str, *, lexicon: bool = True) -> Parsed:
         The name and flags (``lexicon_corrected``, ``invalid_syllable``).
     """
     words: list[str] = []
-    for raw in clean_text(text).replace(",", " , ").split():
+    raws = clean_text(text).replace(",", " , ").split()
+    lead = next((i for i, w in enumerate(raws) if not w.islower()), 0)
+    for raw in raws[lead:]:  # "người khai PHAN THUỲ HOA": lower-case words still qualify the label
         word = raw.strip(".:;")
         same_case = not words or not words[0].isupper() or word.isupper()
         if _NAME_CHARS_RE.match(word) and len(words) < 7 and same_case:
             words.append(word)
         elif words:
             break
-    if not words:
-        return None, ()
+    if not words or all(len(w) == 1 for w in words) or not any(w[:1].isupper() for w in words):
+        return None, ()  # a speck read as "x" or "lã" is no name: names are printed capitalized
     name = title_case(" ".join(words))
     if lexicon:
         return correct_name(name)
@@ -151,7 +84,7 @@ def parse_id_number(text: str, *, allow_cmnd: bool = False) -> Parsed:
     Returns:
         The number and flags (``cmnd`` for a 9-digit number, ``invalid_id_length``).
     """
-    fixed = _fix_digits(nfc(text))
+    fixed = fix_digits(nfc(text))
     joined = re.sub(r"(?<=\d)[\s.\-|]+(?=\d)", "", fixed)
     runs = re.findall(r"\d+", joined)
     for run in runs:
@@ -190,6 +123,8 @@ def parse_nationality(text: str) -> Parsed:
         return None, ()
     if key.replace(" ", "") in {"vietnam", "vietnamese", "vn", "viet"} or key.startswith("viet n"):
         return "Việt Nam", ()
+    if re.search(r"\bviet ?nam\b", key) and len(key.split()) <= 4:
+        return "Việt Nam", ()  # "Nauonaity. Việt Nam": the English label's remains before the value
     return title_case(value), ()
 
 
@@ -207,7 +142,7 @@ def parse_ethnicity(text: str) -> Parsed:
 
 def parse_money(text: str) -> Parsed:
     """An amount in đồng → integer string (``1.500.000.000 đồng`` → ``1500000000``)."""
-    s = _fix_digits(fold(nfc(text)))
+    s = fix_digits(fold(nfc(text)))
     m = re.search(r"\d[\d.,\s]*", s)
     if not m:
         return None, ()
@@ -226,7 +161,7 @@ def parse_money(text: str) -> Parsed:
 
 def parse_number(text: str) -> Parsed:
     """A decimal as printed in Vietnam (``1.234,5``) → ``1234.5``."""
-    s = _fix_digits(nfc(text))
+    s = fix_digits(nfc(text))
     m = re.search(r"\d[\d.,]*", re.sub(r"(?<=\d)\s+(?=[\d.,])|(?<=[.,])\s+(?=\d)", "", s))
     if not m:
         return None, ()
@@ -246,7 +181,7 @@ def parse_number(text: str) -> Parsed:
 
 def parse_integer(text: str) -> Parsed:
     """The first whole number in the value."""
-    m = re.search(r"\d+", re.sub(r"(?<=\d)\s+(?=\d)", "", _fix_digits(nfc(text))))
+    m = re.search(r"\d+", re.sub(r"(?<=\d)\s+(?=\d)", "", fix_digits(nfc(text))))
     return (str(int(m.group(0))) if m else None), ()
 
 
@@ -264,7 +199,7 @@ def parse_code(text: str) -> Parsed:
 
 def parse_phone(text: str) -> Parsed:
     """A phone number as digits only (``+84`` becomes ``0``)."""
-    s = _fix_digits(nfc(text)).replace("+84", "0")
+    s = fix_digits(nfc(text)).replace("+84", "0")
     digits = re.sub(r"(?<=\d)[\s.\-]+(?=\d)", "", s)
     m = re.search(r"\d{9,11}", digits)
     return (m.group(0) if m else None), ()
@@ -272,5 +207,5 @@ def parse_phone(text: str) -> Parsed:
 
 def parse_year(text: str) -> Parsed:
     """A four-digit year."""
-    m = _YEAR_RE.search(re.sub(r"(?<=\d)\s+(?=\d)", "", _fix_digits(nfc(text))))
+    m = YEAR_RE.search(re.sub(r"(?<=\d)\s+(?=\d)", "", fix_digits(nfc(text))))
     return (m[1] if m else None), ()

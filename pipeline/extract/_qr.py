@@ -11,7 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from pipeline.extract._normalize import make_date, parse_sex, title_case
+from pipeline.extract._dates import make_date
+from pipeline.extract._normalize import parse_sex, title_case
 from pipeline.lexicon import nfc, squash_spaces
 
 

@@ -117,11 +117,20 @@ def khac_title_index(lines: Sequence[Line]) -> int:
     return min(len(lines), 6)
 
 
+def type_name(text: str) -> str | None:
+    """The type name of an administrative paper ``text`` reads as ("QUYET DINH" → "QUYẾT ĐỊNH"), if any."""
+    key = fold_key(clean_text(text))
+    if key in _TYPE_NAMES:
+        return _TYPE_NAMES[key]
+    best = max(_TYPE_NAMES, key=lambda k: fuzz.ratio(key, k))
+    return _TYPE_NAMES[best] if len(key) >= 6 and fuzz.ratio(key, best) >= 90 else None
+
+
 def khac_title(lines: Sequence[Line]) -> str | None:
     """The heading of an unknown paper (its title), if one stands out, spelled as its type name if it is one."""
     i = khac_title_index(lines)
     if i < len(lines) and i < 12:
         text = clean_text(lines[i].text)
         if upper_ratio(text) > 0.9 and not starts_agency(fold_key(text)):
-            return _TYPE_NAMES.get(fold_key(text), text)
+            return type_name(text) or text
     return None

@@ -1,6 +1,6 @@
 """Vietnamese language knowledge: diacritic folding, syllable structure, name and place lexicons."""
 
-from pipeline.lexicon._fold import fold, fold_key, nfc, squash_spaces, strip_tone
+from pipeline.lexicon._fold import fold, fold_key, nfc, same_spelling, squash_spaces, strip_tone
 from pipeline.lexicon._lexicon import (
     INVALID_SYLLABLE,
     LEXICON_CORRECTED,
@@ -22,6 +22,7 @@ __all__ = [
     "fold_key",
     "is_valid_syllable",
     "nfc",
+    "same_spelling",
     "squash_spaces",
     "strip_tone",
 ]

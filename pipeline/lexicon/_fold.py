@@ -50,6 +50,17 @@ def tone_of(syllable: str) -> str:
     return ""
 
 
+def same_spelling(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are the same words, ignoring case and where the tone mark sits.
+
+    ``Hoà`` and ``Hòa``, ``Thuỳ`` and ``Thùy`` are two placements of one spelling (old and new
+    style); ``Hòa`` and ``Hóa`` are not.
+    """
+    wa, wb = nfc(a).lower().split(), nfc(b).lower().split()
+    return len(wa) == len(wb) and all(
+        strip_tone(x) == strip_tone(y) and tone_of(x) == tone_of(y) for x, y in zip(wa, wb, strict=True))
+
+
 def fold_key(text: str) -> str:
     """Folded text with punctuation removed and spaces collapsed: a key for fuzzy lookups."""
     return _SPACE_RE.sub(" ", _PUNCT_RE.sub(" ", fold(text)).replace("_", " ")).strip()

@@ -73,3 +73,14 @@ def test_an_id_card_is_known_by_its_qr_payload(small_model: Classifier) -> None:
     payload = "001090012345|012345678|Nguyễn Văn An|05031990|Nam|Hà Nội|10102021"
     page = page_from_text(["giãn (0À V090 GP lội J0 va"], qr=[payload])
     assert classify([page], model=small_model, cfg=CFG).doc_type is DocType.CAN_CUOC
+
+
+def test_a_sentence_repeating_title_words_on_a_continuation_page_opens_no_document(small_model: Classifier) -> None:
+    page = page_from_text(["2", "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất", "1. Thửa đất:",
+                           "g) Nguồn gốc sử dụng: Nhà nước công nhận quyền sử dụng đất"])
+    assert not starts_document(page, model=small_model)
+
+
+def test_a_heading_that_is_an_administrative_type_name_opens_a_document(small_model: Classifier) -> None:
+    page = page_from_text(["^QUYET ĐỊNH", "Về việc phê duyệt kế hoạch", "Điều 1. Phê duyệt"])
+    assert starts_document(page, model=small_model)

@@ -143,3 +143,29 @@ def test_unknown_paper_title_is_spelled_as_its_type_name_and_an_agency_row_is_no
     meta = extract(DocType.KHAC, [page_from_text(lines)], cfg=CFG).metadata
     assert (meta.ten_giay_to, meta.co_quan_cap) == ("THÔNG BÁO", "ỦY BAN NHÂN DÂN PHƯỜNG KHƯƠNG MAI")
     assert meta.trich_yeu == "Về việc lịch tiếp công dân"
+
+
+@pytest.mark.parametrize(
+    ("lines", "subject"),
+    [(["V/V: hỗ trợ hộ nghèo, hộ cận", "nghèo trên địa bàn xã"], "V/v hỗ trợ hộ nghèo, hộ cận nghèo trên địa bàn xã"),
+     (["Vív tăng cường phòng chống thiên tai"], "V/v tăng cường phòng chống thiên tai"),
+     (["Về việc kiểm tra an toàn vệ sinh thực phẩm", "Kính gửi: các phòng, ban"],
+      "Về việc kiểm tra an toàn vệ sinh thực phẩm"),
+     (["Trích yếu: Báo cáo kết quả thu ngân sách quý I"], "Báo cáo kết quả thu ngân sách quý I")],
+    ids=["wrapped-v-v", "ocr-v-v", "ve-viec", "labelled"],
+)
+def test_the_subject_line_in_its_forms_with_its_wrapped_rest(lines: list[str], subject: str) -> None:
+    page = page_from_text(["UBND HUYỆN AN DƯƠNG", "Số: 667/UBND-VP", *lines])
+    assert extract(DocType.KHAC, [page], cfg=CFG).metadata.trich_yeu == subject
+
+
+@pytest.mark.parametrize(
+    ("line", "scope"),
+    [("Giấy này có giá trị 6 tháng kể từ ngày cấp, được sử dụng để bổ sung hồ", "bổ sung hồ Sơ vay vốn ngân hàng"),
+     ("Phạm vi sử dụng: trong phạm vi cả nước.", "trong phạm vi cả nước"),
+     ("Giấy xác nhận có giá trị trong phạm vi tỉnh Bắc Ninh.", "trong phạm vi tỉnh Bắc Ninh")],
+    ids=["purpose-wrapped-onto-a-short-line", "labelled-area", "stated-area"],
+)
+def test_the_scope_of_use_is_the_stated_purpose_or_area(line: str, scope: str) -> None:
+    page = page_from_text(["^GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", line, "Sơ vay vốn ngân hàng.", "CÔNG CHỨC TƯ PHÁP"])
+    assert extract(DocType.TINH_TRANG_HON_NHAN, [page], cfg=CFG).metadata.pham_vi_hieu_luc == scope

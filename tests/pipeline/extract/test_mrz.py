@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from pipeline.extract import check_digit, find_td1, parse_td1
+from schemas.documents import DocType
 
 ICAO = ["I<UTOD231458907<<<<<<<<<<<<<<<", "7408122F1204159UTO<<<<<<<<<<<6", "ERIKSSON<<ANNA<MARIA<<<<<<<<<<"]
 TODAY = date(2025, 6, 1)
@@ -57,3 +58,38 @@ def test_zone_is_found_among_other_lines_with_spaces_inside() -> None:
     lines = ["Đặc điểm nhân dạng: sẹo", "Ngày, tháng, năm: 10/10/2021", l1[:15] + " " + l1[15:], l2, l3]
     assert find_td1(lines) == lines[2:]
     assert find_td1(lines[:3]) is None
+
+
+def test_a_document_code_read_as_two_marks_and_a_speck_before_the_nationality_are_realigned() -> None:
+    l1, l2, l3 = vn_zone(birth="050718", expiry="300718", name="DO<<QUOC<THUAN")
+    damaged = ["T1" + l1[1:], l2[:14] + "2" + l2[14:], l3[:8] + "Œ" + l3[8:]]
+    mrz = parse_td1(damaged, today=TODAY)
+    assert (mrz.birth, mrz.expiry, mrz.nationality) == ("2005-07-18", "2030-07-18", "VNM")
+    assert mrz.checks["birth"] and mrz.checks["expiry"]
+    assert mrz.full_name == "DO QUOC THUAN"
+
+
+def test_a_zone_with_a_speck_in_its_first_line_is_still_found() -> None:
+    l1, l2, l3 = vn_zone()
+    assert find_td1([l1[:20] + "?" + l1[21:], l2, l3]) is not None
+
+
+def test_the_card_name_is_taken_as_printed_and_the_zone_fills_what_ocr_missed() -> None:
+    from pipeline.extract import extract
+    from schemas.settings import ExtractSettings
+    from tests.pipeline.extract._textpages import page_from_text
+
+    zone = vn_zone(number="067205577731", birth="050718", expiry="300718", name="DO<<QUOC<THUAN")
+    page = page_from_text(["CĂN CƯỚC", "Ít tk? OẠh cũ lận", "⁄Z1., t3, ĐỒ QUỐC THUẬN KT", "Số: 067205577731", *zone])
+    fields = extract(DocType.CAN_CUOC, [page], cfg=ExtractSettings(today="2026-01-01")).fields
+    assert fields["ho_ten"].value == "Đỗ Quốc Thuận"
+    assert (fields["ngay_sinh"].value, fields["co_gia_tri_den"].value) == ("2005-07-18", "2030-07-18")
+    assert (fields["gioi_tinh"].value, fields["quoc_tich"].value) == ("Nam", "Việt Nam")
+    assert "from_mrz" in fields["ngay_sinh"].flags
+
+
+def test_a_name_letter_misread_in_the_zone_is_undone_by_the_name_lists() -> None:
+    from pipeline.extract._idcard import _mrz_word
+
+    assert _mrz_word("KTEN") == "KIEN"
+    assert _mrz_word("KHANH") == "KHANH"

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.extract import _dates as dates
 from pipeline.extract import _normalize as norm
-from pipeline.extract._cleanup import clean_text
+from pipeline.extract._cleanup import clean_text, fix_units
 
 
 @pytest.mark.parametrize(
@@ -27,15 +28,15 @@ from pipeline.extract._cleanup import clean_text
     ],
 )
 def test_every_printed_date_form_becomes_iso(printed: str, iso: str) -> None:
-    assert norm.parse_date(printed) == (iso, ())
+    assert dates.parse_date(printed) == (iso, ())
 
 
 def test_a_day_that_does_not_exist_is_flagged_not_invented() -> None:
-    assert norm.parse_date("31/02/1990") == (None, ("invalid_date",))
+    assert dates.parse_date("31/02/1990") == (None, ("invalid_date",))
 
 
 def test_a_bare_year_is_no_date_and_is_flagged() -> None:
-    assert norm.parse_date("1970") == (None, ("year_only",))
+    assert dates.parse_date("1970") == (None, ("year_only",))
 
 
 def test_upper_case_name_becomes_title_case_with_diacritics() -> None:
@@ -123,7 +124,7 @@ def test_upper_case_text_value_ends_where_lower_case_noise_begins() -> None:
 @pytest.mark.parametrize(("printed", "iso"), [("ngày II thông 01 nôm 2025", "2025-01-11"),
                                              ("ngày 04 tháng S8 năm 2017", "2017-08-04")])
 def test_garbled_date_words_and_a_speck_before_the_month(printed: str, iso: str) -> None:
-    assert norm.parse_date(printed)[0] == iso
+    assert dates.parse_date(printed)[0] == iso
 
 
 def test_agency_words_are_repaired_but_place_names_are_not_turned_into_other_words() -> None:
@@ -140,9 +141,47 @@ _CHARS = list("aăâbcdđeêghiklmnoôơpqrstuưvxyÀÁẠẢÃĂẮẰẲẴẶ
 @given(st.text(alphabet=st.sampled_from(_CHARS)))
 @settings(max_examples=300, deadline=None)
 def test_no_parser_raises_on_any_text(text: str) -> None:
-    for parse in (norm.parse_date, norm.parse_name, norm.parse_sex, norm.parse_id_number, norm.parse_place,
+    for parse in (dates.parse_date, norm.parse_name, norm.parse_sex, norm.parse_id_number, norm.parse_place,
                   norm.parse_text, norm.parse_nationality, norm.parse_ethnicity, norm.parse_money, norm.parse_number,
                   norm.parse_integer, norm.parse_code, norm.parse_phone, norm.parse_year):
         value, flags = parse(text)
         assert value is None or isinstance(value, str)
         assert isinstance(flags, tuple)
+
+
+@pytest.mark.parametrize(
+    ("printed", "iso"),
+    [("210711965", "1965-07-21"), ("21/07I2025", "2025-07-21"), ("01/0212023", "2023-02-01"),
+     ("22.101993", "1993-10-22")],
+)
+def test_a_date_whose_separator_ocr_lost_or_read_as_a_digit_is_repaired_and_flagged(printed: str, iso: str) -> None:
+    assert dates.parse_date(printed) == (iso, (dates.DATE_REPAIRED,))
+
+
+def test_digits_that_read_as_no_single_date_stay_unread() -> None:
+    assert dates.parse_date("12345678901")[0] is None
+
+
+@pytest.mark.parametrize(
+    ("printed", "fixed"),
+    [("Ấp 9, Tịnh Khê, Bắc Quang, Hà Giang", "Ấp 9, Tịnh Khê, Bắc Quang, Hà Giang"),
+     ("Xóm 4, xả Mỹ Hòa, huyện Hữu Lũng, tính Lạng Sơn", "Xóm 4, xã Mỹ Hòa, huyện Hữu Lũng, tỉnh Lạng Sơn"),
+     ("Trạm Y tế Phường 7", "Trạm Y tế Phường 7"),
+     ("Số nhà 98 Phố Huỳnh Thúc Kháng", "Số nhà 98, Phố Huỳnh Thúc Kháng"),
+     ("I09, Ngõ 213", "109, Ngõ 213"),
+     ("Thỏn Thượng, Hoằng Quỳ", "Thôn Thượng, Hoằng Quỳ")],
+    ids=["commune-named-like-a-unit", "unit-before-a-known-place", "institution-of-a-ward", "comma-after-number",
+         "one-read-as-i", "village-unit-first"],
+)
+def test_address_words_are_repaired_only_where_they_are_units(printed: str, fixed: str) -> None:
+    assert fix_units(printed) == fixed
+
+
+def test_a_name_starts_at_its_first_capital_and_specks_or_lower_case_remains_are_no_name() -> None:
+    assert norm.parse_name("người khai PHAN THUỲ HOA") == ("Phan Thuỳ Hoa", ())
+    assert norm.parse_name("x") == (None, ())
+    assert norm.parse_name("lã") == (None, ())
+
+
+def test_nationality_after_the_remains_of_its_english_label() -> None:
+    assert norm.parse_nationality("Nauonaity. Việt Nam") == ("Việt Nam", ())

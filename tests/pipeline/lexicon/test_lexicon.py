@@ -9,8 +9,10 @@ from pipeline.lexicon import (
     LEXICON_CORRECTED,
     correct_name,
     correct_place,
+    default_lexicon,
     fold,
     is_valid_syllable,
+    same_spelling,
     strip_tone,
 )
 
@@ -74,3 +76,55 @@ def test_folding_and_tone_stripping() -> None:
 def test_a_tone_misread_in_a_known_place_is_fixed_but_a_different_vowel_is_not() -> None:
     assert correct_place("Thành phố Đà Nắng")[0] == "Thành phố Đà Nẵng"
     assert correct_place("ỦY BAN NHÂN DÂN PHƯỜNG 9")[0] == "ỦY BAN NHÂN DÂN PHƯỜNG 9"
+
+
+def test_tone_mark_placement_is_one_spelling_and_left_as_printed() -> None:
+    assert same_spelling("Hoà", "Hòa") and same_spelling("Thuỳ Linh", "Thùy Linh")
+    assert not same_spelling("Hòa", "Hóa")
+    assert correct_name("Đặng Thuỳ Linh") == ("Đặng Thuỳ Linh", ())
+    assert correct_place("Xã Hoà Vang")[0] == "Xã Hoà Vang"
+
+
+@pytest.mark.parametrize("name", ["Nguyễn Công Lượng", "Nguyễn Huyền Diệp", "Phạm Mỹ Nhị", "Lê Quốc Hoằng",
+                                  "Huỳnh Minh Quang Xuyên", "Lý Diệu Hiền", "Vũ Thị Thắm"])
+def test_uncommon_but_correct_names_are_known_and_not_changed(name: str) -> None:
+    assert correct_name(name) == (name, ())
+
+
+def test_a_name_printed_without_diacritics_takes_the_far_more_common_middle_name() -> None:
+    assert correct_name("Nguyen Van An") == ("Nguyễn Văn An", (LEXICON_CORRECTED,))
+    assert correct_name("Phan Lan Ngat") == ("Phan Lan Ngát", (LEXICON_CORRECTED,))
+
+
+def test_the_list_of_the_position_decides_first() -> None:
+    # "Thi" is a given name, but in the middle of a name it is the middle name "Thị"
+    assert correct_name("Tran Thi Hoa")[0] == "Trần Thị Hoa"
+
+
+@pytest.mark.parametrize(
+    ("printed", "fixed"),
+    [("huyện Hoàng Hóa, tỉnh Thanh Hóa", "huyện Hoằng Hóa, tỉnh Thanh Hóa"),
+     ("huyện Yên Lac, tỉnh Vĩnh Phúc", "huyện Yên Lạc, tỉnh Vĩnh Phúc"),
+     ("phố Nguyễn Dình Chiếu, Phường 3", "phố Nguyễn Đình Chiểu, Phường 3")],
+    ids=["district", "district-lost-tone", "street"],
+)
+def test_districts_and_streets_get_their_diacritics_back(printed: str, fixed: str) -> None:
+    assert correct_place(printed) == (fixed, (LEXICON_CORRECTED,))
+
+
+@pytest.mark.parametrize("text", ["Thành phố Pleiku, Tỉnh Gia Lai", "Bản Co Mạ, Xã Kim Liên"])
+def test_a_place_is_not_looked_up_from_a_unit_word(text: str) -> None:
+    # "Tỉnh Gia" would read as the old district "Tĩnh Gia", "Bản Co" as the ward "Bàn Cờ"
+    assert correct_place(text) == (text, ())
+
+
+def test_the_provinces_after_2025_and_the_districts_before_are_all_known() -> None:
+    places = default_lexicon().places
+    new_provinces = ("Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa",
+                     "Nghệ An", "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ", "Bắc Ninh",
+                     "Hưng Yên", "Hải Phòng", "Ninh Bình", "Quảng Trị", "Đà Nẵng", "Quảng Ngãi", "Gia Lai",
+                     "Khánh Hòa", "Lâm Đồng", "Đắk Lắk", "Hồ Chí Minh", "Đồng Nai", "Tây Ninh", "Cần Thơ",
+                     "Vĩnh Long", "Đồng Tháp", "Cà Mau", "An Giang")
+    assert len(new_provinces) == 34
+    assert all(p in places.get(fold(p), ()) for p in new_provinces)
+    assert sum(len(v) for v in places.values()) > 1500
