@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -151,10 +152,21 @@ def load_classifier(path: Path | None = None) -> Classifier:
             detail={"format_version": meta.get("format_version"), "sklearn_version": meta.get("sklearn_version"),
                     "expected": [FORMAT_VERSION, sklearn.__version__]},
         )
-    if meta.get("sha256") != sha256_file(path):
+    digest = sha256_file(path)
+    if meta.get("sha256") != digest:
         raise ModelError("the classifier file does not match its SHA-256", code=ErrorCode.MODEL_CORRUPT,
                          detail={"path": str(path)})
-    return _unpickle(path, meta)
+    with _LOADED_LOCK:
+        loaded = _LOADED.get(digest)
+        if loaded is None:
+            loaded = _LOADED[digest] = _unpickle(path, meta)
+    return loaded
+
+
+#: unpickled classifiers by the SHA-256 of their file: the file is hashed on every load (cheap),
+#: unpickled once (about half a second), so a caller that digitizes file by file does not pay it each time
+_LOADED: dict[str, Classifier] = {}
+_LOADED_LOCK = threading.Lock()
 
 
 def _unpickle(path: Path, meta: dict[str, Any]) -> Classifier:

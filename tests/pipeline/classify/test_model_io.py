@@ -84,3 +84,15 @@ def test_missing_sidecar_is_model_corrupt(small_model_path: Path, tmp_path: Path
     with pytest.raises(ModelError) as err:
         load_classifier(path)
     assert err.value.code is ErrorCode.MODEL_CORRUPT
+
+
+def test_a_loaded_model_is_reused_but_its_file_is_checked_every_time(small_model_path: Path, tmp_path: Path) -> None:
+    path = _copy(small_model_path, tmp_path)
+    first = load_classifier(path)
+    assert load_classifier(path) is first  # unpickled once
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelError) as err:
+        load_classifier(path)
+    assert err.value.code is ErrorCode.MODEL_CORRUPT
