@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from pipeline.classify._features import DocText, text_of_pages
 from pipeline.classify._model import Classifier
+from pipeline.extract._cardorder import looks_like_card_front
+from pipeline.extract._layout import build_lines
 from pipeline.extract._mrz import find_td1, normalize_line
 from pipeline.extract._qr import parse_qr
 from pipeline.types import OcrPage
@@ -16,6 +18,8 @@ from schemas.settings import ClassifySettings
 _MIN_CHARS = 20
 #: confidence given to ``can_cuoc`` when a card's QR payload or MRZ was read
 _CARD_CONFIDENCE = 0.97
+#: confidence given to ``can_cuoc`` when only the front's layout says so (labels unreadable)
+_CARD_LAYOUT_CONFIDENCE = 0.6
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,8 @@ def _machine_readable_card(pages: Sequence[OcrPage]) -> bool:
     return False
 
 
-def _decide(text: DocText, model: Classifier, cfg: ClassifySettings, *, card: bool = False) -> Classification:
+def _decide(text: DocText, model: Classifier, cfg: ClassifySettings, *, card: bool = False,
+            card_front: bool = False) -> Classification:
     if len(text.folded.strip()) < _MIN_CHARS and not card:
         return Classification(DocType.KHAC, 1.0, {t: 0.0 for t in model.classes})
     probs = model.probabilities([text])[0]
@@ -52,7 +57,10 @@ def _decide(text: DocText, model: Classifier, cfg: ClassifySettings, *, card: bo
     if card:
         scores[DocType.CAN_CUOC] = max(scores.get(DocType.CAN_CUOC, 0.0), _CARD_CONFIDENCE)
     best = max(scores, key=lambda k: scores[k])
-    if best is not DocType.KHAC and scores[best] < cfg.threshold:
+    unsure = best is not DocType.KHAC and scores[best] < cfg.threshold
+    if (best is DocType.KHAC or unsure) and card_front:
+        return Classification(DocType.CAN_CUOC, _CARD_LAYOUT_CONFIDENCE, scores)
+    if unsure:
         return Classification(DocType.KHAC, 1.0 - scores[best], scores)
     return Classification(best, scores[best], scores)
 
@@ -67,9 +75,11 @@ def classify(pages: Sequence[OcrPage], *, model: Classifier, cfg: ClassifySettin
 
     Returns:
         The type, its confidence and every type's score. Too little text gives ``khac``. An ID
-        card's QR payload or machine-readable zone makes it ``can_cuoc`` however garbled the rest.
+        card's QR payload or machine-readable zone makes it ``can_cuoc`` however garbled the rest;
+        so does a card front's layout (the number, then a name in capitals) when the model is unsure.
     """
-    return _decide(text_of_pages(pages), model, cfg, card=_machine_readable_card(pages))
+    return _decide(text_of_pages(pages), model, cfg, card=_machine_readable_card(pages),
+                   card_front=looks_like_card_front(build_lines(pages)))
 
 
 def classify_page(page: OcrPage, *, model: Classifier, cfg: ClassifySettings) -> Classification:

@@ -78,6 +78,11 @@ _ADDRESS_WORDS = {fold(w): w for w in (
 _UNIT_AFTER_DOT_RE = re.compile(
     r"\.\s+(?=(xã|huyện|tỉnh|phường|quận|thành phố|thị xã|thị trấn|ấp|thôn|xóm|đường|phố|ngõ|hẻm|tổ|khu)\b)",
     re.IGNORECASE)
+#: "Sóc Trăng., Tỉnh": a speck read as a dot before the comma
+_DOT_COMMA_RE = re.compile(r"[.,]+,")
+#: "Tỉnh, Phú Thọ": a unit word is never followed by a comma before its name
+_COMMA_AFTER_UNIT_RE = re.compile(
+    r"\b((?:[Tt]ỉnh|[Hh]uyện|[Qq]uận|[Pp]hường|[Xx]ã|[Tt]hị xã|[Tt]hị trấn|[Tt]hành phố)),\s+(?=[A-ZĐÀ-Ỹ0-9])")
 _STRAY_DOT_RE = re.compile(r"(?<=[a-zà-ỹ])\.\s+(?=[A-ZĐÀ-Ỹ][a-zà-ỹ])")
 _MISSING_COMMA_RE = re.compile(
     r"(?<=[a-zà-ỹ0-9])\s+(?=(Phường|Xã|Quận|Huyện|Tỉnh|Thành phố|Thị xã|Thị trấn)\s+[A-ZĐÀ-Ỹ0-9])")
@@ -210,6 +215,7 @@ def fix_units(text: str) -> str:
     text = _ONE_DIGIT_RE.sub(r"\1 1\2", text)
     text = _LONE_NUMBER_RE.sub(r"1\1", text)
     text = _add_commas(_fix_address_words(text))
+    text = _COMMA_AFTER_UNIT_RE.sub(r"\1 ", _DOT_COMMA_RE.sub(",", text))
     return _comma_before_lower_units(text)
 
 

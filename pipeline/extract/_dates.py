@@ -17,13 +17,13 @@ Parsed = tuple[str | None, tuple[str, ...]]
 # OCR reads digits as look-alike letters; only fixed inside digit groups.
 _DIGIT_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "1", "I": "1", "i": "1",
                                   "|": "1", "!": "1", "S": "5", "s": "5", "B": "8", "Z": "2", "z": "2",
-                                  "G": "6", "g": "9", "T": "7", "§": "8"})
-_DIGITISH_RE = re.compile(r"(?<![A-Za-zÀ-ỹ])[0-9OoDQlIi|!SsBZzGgT§]*\d[0-9OoDQlIi|!SsBZzGgT§]*(?![A-Za-zÀ-ỹ])")
+                                  "G": "6", "g": "9", "T": "7", "§": "8", "†": "1"})
+_DIGITISH_RE = re.compile(r"(?<![A-Za-zÀ-ỹ])[0-9OoDQlIi|!SsBZzGgT§†]*\d[0-9OoDQlIi|!SsBZzGgT§†]*(?![A-Za-zÀ-ỹ])")
 # "ngày 05 tháng 3 năm 1990", also as OCR garbles the words ("ngay II thong 01 nom 2025")
 _WORD_DATE_RE = re.compile(
     r"ng[a-z]{1,2}\s*([\dil|]{1,3})\s*,?\s*th[a-z]{2,3}\s*([\dil|]{1,3})\s*,?\s*n[a-z]m\s*(\d{4})")
 _ONES = str.maketrans({"i": "1", "l": "1", "|": "1"})
-_NUM_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.,]\s*(\d{1,2})\s*[/\-.,]\s*(\d{4})(?!\d)")
+_NUM_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.,:]\s*(\d{1,2})\s*[/\-.,:]\s*(\d{4})(?!\d)")  # ":": a misread "/"
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)(\d{2})(\d{2})((?:19|20)\d{2})(?!\d)")
 YEAR_RE = re.compile(r"(?<!\d)((?:18|19|20|21)\d{2})(?!\d)")
 _LEADING_ONE_RE = re.compile(r"(?<![A-Za-zÀ-ỹ])[Iil|](?=[.,]\d{3})")  # "I.220.000.000"
@@ -85,7 +85,7 @@ def parse_date(text: str) -> Parsed:
 
 
 DATE_REPAIRED = "date_repaired"
-_DATE_RUN_RE = re.compile(r"\d[\d/.\-]{6,11}\d")
+_DATE_RUN_RE = re.compile(r"\d[\d/.\-:]{6,11}\d")
 #: what OCR makes of the "/" between the parts of a date: nothing, or a one or a seven
 _MISREAD_SEPARATORS = ("", "1", "7")
 
@@ -95,19 +95,19 @@ def _date_readings(run: str) -> list[tuple[float, str]]:
     out: list[tuple[float, str]] = []
     for dl in (2, 1):
         day, rest = run[:dl], run[dl:]
-        for sep1 in ("/", ".", "-", *_MISREAD_SEPARATORS):
+        for sep1 in ("/", ".", "-", ":", *_MISREAD_SEPARATORS):
             if not day.isdigit() or not rest.startswith(sep1):
                 continue
             after = rest[len(sep1):]
             for ml in (2, 1):
                 month, tail = after[:ml], after[ml:]
-                for sep2 in ("/", ".", "-", *_MISREAD_SEPARATORS):
+                for sep2 in ("/", ".", "-", ":", *_MISREAD_SEPARATORS):
                     year = tail[len(sep2):]
                     if not (month.isdigit() and tail.startswith(sep2) and len(year) == 4 and year.isdigit()):
                         continue
                     iso = make_date(int(day), int(month), int(year))
                     if iso and 1900 <= int(year) <= 2100:
-                        cost = sum(sep not in "/.-" or not sep for sep in (sep1, sep2)) + 0.5 * ((dl == 1) + (ml == 1))
+                        cost = sum(sep not in "/.-:" or not sep for sep in (sep1, sep2)) + 0.5 * ((dl == 1) + (ml == 1))
                         out.append((cost, iso))
     return out
 

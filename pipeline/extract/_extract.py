@@ -9,12 +9,14 @@ from datetime import date
 
 from pipeline.doctypes import DocTypeSpec, get_spec
 from pipeline.extract._agency import card_2024
+from pipeline.extract._cardorder import card_by_position
 from pipeline.extract._dates import parse_date
-from pipeline.extract._fields import parse_field, pick_fields, validate_fields
+from pipeline.extract._fields import ID_GROUPS, parse_field, pick_fields, validate_fields
 from pipeline.extract._idcard import apply_mrz, apply_qr
 from pipeline.extract._layout import Line, build_lines, distinct_words, union_box
 from pipeline.extract._metadata import build_metadata
 from pipeline.extract._mrz import find_td1
+from pipeline.extract._repair import repair_ids, set_aside_short
 from pipeline.extract._segment import find_candidates
 from pipeline.extract._title import find_title
 from pipeline.extract._weak import weak_fields
@@ -92,6 +94,8 @@ def _card_fixups(spec: DocTypeSpec, lines: Sequence[Line], fields: dict[str, Fie
         issued = _bare_date(lines)
         if issued:
             fields["ngay_cap"] = issued
+    front = _card_address_field(spec, lines, fields) == "noi_thuong_tru"
+    fields.update(card_by_position(lines, fields, with_addresses=front))
     if _card_address_field(spec, lines, fields) == "noi_cu_tru" and "noi_thuong_tru" in fields:
         fields.setdefault("noi_cu_tru", fields.pop("noi_thuong_tru"))
 
@@ -114,6 +118,7 @@ def extract(doc_type: DocType, pages: Sequence[OcrPage], *, cfg: ExtractSettings
     title = find_title(spec, lines)
     skip = frozenset(range(title.first, title.last + 1)) if title else frozenset()
     fields = pick_fields(spec, find_candidates(spec, lines, skip=skip), lines)
+    short = set_aside_short(fields, [group[0] for group in ID_GROUPS])
     fields.update(weak_fields(spec, lines, fields, parse=parse_field, skip=skip))
     flags: list[str] = []
     if doc_type is DocType.CAN_CUOC:
@@ -123,6 +128,7 @@ def extract(doc_type: DocType, pages: Sequence[OcrPage], *, cfg: ExtractSettings
         issued, until = fields.get("ngay_cap"), fields.get("co_gia_tri_den")
         if issued and until and issued.value == until.value:
             del fields["ngay_cap"]  # a card is not issued on the day it expires: a misread expiry label
+    repair_ids(fields, ID_GROUPS, short)
     fields = {k: v for k, v in validate_fields(fields, today=today).items() if k in spec.field_names}
     metadata = build_metadata(spec, lines, fields)
     return Extraction(fields=fields, metadata=metadata, flags=tuple(dict.fromkeys(flags)))

@@ -13,6 +13,7 @@ from pipeline.extract._cleanup import EDGE_PUNCT, clean_text, drop_junk, fix_uni
 from pipeline.extract._dates import YEAR_RE, Parsed, fix_digits
 from pipeline.lexicon import correct_name, correct_place, fold, fold_key, nfc
 
+INVALID_ID_LENGTH = "invalid_id_length"
 _NAME_CHARS_RE = re.compile(r"^[A-Za-zÀ-ỹĐđ'’]+$")
 
 _ETHNIC = {fold(x): x for x in (
@@ -64,7 +65,7 @@ def parse_name(text: str, *, lexicon: bool = True) -> Parsed:
 def parse_sex(text: str) -> Parsed:
     """``Nam``/``Nữ`` from the printed value (``NỮ``, ``Nu``, ``Male``, ``Female`` …)."""
     for word in fold_key(text).split():
-        if word in {"nu", "female", "f"}:
+        if word in {"nu", "nuu", "female", "f"}:  # "Nưứ": the mark read as a second letter
             return "Nữ", ()
         if word in {"nam", "male", "m", "narn", "nain"}:
             return "Nam", ()
@@ -93,14 +94,21 @@ def parse_id_number(text: str, *, allow_cmnd: bool = False) -> Parsed:
     for run in runs:
         if len(run) == 9 and allow_cmnd:
             return run, ("cmnd",)
+    for run in runs:
+        if len(run) == 11 and run[0] != "0":
+            return run, (INVALID_ID_LENGTH,)  # the leading zero lost: the repair step may restore it
     if any(len(r) >= 8 for r in runs):
-        return None, ("invalid_id_length",)
+        return None, (INVALID_ID_LENGTH,)
     return None, ()
+
+
+#: a date and what is left of its label after an address: the next row's field, not the place
+_TRAILING_DATE_RE = re.compile(r"(?:\s+[a-z][^\s,]*)?\s+\d{1,2}/\d{1,2}/\d{4}\b.*$", re.DOTALL)
 
 
 def parse_place(text: str, *, lexicon: bool = True) -> Parsed:
     """An address or place as printed, cleaned, with known place names' diacritics restored."""
-    value = fix_units(clean_text(drop_junk(clean_text(text))))
+    value = clean_text(_TRAILING_DATE_RE.sub("", fix_units(clean_text(drop_junk(clean_text(text))))))
     if not value:
         return None, ()
     return correct_place(value) if lexicon else (value, ())

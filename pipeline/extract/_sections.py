@@ -29,6 +29,9 @@ class Sections:
         #: (left edge, section) of each column; one column of the main part to begin with
         self.columns: list[tuple[int, str | None]] = [(0, None)]
         self._token_cols: dict[int, int] = {}
+        #: the last word of a header that wrapped onto the next row ("Thông tin người" / "chồng")
+        self._tail: str | None = None
+        self._found_tail: str | None = None
 
     @property
     def split(self) -> bool:
@@ -38,6 +41,9 @@ class Sections:
     def _find(self, line: Line) -> list[Match]:
         """The headers of ``line``; one printed right after another ("… chồng Thông tin người vợ") counts too."""
         found = self.index.find(line) or self._short_row(line)
+        self._found_tail = None
+        if found:
+            found = self._wrapped_first(line, found)
         while found and found[-1].end < len(line.tokens):
             rest = line.tokens[found[-1].end:]
             more = self.index.find(Line(line.page, line.index, rest, line.width, line.height))
@@ -45,6 +51,20 @@ class Sections:
                 break
             m = more[0]
             found.append(Match(m.key, m.start + found[-1].end, m.end + found[-1].end, m.score))
+        return found
+
+    def _wrapped_first(self, line: Line, found: list[Match]) -> list[Match]:
+        """``found`` with a header before it whose last word wrapped ("Thông tin người | Thông tin người vợ")."""
+        keyed = [k for k in range(line.start(), found[0].start) if line.tokens[k].key]
+        if not keyed:
+            return found
+        text = " ".join(line.tokens[k].key for k in keyed)
+        for header, section in self.owner.items():
+            words = header.split()
+            if section and section != self.owner[found[0].key] and len(words) >= 3 and \
+                    fuzz.ratio(text, " ".join(words[:-1])) >= 85:
+                self._found_tail = words[-1]
+                return [Match(header, keyed[0], found[0].start, 85.0), *found]
         return found
 
     def _short_row(self, line: Line) -> list[Match]:
@@ -69,6 +89,10 @@ class Sections:
             line: the line.
             labels: the field labels found in it (a field label is no header).
         """
+        tail, self._tail = self._tail, None
+        keyed_all = [t.key for t in line.tokens if t.key]
+        if tail and len(keyed_all) == 1 and fuzz.ratio(keyed_all[0], tail) >= 80:
+            return True  # the wrapped end of the header row above: no change of columns
         found = self._find(line)
         if not found:
             return False
@@ -92,6 +116,7 @@ class Sections:
                 left = (prev_right + left) // 2
             cols.append((left if k else 0, self.owner[m.key]))
         self.columns = cols
+        self._tail = self._found_tail if len(cols) > 1 else None
         return True
 
     def at(self, x: int, width: int) -> str | None:

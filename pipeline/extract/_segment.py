@@ -33,6 +33,7 @@ from pipeline.extract._values import (
 from pipeline.lexicon import fold_key
 
 _YEAR_RE = re.compile(r"\d{4}")
+_ID_DIGITS_RE = re.compile(r"\d{8}")  # enough digits to be (most of) an ID number
 _CONTINUED_KINDS = {ValueKind.PLACE, ValueKind.TEXT}
 #: kinds whose grammar tells a value from garbage: a failed parse may be retried on the rows below
 _STRICT_KINDS = {ValueKind.ID_NUMBER, ValueKind.DATE, ValueKind.NAME}
@@ -159,21 +160,28 @@ class _Segmenter:
         return [], i
 
     def _continuation(self, i: int, value: list[Token], left: int) -> list[Token]:
-        """``value`` with the rows below that carry it on (their part right of ``left``)."""
+        """``value`` with the rows below that carry it on (their part right of ``left``).
+
+        A row right below that holds only a label of the column beside (a card's "Có giá trị
+        đến" under the photo) is stepped over: the value may wrap past it.
+        """
         out = list(value)
-        for j in (i + 1, i + 2):
-            if j >= len(self.lines):
-                break
-            prev, line = self.lines[j - 1], self.lines[j]
-            if line.page != prev.page or self.sections.opens(line):
+        prev = self.lines[i]
+        taken = 0
+        for j in range(i + 1, min(i + 4, len(self.lines))):
+            line = self.lines[j]
+            if line.page != prev.page or self.sections.opens(line) or taken == 2:
                 break
             if any(line.tokens[m.start].word.box[0] >= left for m in self.matches[j]):
                 break  # a label in the value's column: the next field
             row = in_span(line.tokens, left)
+            if not row and self.matches[j] and j == i + 1:
+                continue  # only the column beside on this row (a card's "Có giá trị đến" under the photo)
             wrapped = prev.right >= 0.85 * self.page_right.get(prev.page, prev.right)
             if is_structural(line) or not continues(out, row, line, wrapped=wrapped):
                 break
             out.extend(row)
+            prev, taken = line, taken + 1
         return out
 
     def _emit(self, spec: FieldSpec | None, value: list[Token]) -> None:
@@ -269,6 +277,9 @@ class _Segmenter:
                     value += self._name_wrap(i, k)
                 if spec is not None and spec.kind is ValueKind.DATE and not _YEAR_RE.search(tokens_text(value)):
                     value += self._next_in_column(i, k)  # "ngày 20 tháng 02 năm" / "1974"
+                if spec is not None and spec.kind is ValueKind.ID_NUMBER and not _ID_DIGITS_RE.search(
+                        tokens_text(value)):
+                    value += self._next_in_column(i, k)  # "Thẻ căn cước số" / "0220…": the number wrapped
                 self._emit(spec, value)
 
     def run(self) -> list[Candidate]:

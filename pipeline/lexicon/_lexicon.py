@@ -5,7 +5,8 @@ corrected only where the lexicon leaves one choice: the family-name position loo
 family-name list, the middle positions in the middle-name list and so on, and a word that
 is already a known entry (in any placement of its tone mark: ``Thuỳ`` = ``Thùy``) is never
 touched. Of several entries of the same folded form, only those OCR could have damaged into
-the printed word count (it loses or swaps marks, it does not invent a circumflex), and of
+the printed word count (it loses or swaps marks, it does not invent a circumflex, though it
+takes a breve for a circumflex and back: ``VẤN`` for ``VĂN``), and of
 those the closest spelling wins when it is the only closest one. Every change is flagged
 ``lexicon_corrected``; a word that cannot be a Vietnamese syllable is flagged
 ``invalid_syllable`` and left alone.
@@ -96,11 +97,14 @@ def _known(printed: str, choices: Iterable[str]) -> bool:
 
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+#: OCR mistakes the breve of ă for the circumflex of â and back ("VẤN" for "VĂN"): one hat to it
+_HATS = {"\u0306": "\u0302"}
 
 
 def _quality_marks(ch: str) -> set[str]:
-    """Vowel-quality marks of a letter (circumflex, breve, horn, đ's stroke), tone ignored."""
-    marks = {c for c in unicodedata.normalize("NFD", ch.lower()) if unicodedata.combining(c) and c not in _TONES}
+    """Vowel-quality marks of a letter (circumflex or breve, horn, đ's stroke), tone ignored."""
+    marks = {_HATS.get(c, c) for c in unicodedata.normalize("NFD", ch.lower())
+             if unicodedata.combining(c) and c not in _TONES}
     if ch.lower() == "đ":
         marks.add("stroke")
     return marks

@@ -84,3 +84,17 @@ def test_a_sentence_repeating_title_words_on_a_continuation_page_opens_no_docume
 def test_a_heading_that_is_an_administrative_type_name_opens_a_document(small_model: Classifier) -> None:
     page = page_from_text(["^QUYET ĐỊNH", "Về việc phê duyệt kế hoạch", "Điều 1. Phê duyệt"])
     assert starts_document(page, model=small_model)
+
+
+def test_a_card_front_with_unreadable_labels_is_can_cuoc_by_its_layout(small_model: Classifier) -> None:
+    # every label garbled: only the number, then a name in capitals opening its row, survive
+    page = page_from_text(["x¿ ‹ ;: 079090012345", "NGUYỄN VĂN AN", "Nqàx xÿ; 05/03/1990", "Gxö tn Nam Qx tc Việt Nam"])
+    result = classify([page], model=small_model, cfg=CFG)
+    assert result.doc_type is DocType.CAN_CUOC
+    assert result.confidence < 0.97  # weaker than a card known by its QR code or MRZ
+
+
+def test_a_letter_naming_a_person_by_number_stays_khac(small_model: Classifier) -> None:
+    page = page_from_text(["Kính gửi: Ông NGUYỄN VĂN AN, số định danh 079090012345",
+                           "Về việc mời họp tổ dân phố vào ngày 05/03/2025 tại nhà văn hóa"])
+    assert classify([page], model=small_model, cfg=CFG).doc_type is DocType.KHAC

@@ -116,6 +116,41 @@ def test_side_by_side_part_headers_close_together_split_the_page() -> None:
     assert (got["ngay_sinh_chong"], got["ngay_sinh_vo"]) == ("1974-02-20", "1991-09-23")
 
 
+def test_part_headers_whose_first_one_wrapped_its_last_word_still_split_the_page() -> None:
+    page = _placed([
+        [(900, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(900, "Thông tin người"), (1350, "Thông tin người vợ")],
+        [(900, "chồng")],
+        [(300, "Họ tên:"), (900, "LÒ QUỐC LÂM"), (1350, "TRẦN HỒNG TRINH")],
+        [(300, "Ngày sinh:"), (900, "19/01/1994"), (1350, "23/11/1979")],
+    ])
+    got = {k: v.value for k, v in extract(DocType.KET_HON, [page], cfg=CFG).fields.items()}
+    assert (got["ho_ten_chong"], got["ho_ten_vo"]) == ("Lò Quốc Lâm", "Trần Hồng Trinh")
+    assert (got["ngay_sinh_chong"], got["ngay_sinh_vo"]) == ("1994-01-19", "1979-11-23")
+
+
+def test_a_spouse_id_number_wrapped_under_its_label_words_is_read_from_the_row_below() -> None:
+    page = _placed([
+        [(900, "GIẤY CHỨNG NHẬN KẾT HÔN")],
+        [(900, "Thông tin người chồng"), (1350, "Thông tin người vợ")],
+        [(300, "Họ tên:"), (900, "Nguyễn Minh Lộc"), (1350, "Lê Hoài Tuyết Hà")],
+        [(300, "Giấy tờ tùy thân:"), (900, "Thẻ căn cước số"), (1350, "CCCD số 034198188279")],
+        [(900, "022081383760")],
+    ])
+    got = {k: v.value for k, v in extract(DocType.KET_HON, [page], cfg=CFG).fields.items()}
+    assert (got["so_dinh_danh_chong"], got["so_dinh_danh_vo"]) == ("022081383760", "034198188279")
+
+def test_a_wrapped_origin_below_a_row_of_the_photo_column_alone_is_still_joined() -> None:
+    got = _values(DocType.CAN_CUOC, [
+        "^CĂN CƯỚC CÔNG DÂN",
+        "\tQuê quán / Place of origin: Phường 7, Tây Ninh,",
+        "Có giá trị đến:",
+        "Date of expiry\tTây Ninh",
+        "28/09/2025\tNơi thường trú / Place of residence: Thôn 3, Mỹ Hòa, Lai Vung, Đồng Tháp",
+    ])
+    assert got["que_quan"] == "Phường 7, Tây Ninh, Tây Ninh"
+    assert got["co_gia_tri_den"] == "2025-09-28"
+
 def test_labels_a_photo_damaged_are_taken_when_the_value_follows_the_grammar_and_flagged() -> None:
     fields = _read(DocType.CAN_CUOC, [
         "^CĂN CƯỚC CÔNG DÂN",

@@ -25,6 +25,8 @@ from pipeline.extract._cleanup import clean_text, fix_units
         ("05 / 03 / 1990 ……", "1990-03-05"),
         ("05031990", "1990-03-05"),
         ("10 giờ 30 phút, ngày 07 tháng 11 năm 2023", "2023-11-07"),
+        ("3†/01/2033", "2033-01-31"),
+        ("07:04:1979", "1979-04-07"),
     ],
 )
 def test_every_printed_date_form_becomes_iso(printed: str, iso: str) -> None:
@@ -53,7 +55,7 @@ def test_decomposed_unicode_name_comes_out_nfc() -> None:
 
 
 @pytest.mark.parametrize(("printed", "sex"), [("Nam", "Nam"), ("NỮ", "Nữ"), ("Nu", "Nữ"), ("Nữ / Female", "Nữ"),
-                                              ("M", "Nam"), ("", None)])
+                                              ("M", "Nam"), ("Nưứ", "Nữ"), ("", None)])
 def test_sex_is_nam_or_nu(printed: str, sex: str | None) -> None:
     assert norm.parse_sex(printed)[0] == sex
 
@@ -152,7 +154,7 @@ def test_no_parser_raises_on_any_text(text: str) -> None:
 @pytest.mark.parametrize(
     ("printed", "iso"),
     [("210711965", "1965-07-21"), ("21/07I2025", "2025-07-21"), ("01/0212023", "2023-02-01"),
-     ("22.101993", "1993-10-22")],
+     ("22.101993", "1993-10-22"), ("05:08 2024", "2024-08-05")],
 )
 def test_a_date_whose_separator_ocr_lost_or_read_as_a_digit_is_repaired_and_flagged(printed: str, iso: str) -> None:
     assert dates.parse_date(printed) == (iso, (dates.DATE_REPAIRED,))
@@ -185,3 +187,12 @@ def test_a_name_starts_at_its_first_capital_and_specks_or_lower_case_remains_are
 
 def test_nationality_after_the_remains_of_its_english_label() -> None:
     assert norm.parse_nationality("Nauonaity. Việt Nam") == ("Việt Nam", ())
+
+
+def test_an_eleven_digit_number_is_kept_for_the_repair_step_and_flagged() -> None:
+    assert norm.parse_id_number("Số: 89080417615") == ("89080417615", ("invalid_id_length",))
+
+
+def test_a_place_ends_before_a_date_and_the_remains_of_its_label() -> None:
+    value, _ = norm.parse_place("Phường 1, Thành phố Hà Tĩnh, Tỉnh Hà Tĩnh ofissue 12/07/2025", lexicon=False)
+    assert value == "Phường 1, Thành phố Hà Tĩnh, Tỉnh Hà Tĩnh"
