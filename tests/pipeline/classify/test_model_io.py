@@ -54,11 +54,15 @@ def test_other_format_version_is_model_stale(small_model_path: Path, tmp_path: P
     assert err.value.code is ErrorCode.MODEL_STALE
 
 
-def test_changed_bytes_are_model_corrupt(small_model_path: Path, tmp_path: Path) -> None:
-    path = _copy(small_model_path, tmp_path)
+def _flip_a_byte(path: Path) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
+
+
+def test_changed_bytes_are_model_corrupt(small_model_path: Path, tmp_path: Path) -> None:
+    path = _copy(small_model_path, tmp_path)
+    _flip_a_byte(path)
     with pytest.raises(ModelError) as err:
         load_classifier(path)
     assert err.value.code is ErrorCode.MODEL_CORRUPT
@@ -90,9 +94,7 @@ def test_a_loaded_model_is_reused_but_its_file_is_checked_every_time(small_model
     path = _copy(small_model_path, tmp_path)
     first = load_classifier(path)
     assert load_classifier(path) is first  # unpickled once
-    data = bytearray(path.read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    path.write_bytes(bytes(data))
+    _flip_a_byte(path)
     with pytest.raises(ModelError) as err:
         load_classifier(path)
     assert err.value.code is ErrorCode.MODEL_CORRUPT
