@@ -61,8 +61,11 @@ def usable(chars: Iterable[dict[str, Any]], min_chars: int, unmapped_fonts: Coll
         # blanks and lone combining marks (decomposed diacritics) are neither real nor garbage
         if not text or text.isspace() or all(unicodedata.combining(ch) for ch in text):
             continue
+        garbage = text.startswith("(cid:") or char.get("fontname") in unmapped_fonts or not _is_real(text)
+        if not garbage and not any(ch.isalnum() for ch in text):
+            continue  # punctuation (a form's dotted leaders) tells nothing either way
         total += 1
-        if text.startswith("(cid:") or char.get("fontname") in unmapped_fonts or not _is_real(text):
+        if garbage:
             continue
         real += 1
         latin += _is_latin(text)
@@ -70,7 +73,7 @@ def usable(chars: Iterable[dict[str, Any]], min_chars: int, unmapped_fonts: Coll
 
 
 def _is_real(text: str) -> bool:
-    return all(unicodedata.category(ch)[0] in "LNPSM" for ch in text) and any(ch.isalnum() for ch in text)
+    return all(unicodedata.category(ch)[0] in "LNPSMZ" for ch in text)
 
 
 def _is_latin(text: str) -> bool:
