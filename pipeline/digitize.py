@@ -22,6 +22,7 @@ from pathlib import Path
 
 from pipeline import _pages
 from pipeline._assemble import assemble
+from pipeline._files import sha256_file
 from pipeline._pages import PageOutcome, read_page
 from pipeline.classify import Classifier, load_classifier
 from pipeline.ingest import count_pages
@@ -95,14 +96,6 @@ def _kept(outcomes: list[PageOutcome]) -> tuple[KeptPage, ...]:
     return tuple(KeptPage(number=o.ocr.number, image=o.image, dpi=o.info.dpi, words=o.ocr.words) for o in outcomes)
 
 
-def _sha256(path: Path) -> str:
-    import hashlib
-
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def digitize_file(path: Path, *, settings: Settings, model: Classifier | None = None, name: str | None = None,
@@ -121,7 +114,7 @@ def digitize_file(path: Path, *, settings: Settings, model: Classifier | None = 
     sha = None
     try:
         n = count_pages(path, name=label, cfg=settings.ingest)
-        sha = _sha256(path)
+        sha = sha256_file(path)
         outcomes = [read_page(path, i, name=label, settings=settings, keep_image=keep_pages) for i in range(n)]
         model = model or load_classifier(settings.classify.model_path)
         result = _build(label, sha, outcomes, model=model, settings=settings, started=started)
@@ -237,7 +230,7 @@ class _Batch:
         job = _FileJob(path=path, name=path.name, started=time.perf_counter())
         try:
             n = count_pages(path, name=job.name, cfg=self.settings.ingest)
-            job.sha256 = _sha256(path)
+            job.sha256 = sha256_file(path)
             job.futures = [self.pool.submit(read_page, path, i, name=job.name, settings=self.settings)
                            for i in range(n)]
         except Exception as e:  # reported in this file's result

@@ -7,7 +7,6 @@ match, or a file joblib cannot read, makes it corrupt. Nothing is trained at imp
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -20,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 import sklearn
 
+from pipeline._files import sha256_file
 from pipeline.classify._features import DocText
 from schemas.documents import DocType
 from schemas.errors import ErrorCode, ModelError
@@ -40,15 +40,6 @@ def default_model_path() -> Path:
 def sidecar_path(path: Path) -> Path:
     """The JSON sidecar beside an artifact (``classifier.json``)."""
     return path.with_suffix(".json")
-
-
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass
