@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from pipeline.extract._title import upper_ratio
 from pipeline.lexicon import fold, fold_key
 from pipeline.types import OcrPage
 
@@ -32,17 +33,12 @@ class DocText:
     title: str
 
 
-def _upper_ratio(text: str) -> float:
-    letters = [ch for ch in text if ch.isalpha()]
-    return sum(ch.isupper() for ch in letters) / len(letters) if letters else 0.0
-
-
 def title_zone(lines: Sequence[str]) -> str:
     """The first lines and the upper-case lines of the upper part of a page, folded."""
     keep: list[str] = []
     limit = max(_TOP_LINES, int(len(lines) * _TITLE_ZONE))
     for i, line in enumerate(lines[:limit]):
-        if i < _TOP_LINES or (_upper_ratio(line) > 0.75 and len(line) > 5):
+        if i < _TOP_LINES or (upper_ratio(line) > 0.75 and len(line) > 5):
             keep.append(fold_key(line))
     return " \n ".join(k for k in keep if k)
 
