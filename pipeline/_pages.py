@@ -99,7 +99,7 @@ def read_page(path: Path, index: int, *, name: str, settings: Settings, keep_ima
     ocr = ocr_page(prepared, cfg=settings.ocr)
     t3 = time.perf_counter()
     timings |= {"preprocess": (t2 - t1) * 1000, "ocr": (t3 - t2) * 1000}
-    h, w = prepared.binary.shape[:2]
+    h, w = prepared.ocr_image.shape[:2]
     info = PageInfo(number=source.number, source="ocr", width=w, height=h, dpi=prepared.dpi or source.dpi,
                     color=source.color, rotation=ocr.rotation, skew=prepared.skew, blank=prepared.blank)
     image = _archive_image(prepared, ocr) if keep_image else None

@@ -74,7 +74,9 @@ class PreparedPage:
     Attributes:
         number: 1-based page number within the file.
         color: the upright, deskewed, cropped colour (or grey) image kept for the archive copy.
-        binary: the single-channel image given to OCR (same size as ``color``).
+        ocr_image: the single-channel image given to OCR (same size as ``color``): binary, or for
+            photos and ID cards the grey image cleaned around the binary image's ink (see
+            :func:`pipeline.preprocess._tone.masked_grey`).
         dpi: resolution of both images.
         rotation: degrees (0/90/180/270, clockwise) the page was turned to make it upright.
         skew: degrees of deskew applied.
@@ -84,7 +86,7 @@ class PreparedPage:
 
     number: int
     color: Image
-    binary: Image
+    ocr_image: Image
     dpi: int
     rotation: int = 0
     skew: float = 0.0

@@ -1,6 +1,6 @@
 """ocr: words with boxes, lines and confidences from tesseract, plus QR codes.
 
-Tesseract reads the binary image :mod:`pipeline.preprocess` made; its lines are
+Tesseract reads the image :mod:`pipeline.preprocess` made for it; its lines are
 then joined into printed rows (:mod:`pipeline.ocr._layout`). When the
 first pass reads almost nothing on a page that has ink — the page was upside
 down and the cheap orientation estimate missed it — one more pass on the page
@@ -45,14 +45,14 @@ def ocr_page(page: PreparedPage, *, cfg: OcrSettings) -> OcrPage:
     Raises:
         EngineError: tesseract missing, failed or timed out.
     """
-    h, w = page.binary.shape[:2]
+    h, w = page.ocr_image.shape[:2]
     if page.blank:
         return OcrPage(number=page.number, words=(), width=w, height=h, dpi=page.dpi,
                        rotation=page.rotation, skew=page.skew, blank=True)
-    words = run_tesseract(page.binary, dpi=page.dpi, cfg=cfg)
+    words = run_tesseract(page.ocr_image, dpi=page.dpi, cfg=cfg)
     rotation, flags = page.rotation, []
     if _mean(words) < RETRY_CONF:
-        turned = run_tesseract(cv2.rotate(page.binary, cv2.ROTATE_180), dpi=page.dpi, cfg=cfg)
+        turned = run_tesseract(cv2.rotate(page.ocr_image, cv2.ROTATE_180), dpi=page.dpi, cfg=cfg)
         if _mean(turned) > _mean(words) + 0.15 and len(turned) >= len(words) // 2:
             words, rotation = turned, (rotation + 180) % 360
             flags.append("turned_after_ocr")

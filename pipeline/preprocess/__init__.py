@@ -1,4 +1,4 @@
-"""preprocess: make a page upright, flat, straight, evenly lit and binary for OCR.
+"""preprocess: make a page upright, flat, straight, evenly lit and clean for OCR.
 
 The steps run in a fixed order, each switchable in :class:`PreprocessSettings`
 so the benchmark can measure what each one is worth:
@@ -9,7 +9,10 @@ so the benchmark can measure what each one is worth:
 4. denoise — median filter, only on noisy pages;
 5. orientation and deskew — from the ink's line structure;
 6. binarize — Otsu on the evened grey;
-7. leaders — dotted leaders and ruled lines erased (forms print them after values).
+7. leaders — dotted leaders and ruled lines erased (forms print them after values);
+8. grey input — on photos and ID cards, whose small letters are soft, OCR reads the
+   evened grey around the binary image's ink instead of the binary image: a
+   threshold breaks thin strokes and drops faint diacritics there.
 
 The colour image goes through the same geometry (steps 1 and 5) and nothing
 else, so the archive copy and the OCR boxes line up.
@@ -37,6 +40,7 @@ from pipeline.preprocess._tone import (
     even_light,
     ink_mask,
     is_blank,
+    masked_grey,
     noise_level,
     sharpen,
     to_gray,
@@ -54,6 +58,8 @@ CARD_SCALE = 2
 GLYPH_TARGET = 26
 #: a bed or page with less ink than this outside the sheets found on it holds nothing but them
 EMPTY_BED = 0.01
+#: how far from the binary image's ink (pixels at 300 dpi) the grey is given to OCR
+GREY_REACH = 21
 #: a sheet enlarged this much or more by flattening is soft: sharpen it before binarizing
 SHARPEN_ABOVE = 1.5
 
@@ -166,9 +172,10 @@ def prepare_page(page: SourcePage, *, cfg: PreprocessSettings, archive: bool = T
     color, dpi = _resample(page.image, page.dpi, cfg.target_dpi)
     steps: list[str] = []
     grown = 1.0
+    photo = _looks_like_photo(page)
 
     if (cfg.crop or cfg.perspective) and color.ndim == 3:
-        color, dpi, found, grown = _cut_out_sheets(color, dpi, cfg, photo=_looks_like_photo(page))
+        color, dpi, found, grown = _cut_out_sheets(color, dpi, cfg, photo=photo)
         steps.extend(f"sheet:{kind}" for kind in found)
 
     gray = to_gray(color, drop_marks=cfg.lift_marks)
@@ -209,10 +216,15 @@ def prepare_page(page: SourcePage, *, cfg: PreprocessSettings, archive: bool = T
             if erased:
                 steps.append("leaders")
     blank = is_blank(binary if cfg.binarize else binarize(gray))
+    ocr_image = binary
+    soft = photo or "sheet:id_card" in steps  # a camera's or a card's small, soft letters
+    if cfg.binarize and (cfg.ocr_input == "grey" or (cfg.ocr_input == "auto" and soft)):
+        ocr_image = masked_grey(gray, binary, reach=max(5, round(GREY_REACH * (dpi or cfg.target_dpi) / 300)))
+        steps.append("grey")
     return PreparedPage(
         number=page.number,
         color=color,
-        binary=binary,
+        ocr_image=ocr_image,
         dpi=dpi if dpi >= MIN_BELIEVED_DPI else 0,
         rotation=rotation,
         skew=round(skew, 2),

@@ -139,6 +139,35 @@ def despeckle(binary: Image, *, max_area: int = 3, min_count: int = 3000) -> Ima
     return cv2.max(binary, tiny[labels].astype(np.uint8) * 255)
 
 
+def masked_grey(gray: Image, binary: Image, *, reach: int, paper_from: float = 0.8) -> Image:
+    """The grey image for OCR: levels stretched, and white wherever the binary image has no ink near.
+
+    Tesseract's recognizer reads grey levels when it is given them, and a soft
+    stroke or a faint diacritic that a global threshold broke or dropped is
+    still there in grey. The grey is stretched so that the ink threshold sits
+    mid-range and anything lighter than ``paper_from`` of the way from it to the
+    paper is white (paper grain, a card's background pattern). Farther than
+    ``reach`` pixels from the ink the binary image kept, everything is white
+    (shadow edges, noise); so are leaders, rules and specks the binary image erased.
+    """
+    ink = 255 - binary
+    near = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach)))
+    level = ink_threshold(gray)
+    erased = cv2.dilate(cv2.bitwise_and(ink_at(gray, level), binary), np.ones((3, 3), np.uint8))
+    paper = float(np.median(gray[::4, ::4]))
+    hi = level + paper_from * (paper - level)
+    lo = max(0.0, 2 * level - hi)
+    lut = np.clip((np.arange(256, dtype=np.float32) - lo) * (255.0 / max(hi - lo, 1.0)), 0, 255).astype(np.uint8)
+    out = cv2.LUT(gray, lut)
+    out[(near == 0) | (erased > 0)] = 255
+    return out
+
+
+def ink_at(gray: Image, level: float) -> Image:
+    """Pixels darker than ``level`` as 255 on 0."""
+    return cv2.threshold(gray, level, 255, cv2.THRESH_BINARY_INV)[1]
+
+
 def ink_mask(gray: Image) -> Image:
     """Text pixels as 255 on 0, for geometry estimates."""
     _, out = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)

@@ -94,7 +94,7 @@ def lead_page(image: Any, number: int, dpi: int, *, key: str, rules: bool = Fals
     src = SourcePage(number=number, image=arr, dpi=dpi, origin="image", width=arr.shape[1], height=arr.shape[0])
     prep = prepare_page(src, cfg=PreprocessSettings())
     if rules:
-        prep = dataclasses.replace(prep, binary=drop_rules(prep.binary))
+        prep = dataclasses.replace(prep, ocr_image=drop_rules(prep.ocr_image))
     page = stage_ocr(prep, cfg=OcrSettings())
     path.write_bytes(pickle.dumps(page))
     return page

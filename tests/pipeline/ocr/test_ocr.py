@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 import qrcode
@@ -18,7 +20,7 @@ def _source(img: np.ndarray, dpi: int = 200) -> SourcePage:
     return SourcePage(number=1, image=img, dpi=dpi, origin="image", width=img.shape[1], height=img.shape[0])
 
 
-def _read(img: np.ndarray, dpi: int = 200, **pre: bool):
+def _read(img: np.ndarray, dpi: int = 200, **pre: Any):
     prepared = prepare_page(_source(img, dpi), cfg=PreprocessSettings(**pre))
     return prepared, ocr_page(prepared, cfg=OcrSettings())
 
@@ -49,12 +51,24 @@ def test_phone_photo_is_flattened_before_reading() -> None:
     photo = on_background(sheet, canvas=(1600, 1200), corners=corners)
     prepared, page = _read(photo, dpi=72)
     assert any(s.startswith("sheet:") for s in prepared.steps)
+    assert "grey" in prepared.steps  # a camera's soft letters are read in grey, not thresholded
+    assert ((prepared.ocr_image > 0) & (prepared.ocr_image < 255)).mean() > 0.001
     assert "001190012345" in page.text
+
+    binary, page = _read(photo, dpi=72, ocr_input="binary")
+    assert "grey" not in binary.steps and set(np.unique(binary.ocr_image)) <= {0, 255}
+    assert "001190012345" in page.text
+
+
+def test_flatbed_scan_is_read_from_the_binary_image() -> None:
+    prepared, page = _read(text_page())
+    assert "grey" not in prepared.steps and set(np.unique(prepared.ocr_image)) <= {0, 255}
+    assert "Nguyễn Thị Ngọc Diễm" in page.text
 
 
 def test_blank_page_is_not_sent_to_tesseract() -> None:
     prepared = PreparedPage(number=3, color=np.full((50, 50, 3), 255, np.uint8),
-                            binary=np.full((50, 50), 255, np.uint8), dpi=300, blank=True)
+                            ocr_image=np.full((50, 50), 255, np.uint8), dpi=300, blank=True)
     page = ocr_page(prepared, cfg=OcrSettings(tesseract_cmd="/nonexistent/tesseract"))
     assert page.blank and page.words == ()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.preprocess._tone import binarize, even_light, is_blank, to_gray
+from pipeline.preprocess._tone import binarize, even_light, is_blank, masked_grey, to_gray
 from tests.pipeline._pages import text_page
 
 
@@ -46,3 +46,23 @@ def test_blank_page_and_page_with_text() -> None:
     blank[noise] = 0
     assert is_blank(blank)
     assert not is_blank(binarize(cv2.cvtColor(text_page(), cv2.COLOR_BGR2GRAY)))
+
+
+def test_masked_grey_keeps_a_faint_mark_beside_the_text_and_clears_the_rest() -> None:
+    gray = np.full((300, 600), 215, np.uint8)
+    gray += np.random.default_rng(2).integers(0, 6, gray.shape, dtype=np.uint8)  # paper grain
+    cv2.putText(gray, "NGUYEN", (40, 200), cv2.FONT_HERSHEY_SIMPLEX, 2.4, 40, 7)
+    top = int(np.argmax((gray < 100).any(axis=1)))
+    cv2.line(gray, (70, top - 5), (100, top - 12), 150, 3)  # a faint diacritic just above the text
+    cv2.circle(gray, (520, 60), 12, 150, -1)  # a faint smudge far from any text
+    binary = binarize(gray)
+    mark = (slice(top - 14, top - 3), slice(70, 101))
+    assert binary[mark].min() == 255  # the threshold dropped the diacritic
+
+    out = masked_grey(gray, binary, reach=21)
+
+    text = out[binary == 0]
+    assert np.median(text) < 90 and text.max() <= 128  # text stays dark: the ink threshold maps to mid-grey
+    assert out[mark].min() < 200  # the diacritic is still there, in grey
+    assert out[50:71, 510:531].min() == 255  # the smudge far from the text is gone
+    assert np.median(out[250:, :]) == 255  # paper grain is white
