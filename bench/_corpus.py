@@ -10,20 +10,24 @@ import subprocess
 from pathlib import Path
 
 from corpus import SampleTruth, generate_corpus, load_manifest
+from schemas.documents import DocType
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "var" / "bench"
 
 
-def bench_corpus(*, count: int, seed: int, kinds: tuple[str, ...]) -> tuple[Path, list[SampleTruth]]:
-    """The benchmark files and their truth, generated on first use."""
+def bench_corpus(*, count: int, seed: int, kinds: tuple[str, ...],
+                 doc_types: tuple[str, ...] = ()) -> tuple[Path, list[SampleTruth]]:
+    """The benchmark files and their truth, generated on first use (of every type unless ``doc_types``)."""
     if seed >= 100_000:
         raise SystemExit("benchmark seeds must be below 100000 (training uses the rest)")
-    folder = CACHE / f"corpus-{seed}-{count}-{'_'.join(sorted(kinds))}"
+    types = f"-{'_'.join(sorted(doc_types))}" if doc_types else ""
+    folder = CACHE / f"corpus-{seed}-{count}-{'_'.join(sorted(kinds))}{types}"
     manifest = folder / "manifest.jsonl"
     if not manifest.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        generate_corpus(folder, count=count, seed=seed, kinds=kinds)
+        generate_corpus(folder, count=count, seed=seed, kinds=kinds,
+                        doc_types=[DocType(t) for t in doc_types] if doc_types else None)
     return folder, load_manifest(manifest)
 
 

@@ -188,14 +188,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--kinds", default=",".join(KINDS))
-    parser.add_argument("--ablate", default="", help="preprocess steps to switch off, comma-separated")
+    parser.add_argument(
+        "--ablate", default="", help="preprocess steps to switch off, comma-separated (grey: read binary everywhere)"
+    )
     parser.add_argument("--skip-raw", action="store_true")
     args = parser.parse_args()
 
     kinds = tuple(k for k in args.kinds.split(",") if k)
     folder, samples = bench_corpus(count=args.count, seed=args.seed, kinds=kinds)
     base = Settings(_env_file=None)  # type: ignore[call-arg]
-    off = {step: False for step in args.ablate.split(",") if step}
+    off: dict[str, object] = {step: False for step in args.ablate.split(",") if step}
+    if off.pop("grey", None) is not None:  # not a switch: soft pages are then read binary like the rest
+        off["ocr_input"] = "binary"
     settings = base.model_copy(update={
         "preprocess": base.preprocess.model_copy(update=off),
         "ocr": base.ocr.model_copy(update={"jobs": args.jobs}),

@@ -1,7 +1,7 @@
 """Classification and extraction accuracy on the digitize benchmark's files, with their OCR cached.
 
 Run: ``OMP_THREAD_LIMIT=1 .venv/bin/python -m bench.extract --count 120 --seed 4242
-[--kinds scan,photo] [--show misses|text] [--only can_cuoc]``. The files come from ``bench/_corpus``
+[--kinds scan,photo] [--types can_cuoc] [--show misses|text] [--only can_cuoc]``. The files come from ``bench/_corpus``
 (the same files ``bench/digitize.py`` reads); each page goes through the pipeline's own
 ingest → preprocess → OCR once and its :class:`OcrPage` is kept under ``var/bench-ocr``, keyed by
 the file, the page and a hash of the ingest/preprocess/OCR sources (a change there re-reads).
@@ -26,8 +26,11 @@ _STAGE_SOURCES = ("pipeline/ingest", "pipeline/preprocess", "pipeline/ocr", "pip
 
 
 def stage_hash() -> str:
-    """A hash of the sources that decide what OCR reads."""
-    h = hashlib.sha256()
+    """A hash of the sources and settings (``SOHOA_…`` variables included) that decide what OCR reads."""
+    from schemas.settings import Settings
+
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    h = hashlib.sha256(f"{settings.ingest!r}{settings.preprocess!r}{settings.ocr!r}".encode())
     for rel in _STAGE_SOURCES:
         path = ROOT / rel
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
@@ -84,6 +87,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=120)
     parser.add_argument("--seed", type=int, default=4242)
     parser.add_argument("--kinds", default=",".join(KINDS))
+    parser.add_argument("--types", default="", help="doc_types to generate, comma-separated (default: all)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--show", default="misses", help="misses, text (OCR text of missed docs), none")
     parser.add_argument("--only", default="", help="doc_type to show misses of")
@@ -92,7 +96,8 @@ def main() -> None:
     args = parser.parse_args()
 
     kinds = tuple(k for k in args.kinds.split(",") if k)
-    folder, samples = bench_corpus(count=args.count, seed=args.seed, kinds=kinds)
+    types = tuple(t for t in args.types.split(",") if t)
+    folder, samples = bench_corpus(count=args.count, seed=args.seed, kinds=kinds, doc_types=types)
     samples = [s for s in samples if s.file.startswith(args.file)]
     paths = [folder / s.file for s in samples]
     all_pages = read_all(paths, args.jobs)
