@@ -105,8 +105,8 @@ def has_colour(bgr: Image) -> bool:
     if bgr.ndim == 2:
         return False
     step = max(1, int(math.sqrt(bgr.shape[0] * bgr.shape[1] / 250_000)))
-    sample = bgr[::step, ::step].astype(np.int16)
-    spread = sample.max(axis=2) - sample.min(axis=2)
+    b, g, r = cv2.split(np.ascontiguousarray(bgr[::step, ::step]))
+    spread = cv2.subtract(cv2.max(cv2.max(b, g), r), cv2.min(cv2.min(b, g), r))
     return bool(np.count_nonzero(spread > _COLOUR_SPREAD) > _COLOUR_SHARE * spread.size)
 
 

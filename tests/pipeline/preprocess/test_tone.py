@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.preprocess._tone import binarize, even_light, is_blank, masked_grey, to_gray
+from pipeline.preprocess._tone import binarize, despeckle, even_light, is_blank, masked_grey, to_gray
 from tests.pipeline._pages import text_page
 
 
@@ -46,6 +46,20 @@ def test_blank_page_and_page_with_text() -> None:
     blank[noise] = 0
     assert is_blank(blank)
     assert not is_blank(binarize(cv2.cvtColor(text_page(), cv2.COLOR_BGR2GRAY)))
+
+
+def test_despeckle_clears_a_page_full_of_specks_and_leaves_a_few_alone() -> None:
+    page = binarize(cv2.cvtColor(text_page(), cv2.COLOR_BGR2GRAY))
+    rng = np.random.default_rng(3)
+    spots = rng.random(page.shape) < 0.004  # thousands of one-pixel specks
+    noisy = page.copy()
+    noisy[spots & (page == 255)] = 0
+    cleaned = despeckle(noisy)
+    assert np.count_nonzero((cleaned == 0) & (page == 255)) < 0.05 * np.count_nonzero(spots)  # bar those touching
+    assert np.array_equal(cleaned[page == 0], page[page == 0])  # the letters keep every pixel
+    few = page.copy()
+    few[100:130:10, 50:250:10] = 0  # sixty specks: dots a page may well carry
+    assert despeckle(few) is few
 
 
 def test_masked_grey_keeps_a_faint_mark_beside_the_text_and_clears_the_rest() -> None:
