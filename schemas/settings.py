@@ -69,7 +69,7 @@ class PreprocessSettings(BaseModel):
     binarize: bool = True
     remove_leaders: bool = True
     #: what tesseract reads: the binary image, the grey one masked to the binary image's ink, or
-    #: (auto) grey where flattening enlarged the page (photos, cards) and binary elsewhere
+    #: (auto) grey on phone photos and on ID cards cut out of a bed, binary elsewhere
     ocr_input: Literal["binary", "grey", "auto"] = "auto"
     #: resolution pages are brought to for OCR
     target_dpi: int = 300
