@@ -94,3 +94,26 @@ def test_qr_payload_is_decoded_with_its_vietnamese_text() -> None:
     page[100 : 100 + qr.shape[0], 1100 : 1100 + qr.shape[1]] = qr
     assert decode_qr(page) == (payload,)
     assert decode_qr(text_page()) == ()
+
+
+def test_tesseract_is_handed_a_bmp_and_reads_what_it_reads_from_a_png(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pytesseract
+    from PIL import Image
+
+    from pipeline.ocr._tesseract import run_tesseract
+
+    gray = np.ascontiguousarray(text_page()[:, :, 0])
+    cfg = OcrSettings()
+    as_png = pytesseract.image_to_data(Image.fromarray(gray), lang=cfg.lang, config="--oem 1 --psm 3 --dpi 200",
+                                       output_type=pytesseract.Output.DICT)
+    formats: list[str | None] = []
+    real = pytesseract.image_to_data
+
+    def spy(image: Image.Image, **kwargs: Any) -> Any:
+        formats.append(image.format)
+        return real(image, **kwargs)
+
+    monkeypatch.setattr(pytesseract, "image_to_data", spy)
+    words = run_tesseract(gray, dpi=200, cfg=cfg)
+    assert formats == ["BMP"]  # PNG would cost ~150 ms of compression and decoding on a 300-dpi page
+    assert [w.text for w in words] == [t.strip() for t in as_png["text"] if str(t).strip()]
