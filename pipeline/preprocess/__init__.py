@@ -101,7 +101,8 @@ def _cut_out_sheets(color: Image, dpi: int, cfg: PreprocessSettings, *,
         return color, dpi, [], 1.0
     cards = [s for s in sheets if s.kind == "id_card"]
     card_dpi = cfg.target_dpi * CARD_SCALE
-    if cards and len(cards) == len(sheets) and not photo:
+    if cards and len(cards) == len(sheets) and (not photo or len(cards) > 1):
+        # on a photo one "card" may be a sheet seen at a slant; two are a card's front and back
         return _read_cards(color, cards, cfg), card_dpi, [s.kind for s in cards], enlargement(cards[0], dpi=card_dpi)
     sheet = sheets[0]
     if photo:

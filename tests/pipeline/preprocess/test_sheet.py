@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipeline.preprocess import find_sheets
+from pipeline.preprocess import find_sheets, prepare_page
 from pipeline.preprocess._sheet import flatten, reading_order
+from pipeline.types import SourcePage
+from schemas.settings import PreprocessSettings
 from tests.pipeline._pages import on_background, text_page
 
 
@@ -33,12 +35,26 @@ def test_full_page_scan_is_not_cropped() -> None:
     assert find_sheets(text_page()) == []
 
 
-def test_front_and_back_of_a_card_on_a_bed_are_both_found_front_first() -> None:
+def _two_cards(bed_shape: tuple[int, int]) -> np.ndarray:
     card = np.full((320, 506, 3), (225, 200, 170), np.uint8)  # CR80 proportions, tinted card stock
     card[40:60, 40:300] = 40
-    bed = np.full((1754, 1240, 3), 250, np.uint8)
+    bed = np.full((*bed_shape, 3), 250, np.uint8)
     bed[200:520, 150:656] = card
     bed[800:1120, 300:806] = card
-    sheets = reading_order(find_sheets(bed))
+    return bed
+
+
+def test_front_and_back_of_a_card_on_a_bed_are_both_found_front_first() -> None:
+    sheets = reading_order(find_sheets(_two_cards((1754, 1240))))
     assert [s.kind for s in sheets] == ["id_card", "id_card"]
     assert sheets[0].quad[:, 1].mean() < sheets[1].quad[:, 1].mean()
+
+
+def test_both_cards_are_read_from_a_page_of_no_paper_size() -> None:
+    # 1500 x 1300 px at 150 dpi is no paper size: the page is taken for a photo, yet both cards are read
+    bed = _two_cards((1500, 1300))
+    page = SourcePage(number=1, image=bed, dpi=150, origin="image", width=1300, height=1500)
+    prepared = prepare_page(page, cfg=PreprocessSettings())
+    assert prepared.steps.count("sheet:id_card") == 2
+    h, w = prepared.color.shape[:2]
+    assert h > w  # two landscape cards stacked, not one
