@@ -39,6 +39,7 @@ from pipeline.preprocess._tone import (
     denoise,
     even_light,
     ink_mask,
+    ink_threshold,
     is_blank,
     masked_grey,
     noise_level,
@@ -154,8 +155,17 @@ def _ink_outside(color: Image, sheets: list[Sheet]) -> float:
     return cv2.countNonZero(ink) / float(ink.size)
 
 
+def _ocr_image(gray: Image, binary: Image, *, level: float, dpi: int, soft: bool,
+               cfg: PreprocessSettings) -> Image:
+    """What tesseract reads: ``binary``, or the grey around its ink (see :data:`GREY_REACH`)."""
+    if not cfg.binarize or not (cfg.ocr_input == "grey" or (cfg.ocr_input == "auto" and soft)):
+        return binary
+    reach = max(5, round(GREY_REACH * (dpi or cfg.target_dpi) / 300))
+    return masked_grey(gray, binary, level=level, reach=reach)
+
+
 def prepare_page(page: SourcePage, *, cfg: PreprocessSettings, archive: bool = True) -> PreparedPage:
-    """Turn a source page into the colour archive copy and the binary OCR image.
+    """Turn a source page into the colour archive copy and the image OCR reads.
 
     Args:
         page: a page with pixels (``page.image`` is not ``None``).
@@ -209,7 +219,8 @@ def prepare_page(page: SourcePage, *, cfg: PreprocessSettings, archive: bool = T
     else:
         color = gray
 
-    binary = binarize(gray) if cfg.binarize else gray
+    level = ink_threshold(gray) if cfg.binarize else 0.0
+    binary = binarize(gray, level=level) if cfg.binarize else gray
     if cfg.binarize:
         steps.append("binarize")
         if cfg.remove_leaders:
@@ -217,10 +228,9 @@ def prepare_page(page: SourcePage, *, cfg: PreprocessSettings, archive: bool = T
             if erased:
                 steps.append("leaders")
     blank = is_blank(binary if cfg.binarize else binarize(gray))
-    ocr_image = binary
     soft = photo or "sheet:id_card" in steps  # a camera's or a card's small, soft letters
-    if cfg.binarize and (cfg.ocr_input == "grey" or (cfg.ocr_input == "auto" and soft)):
-        ocr_image = masked_grey(gray, binary, reach=max(5, round(GREY_REACH * (dpi or cfg.target_dpi) / 300)))
+    ocr_image = _ocr_image(gray, binary, level=level, dpi=dpi, soft=soft, cfg=cfg)
+    if ocr_image is not binary:
         steps.append("grey")
     return PreparedPage(
         number=page.number,

@@ -119,9 +119,12 @@ def ink_threshold(gray: Image) -> float:
     return min(float(otsu), paper - 6.0 * grain - 12.0)
 
 
-def binarize(gray: Image) -> Image:
-    """Black text on white (0/255) on the light-evened grey (see :func:`ink_threshold`), specks removed."""
-    _, out = cv2.threshold(gray, ink_threshold(gray), 255, cv2.THRESH_BINARY)
+def binarize(gray: Image, *, level: float | None = None) -> Image:
+    """Black text on white (0/255) on the light-evened grey, specks removed.
+
+    ``level`` is the ink threshold when the caller has it already (else :func:`ink_threshold`).
+    """
+    _, out = cv2.threshold(gray, ink_threshold(gray) if level is None else level, 255, cv2.THRESH_BINARY)
     return despeckle(out)
 
 
@@ -146,20 +149,20 @@ def despeckle(binary: Image, *, max_area: int = 3, min_count: int = 3000) -> Ima
     return cv2.max(binary, tiny[labels].astype(np.uint8) * 255)
 
 
-def masked_grey(gray: Image, binary: Image, *, reach: int, paper_from: float = 0.8) -> Image:
+def masked_grey(gray: Image, binary: Image, *, level: float, reach: int, paper_from: float = 0.8) -> Image:
     """The grey image for OCR: levels stretched, and white wherever the binary image has no ink near.
 
     Tesseract's recognizer reads grey levels when it is given them, and a soft
     stroke or a faint diacritic that a global threshold broke or dropped is
     still there in grey. The grey is stretched so that the ink threshold sits
     mid-range and anything lighter than ``paper_from`` of the way from it to the
-    paper is white (paper grain, a card's background pattern). Farther than
+    paper is white (paper grain, a card's background pattern); ``level`` is the
+    threshold ``binary`` was made with (:func:`ink_threshold`). Farther than
     ``reach`` pixels from the ink the binary image kept, everything is white
     (shadow edges, noise); so are leaders, rules and specks the binary image erased.
     """
     ink = 255 - binary
     near = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach)))
-    level = ink_threshold(gray)
     erased = cv2.dilate(cv2.bitwise_and(ink_at(gray, level), binary), np.ones((3, 3), np.uint8))
     paper = float(np.median(gray[::4, ::4]))
     hi = level + paper_from * (paper - level)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.preprocess._tone import binarize, despeckle, even_light, is_blank, masked_grey, to_gray
+from pipeline.preprocess._tone import (
+    binarize,
+    despeckle,
+    even_light,
+    ink_threshold,
+    is_blank,
+    masked_grey,
+    to_gray,
+)
 from tests.pipeline._pages import text_page
 
 
@@ -73,7 +81,7 @@ def test_masked_grey_keeps_a_faint_mark_beside_the_text_and_clears_the_rest() ->
     mark = (slice(top - 14, top - 3), slice(70, 101))
     assert binary[mark].min() == 255  # the threshold dropped the diacritic
 
-    out = masked_grey(gray, binary, reach=21)
+    out = masked_grey(gray, binary, level=ink_threshold(gray), reach=21)
 
     text = out[binary == 0]
     assert np.median(text) < 90 and text.max() <= 128  # text stays dark: the ink threshold maps to mid-grey
