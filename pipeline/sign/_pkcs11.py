@@ -13,17 +13,19 @@ import pkcs11
 from pyhanko.config.pkcs11 import TokenCriteria
 from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 
-from pipeline.sign._keys import KeyInfo, Role, check_key_strength, read_secret
+from pipeline.sign._keys import KeyInfo, check_key_strength, read_secret
 from schemas.errors import ConfigError, ErrorCode, SigningError
 from schemas.settings import SignSettings
 
 
-def _open_session(cfg: SignSettings) -> Any:
+def _open_session(cfg: SignSettings, *, token_label: str | None, pin: str | None) -> Any:
     if cfg.pkcs11_module is None:
         raise ConfigError("SOHOA_SIGN__PKCS11_MODULE is not set", code=ErrorCode.CONFIG_INVALID)
-    pin = read_secret(value=cfg.pkcs11_pin, file=cfg.pkcs11_pin_file, env="SOHOA_SIGN__PKCS11_PIN",
-                      what="PKCS#11 PIN")
-    criteria = TokenCriteria(label=cfg.pkcs11_token_label) if cfg.pkcs11_token_label else None
+    if pin is None:
+        pin = read_secret(value=cfg.pkcs11_pin, file=cfg.pkcs11_pin_file, env="SOHOA_SIGN__PKCS11_PIN",
+                          what="PKCS#11 PIN")
+    token_label = token_label or cfg.pkcs11_token_label
+    criteria = TokenCriteria(label=token_label) if token_label else None
     try:
         return open_pkcs11_session(str(cfg.pkcs11_module), token_criteria=criteria, user_pin=pin)
     except pkcs11.exceptions.PinIncorrect as e:
@@ -32,12 +34,18 @@ def _open_session(cfg: SignSettings) -> Any:
         raise SigningError("the PKCS#11 PIN is locked", code=ErrorCode.WRONG_PIN) from e
     except Exception as e:  # the module raises its own zoo: not found, no token, bad library
         raise SigningError(f"cannot open the PKCS#11 token: {e}", code=ErrorCode.KEY_UNAVAILABLE,
-                           detail={"module": str(cfg.pkcs11_module),
-                                   "token": cfg.pkcs11_token_label}) from e
+                           detail={"module": str(cfg.pkcs11_module), "token": token_label}) from e
 
 
-def load_pkcs11_signer(cfg: SignSettings, role: Role) -> tuple[PKCS11Signer, KeyInfo, Any]:
-    """A signer on the configured token for ``role``.
+def load_pkcs11_signer(cfg: SignSettings, *, label: str | None, token_label: str | None = None,
+                       pin: str | None = None) -> tuple[PKCS11Signer, KeyInfo, Any]:
+    """A signer for the key (and certificate) ``label`` on a token of ``cfg.pkcs11_module``.
+
+    Args:
+        cfg: the module, and the token label and PIN used when none is given here.
+        label: the key's and certificate's label on the token.
+        token_label: the token; default ``cfg.pkcs11_token_label``.
+        pin: the user PIN; default ``cfg.pkcs11_pin`` / ``cfg.pkcs11_pin_file``.
 
     Returns:
         The signer, its key info and the open session (closed by the caller).
@@ -47,11 +55,10 @@ def load_pkcs11_signer(cfg: SignSettings, role: Role) -> tuple[PKCS11Signer, Key
         SigningError: ``wrong_pin``, ``key_unavailable`` (no such key or certificate),
             ``weak_algorithm``.
     """
-    label = cfg.pkcs11_officer_key_label if role == "officer" else cfg.pkcs11_key_label
     if not label:
-        raise ConfigError(f"no PKCS#11 key label configured for the {role}",
-                          code=ErrorCode.CONFIG_INVALID, detail={"role": role})
-    session = _open_session(cfg)
+        raise ConfigError("no PKCS#11 key label configured (SOHOA_SIGN__PKCS11_KEY_LABEL)",
+                          code=ErrorCode.CONFIG_INVALID)
+    session = _open_session(cfg, token_label=token_label, pin=pin)
     try:
         probe = PKCS11Signer(session, key_label=label, cert_label=label)
         cert = probe.signing_cert
