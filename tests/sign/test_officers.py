@@ -58,7 +58,7 @@ def _pkcs12_cfg(dev_cfg: SignSettings, **changes: object) -> SignSettings:
     return dev_cfg.model_copy(update={"key_source": "pkcs12", **changes})
 
 
-def test_two_officers_sign_their_own_scans_with_certificates_that_name_them(officer_pki, dev_cfg, blank_pdf,  # noqa: PLR0917
+def test_two_officers_sign_their_own_scans_with_certificates_that_name_them(officer_pki, dev_cfg, blank_pdf,
                                                                            tmp_path):
     from tests.sign.test_levels import pdfsig
 
@@ -85,7 +85,7 @@ def test_two_officers_sign_their_own_scans_with_certificates_that_name_them(offi
     assert "Signature Validation: Signature is Valid." in pdfsig(signed["cb01"], tmp_path)
 
 
-def test_an_officer_in_a_toml_registry_signs_with_their_key_and_one_missing_is_key_unavailable(  # noqa: PLR0917
+def test_an_officer_in_a_toml_registry_signs_with_their_key_and_one_missing_is_key_unavailable(
         dev_cfg, p12_registry, blank_pdf, officer_pki):
     registry = p12_registry / "officers.toml"
     registry.write_text('[officers.cb05]\npkcs12 = "keys/cb05.p12"\npassword_file = "keys/cb05.pass"\n',
@@ -151,7 +151,8 @@ def test_bad_registries_are_config_errors(dev_cfg, p12_registry):
 
 def test_there_is_no_key_shared_by_every_officer_outside_development(dev_cfg, officer_pki):
     shared = officer_pki.identities["officer"]
-    cfg = _pkcs12_cfg(dev_cfg, officer_pkcs12_path=shared.pkcs12, officer_pkcs12_password_file=shared.pkcs12_password_file)
+    cfg = _pkcs12_cfg(dev_cfg, officer_pkcs12_path=shared.pkcs12,
+                      officer_pkcs12_password_file=shared.pkcs12_password_file)
     with pytest.raises(ConfigError) as no_role_key:
         load_signer(cfg, role="officer")
     assert "own key" in no_role_key.value.message
