@@ -5,7 +5,9 @@ once, a few milliseconds an answer) on certomancer's URL layout, so the URLs
 written into the certificates stay right. The server runs on its own event loop
 in a background thread, so ``sohoa demo`` and the tests use real HTTP services
 in-process; ``sohoa pki serve`` runs the same application in the foreground.
-Its clock can be frozen (``at_time``) and moved while it runs, for tests.
+Its clock can be frozen (``at_time``) and moved while it runs, for tests. An
+officer issued a certificate after the server started (by any process) is
+answered for: the responders are made again when ``certomancer.yml`` changes.
 """
 
 from __future__ import annotations

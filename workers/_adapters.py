@@ -96,6 +96,9 @@ class PipelineSigner:
         from pipeline.sign import SignerCache
 
         self.cfg = _sign_settings(settings)
+        if self.cfg.key_source != "dev" and not (self.cfg.officer_keys or self.cfg.officer_keys_file):
+            log.warning("no officer key registry (SOHOA_SIGN__OFFICER_KEYS_FILE): every scan will fail with "
+                        "key_unavailable until each officer's key is listed there")
         self._environ = os.environ if environ is None else environ
         self._signers: dict[str, Any] = {}
         self._officers = SignerCache(self.cfg.officer_cache_size)
