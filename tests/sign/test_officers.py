@@ -179,3 +179,16 @@ def test_a_level_needing_a_timestamp_without_a_tsa_is_refused_never_lowered(leve
     for caught in (one, result):
         assert caught.value.code == ErrorCode.LEVEL_UNREACHABLE and not caught.value.retryable
         assert caught.value.detail == {"level": level, "setting": "SOHOA_SIGN__TSA_URL"}
+
+
+def test_officer_keys_inline_in_the_environment_as_json(monkeypatch, p12_registry):
+    from schemas.settings import Settings
+
+    monkeypatch.setenv("SOHOA_SIGN__OFFICER_KEYS", json.dumps({
+        "cb05": {"pkcs12": str(p12_registry / "keys" / "cb05.p12"), "password_env": "CB05_P12_PASSWORD"},
+        "nguyen.b@ubnd": {"pkcs11_key_label": "nguyen.b"}}))
+    keys = Settings().sign.officer_keys
+    assert keys["cb05"].password_env == "CB05_P12_PASSWORD" and keys["nguyen.b@ubnd"].pkcs11_key_label == "nguyen.b"
+    monkeypatch.setenv("SOHOA_SIGN__OFFICER_KEYS", json.dumps({"cb05": {"pkcs12": "a.p12", "pin_env": "X"}}))
+    with pytest.raises(ValueError, match="pin_file / pin_env"):
+        Settings()
