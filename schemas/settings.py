@@ -176,7 +176,8 @@ class SignSettings(BaseModel):
     pkcs12_path: Path | None = None
     pkcs12_password_file: Path | None = None
     pkcs12_password: SecretStr | None = None
-    #: refused: one key for every officer's scans. Map each officer in ``officer_keys(_file)`` instead
+    #: no longer used (it was one key for every officer's scans): map each officer in ``officer_keys(_file)``;
+    #: kept so an old configuration still loads and its ``key_unavailable`` errors say why
     officer_pkcs12_path: Path | None = None
     officer_pkcs12_password_file: Path | None = None
     officer_pkcs12_password: SecretStr | None = None
@@ -184,7 +185,7 @@ class SignSettings(BaseModel):
     pkcs11_token_label: str | None = None
     #: key (and certificate) label of the agency key on the token
     pkcs11_key_label: str | None = None
-    #: refused: one token key for every officer's scans. Use ``pkcs11_key_label`` entries in ``officer_keys(_file)``
+    #: no longer used (one token key for every officer): ``pkcs11_key_label`` entries in ``officer_keys(_file)``
     pkcs11_officer_key_label: str | None = None
     pkcs11_pin_file: Path | None = None
     pkcs11_pin: SecretStr | None = None

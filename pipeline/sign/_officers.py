@@ -95,7 +95,7 @@ def officer_key(cfg: SignSettings, officer: str) -> OfficerKey | None:
     if inline is not None and in_file is not None and inline != in_file:
         raise ConfigError(f"officer {officer} has two different keys in SOHOA_SIGN__OFFICER_KEYS and {_SETTING}",
                           code=ErrorCode.CONFIG_INVALID, detail={"officer": officer})
-    return inline or in_file
+    return inline if inline is not None else in_file
 
 
 def _secret(*, file: Path | None, env: str | None, environ: Mapping[str, str], what: str) -> str | None:
