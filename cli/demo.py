@@ -71,7 +71,8 @@ def _one(path: Path, *, ctx: _Demo) -> str | None:
     out.print(f"{path.name}: {_summary(done.result)}")
     if done.result.error or done.searchable_pdf is None:
         return None
-    signed = ctx.signer.sign(done.searchable_pdf, role="officer", meta={"reason": "Số hóa hồ sơ"})
+    signed = ctx.signer.sign(done.searchable_pdf, role="officer", meta={"reason": "Số hóa hồ sơ"},
+                             officer=ctx.officer.id)
     target = ctx.signed_dir / f"{path.stem}.signed.pdf"
     target.write_bytes(signed.data)
     report = verify_pdf(signed.data, cfg=ctx.settings.sign)

@@ -1,4 +1,4 @@
-"""``sohoa pki init`` and ``sohoa pki serve``: the development PKI and its loopback TSA/OCSP/CRL services."""
+"""``sohoa pki init``, ``officer`` and ``serve``: the development PKI, its officers, and its loopback TSA/OCSP/CRL."""
 
 from __future__ import annotations
 
@@ -32,6 +32,25 @@ def init(directory: DirOption = None) -> None:
     for label, ident in sorted(pki.identities.items()):
         sys.stdout.write(f"  {label:<12} {ident.pkcs12} (password in {ident.pkcs12_password_file.name})\n")
     sys.stdout.write(f"  trust root   {pki.root_cert}\n  TSA          {pki.tsa_url}\n")
+
+
+@pki_app.command("officer")
+def officer(
+    officer_id: Annotated[str, typer.Argument(help="the officer id (the account id, a token's sub)")],
+    name: Annotated[str | None, typer.Option(help="the name in the certificate (default: the id)")] = None,
+    directory: DirOption = None,
+) -> None:
+    """Issue (once) an officer's own development certificate, as their first signature would; print its files."""
+    from pki import dev_officer, ensure_dev_pki
+    from schemas.errors import SohoaError
+
+    path, port, _ = _directory(directory)
+    try:
+        ident = dev_officer(ensure_dev_pki(path, port=port).directory, officer_id, name=name)
+    except SohoaError as e:
+        sys.stderr.write(f"error [{e.code}]: {e.message}\n")
+        raise typer.Exit(2) from e
+    sys.stdout.write(f"{officer_id}: {ident.cert}\n  {ident.pkcs12} (password in {ident.pkcs12_password_file.name})\n")
 
 
 @pki_app.command("serve")

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
+    from pipeline.sign import Signer
     from schemas.settings import Settings, SignSettings
 
 archive_app = typer.Typer(help="Keep archived signed files verifiable.", no_args_is_help=True)
@@ -72,9 +73,12 @@ def sign(  # noqa: PLR0917 (a command: every option is a parameter)
     copy_form: Annotated[str | None, typer.Option(help="copy form for --appearance copy")] = None,
     prepare: Annotated[str, typer.Option(help="empty visible fields for later signers, e.g. result,seal "
                                                "(with --certify: later visible signatures only fill these)")] = "",
+    officer: Annotated[str | None, typer.Option(help="with --as officer: the officer id whose own key signs "
+                                                     "(SOHOA_SIGN__OFFICER_KEYS_FILE; in development issued "
+                                                     "on first use)")] = None,
 ) -> None:
-    """Sign a PDF with PAdES as the officer, the signer or the agency."""
-    from pipeline.sign import APPEARANCES, LEVELS, SignMeta, load_signer, sign_pdf
+    """Sign a PDF with PAdES as an officer (their own key), the signer or the agency."""
+    from pipeline.sign import APPEARANCES, LEVELS, SignMeta, check_level, sign_pdf
     from schemas.settings import get_settings
 
     empty = tuple(p for p in prepare.split(",") if p)
@@ -85,8 +89,9 @@ def sign(  # noqa: PLR0917 (a command: every option is a parameter)
     try:
         settings = get_settings()
         cfg = sign_settings(settings)
+        check_level(level, cfg)  # before any key is loaded or issued
         with dev_services(settings, cfg):
-            signer = load_signer(cfg, role=role)  # type: ignore[arg-type]
+            signer = _load(cfg, role, officer if role == "officer" else None)
             try:
                 meta = SignMeta(reason=reason, certify=certify, copy_form=copy_form,
                                 empty_fields=empty)  # type: ignore[arg-type]
@@ -98,6 +103,24 @@ def sign(  # noqa: PLR0917 (a command: every option is a parameter)
         _fail(e)
     _write_atomic(target, out)
     sys.stderr.write(f"signed {target} ({level}, as {role}: {signer.subject})\n")
+
+
+def _load(cfg: SignSettings, role: str, officer: str | None) -> Signer:
+    """The agency's or signer's key, an officer's own key, or (development only) the default officer's."""
+    from pipeline.sign import load_officer_signer, load_signer
+
+    if officer is None:
+        return load_signer(cfg, role=role)  # type: ignore[arg-type]
+    issuer = None
+    if cfg.key_source == "dev" and cfg.dev_pki_dir is not None:
+        directory = cfg.dev_pki_dir
+
+        def issuer(oid: str, name: str | None) -> str:
+            from pki import dev_officer
+
+            return dev_officer(directory, oid, name=name).label
+
+    return load_officer_signer(cfg, officer, environ=os.environ, dev_issuer=issuer)
 
 
 def verify(

@@ -2,8 +2,9 @@
 
 Made on first run and marked DEVELOPMENT everywhere (certomancer issues it);
 served on 127.0.0.1 (RFC 3161 TSA, OCSP, CRLs) by our own small responders, in
-process or as ``sohoa pki serve``, optionally as of a frozen time. Production
-signs with a PKCS#12 file or a PKCS#11 token instead.
+process or as ``sohoa pki serve``, optionally as of a frozen time. Each officer
+gets a certificate of their own the first time they sign (:func:`dev_officer`).
+Production signs with PKCS#12 files or PKCS#11 tokens instead.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pki._devpki import (
     resolved_sign_settings,
 )
 from pki._guard import DevPkiGuard, dev_pki_services
+from pki._officers import dev_officer, dev_officers, officer_label
 from pki._serve import DevPkiServices, build_app, run_dev_pki_forever, serve_dev_pki
 
 __all__ = [
@@ -27,9 +29,12 @@ __all__ = [
     "DevPkiGuard",
     "DevPkiServices",
     "build_app",
+    "dev_officer",
+    "dev_officers",
     "dev_pki_services",
     "dev_sign_settings",
     "ensure_dev_pki",
+    "officer_label",
     "open_dev_pki",
     "resolved_sign_settings",
     "run_dev_pki_forever",

@@ -166,6 +166,34 @@ def _identity_cert(spec: IdentitySpec, now: datetime) -> dict[str, Any]:
     return cert
 
 
+def add_officer(config: dict[str, Any], spec: IdentitySpec, *, officer_id: str, serial: int,
+                valid_from: datetime, valid_to: datetime) -> None:
+    """Add an officer's certificate to a loaded configuration (in place), after every certificate in it.
+
+    Its serial is given (random, as a CA's are) because certomancer numbers the
+    others in file order: an officer added later never shifts an earlier serial.
+    The officer id goes into the subject as UID, beside the name in the CN.
+
+    Args:
+        config: the configuration of :func:`build_config`, read back from its file.
+        spec: the officer's label, name and key type.
+        officer_id: the officer's account id.
+        serial: the certificate's serial number.
+        valid_from: start of validity (UTC).
+        valid_to: end of validity (UTC).
+    """
+    arch = config["pki-architectures"][ARCH]
+    # only the public key: the PKI issues and answers OCSP for it without ever parsing the private key
+    config["keysets"][ARCH]["keys"].setdefault(spec.label, {"path": f"{spec.label}.pub.pem", "public-only": True})
+    arch["entities"].setdefault(spec.label, {"common-name": spec.common_name,
+                                             "organizational-unit-name": spec.unit, "user-id": officer_id})
+    if spec.label not in arch["certs"]:
+        cert = _identity_cert(spec, valid_from)
+        cert["validity"] = _validity(valid_from, valid_to)
+        cert["serial"] = serial
+        arch["certs"][spec.label] = cert
+
+
 def _entities(identities: tuple[IdentitySpec, ...]) -> dict[str, Any]:
     entities: dict[str, Any] = {
         "root": {"common-name": "sohoa DEVELOPMENT Root CA"},

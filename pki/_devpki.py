@@ -126,7 +126,8 @@ class DevPki:
     def load_arch(self) -> PKIArchitecture:
         """The certomancer architecture, for serving and for issuing."""
         config = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
-        cfg = CertomancerConfig(config, key_search_dir=str(self.directory))
+        # keys are read when used: a PKI with many officers would otherwise parse every key each time
+        cfg = CertomancerConfig(config, key_search_dir=str(self.directory), lazy_load_keys=True)
         return cfg.get_pki_arch(ArchLabel(_arch.ARCH))
 
 
@@ -137,15 +138,22 @@ def _write_secret(path: Path, data: bytes) -> None:
 
 def _export(pki: DevPki, arch: PKIArchitecture, specs: tuple[_arch.IdentitySpec, ...]) -> None:
     (pki.directory / "certs").mkdir(exist_ok=True)
-    for label in ("root", "issuing", "ocsp", "tsa", *(s.label for s in specs)):
+    for label in ("root", "issuing", "ocsp", "tsa"):
         cert = arch.get_cert(CertLabel(label))
         pki.cert_path(label).write_bytes(pem.armor("CERTIFICATE", cert.dump()))
     for spec in specs:
-        p12, pass_file = dev_identity_paths(pki.directory, spec.label)
-        p12.parent.mkdir(exist_ok=True)
-        password = secrets.token_urlsafe(18)
-        _write_secret(pass_file, password.encode("ascii"))
-        _write_secret(p12, arch.package_pkcs12(CertLabel(spec.label), password=password.encode("ascii")))
+        export_identity(pki, arch, spec.label)
+
+
+def export_identity(pki: DevPki, arch: PKIArchitecture, label: str) -> None:
+    """Write an identity's certificate (PEM), and its PKCS#12 file with a fresh password beside it."""
+    cert = arch.get_cert(CertLabel(label))
+    pki.cert_path(label).write_bytes(pem.armor("CERTIFICATE", cert.dump()))
+    p12, pass_file = dev_identity_paths(pki.directory, label)
+    p12.parent.mkdir(exist_ok=True)
+    password = secrets.token_urlsafe(18)
+    _write_secret(pass_file, password.encode("ascii"))
+    _write_secret(p12, arch.package_pkcs12(CertLabel(label), password=password.encode("ascii")))
 
 
 def _identities(directory: Path, specs: list[dict[str, str]]) -> dict[str, DevIdentity]:

@@ -5,7 +5,9 @@ once, a few milliseconds an answer) on certomancer's URL layout, so the URLs
 written into the certificates stay right. The server runs on its own event loop
 in a background thread, so ``sohoa demo`` and the tests use real HTTP services
 in-process; ``sohoa pki serve`` runs the same application in the foreground.
-Its clock can be frozen (``at_time``) and moved while it runs, for tests.
+Its clock can be frozen (``at_time``) and moved while it runs, for tests. An
+officer issued a certificate after the server started (by any process) is
+answered for: the responders are made again when ``certomancer.yml`` changes.
 """
 
 from __future__ import annotations
@@ -27,6 +29,38 @@ from schemas.errors import ConfigError, ErrorCode
 _START_TIMEOUT_S = 15.0
 
 
+class _Responders:
+    """The PKI's responders, made again when ``certomancer.yml`` changes (an officer issued on first use).
+
+    The officer may be issued by another process than the one serving: the
+    file's modification time and size say when to read the architecture again.
+    """
+
+    def __init__(self, pki: DevPki) -> None:
+        self._pki = pki
+        self._stamp: tuple[int, int] | None = None
+        self._lock = threading.Lock()
+        self.tsas: dict[str, TimeStampResponder] = {}
+        self.ocsps: dict[str, OcspResponder] = {}
+        self.crls: CrlRepository | None = None
+        self.current()
+
+    def current(self) -> _Responders:
+        """These responders, made again first when the architecture changed since they were made."""
+        stat = self._pki.config_path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            if stamp != self._stamp:
+                arch = self._pki.load_arch()
+                registry = arch.service_registry
+                self.tsas = {str(s.label): TimeStampResponder(arch, str(s.label))
+                             for s in registry.list_time_stamping_services()}
+                self.ocsps = {str(s.label): OcspResponder(arch, str(s.label)) for s in registry.list_ocsp_responders()}
+                self.crls = CrlRepository(arch)
+                self._stamp = stamp
+        return self
+
+
 def build_app(pki: DevPki, clock: Callable[[], datetime], counts: Counter[str] | None = None) -> web.Application:
     """The aiohttp application answering the PKI's TSA, OCSP and CRL URLs as of ``clock()``.
 
@@ -38,11 +72,7 @@ def build_app(pki: DevPki, clock: Callable[[], datetime], counts: Counter[str] |
     Returns:
         The application (run it with an ``AppRunner`` or ``web.run_app``).
     """
-    arch = pki.load_arch()
-    registry = arch.service_registry
-    tsas = {str(s.label): TimeStampResponder(arch, str(s.label)) for s in registry.list_time_stamping_services()}
-    ocsps = {str(s.label): OcspResponder(arch, str(s.label)) for s in registry.list_ocsp_responders()}
-    crls = CrlRepository(arch)
+    responders = _Responders(pki)
     counts = counts if counts is not None else Counter()
 
     async def answer(request: web.Request, respond: Callable[[bytes, datetime], bytes], name: str,
@@ -56,19 +86,21 @@ def build_app(pki: DevPki, clock: Callable[[], datetime], counts: Counter[str] |
         return web.Response(body=out, content_type=kind)
 
     async def tsa(request: web.Request) -> web.Response:
-        responder = tsas.get(request.match_info["label"])
+        responder = responders.current().tsas.get(request.match_info["label"])
         if responder is None:
             raise web.HTTPNotFound()
         return await answer(request, responder.respond, "tsa", "application/timestamp-reply")
 
     async def ocsp(request: web.Request) -> web.Response:
-        responder = ocsps.get(request.match_info["label"])
+        responder = responders.current().ocsps.get(request.match_info["label"])
         if responder is None:
             raise web.HTTPNotFound()
         return await answer(request, responder.respond, "ocsp", "application/ocsp-response")
 
     async def crl(request: web.Request) -> web.Response:
         counts["crl"] += 1
+        crls = responders.current().crls
+        assert crls is not None  # made in __init__
         try:
             der = crls.latest(request.match_info["label"], clock())
         except Exception as e:  # certomancer: unknown repository or a time before the issuer

@@ -55,6 +55,7 @@ class ErrorCode(StrEnum):
     WEAK_ALGORITHM = "weak_algorithm"
     TSA_UNAVAILABLE = "tsa_unavailable"
     TSA_TIMEOUT = "tsa_timeout"
+    LEVEL_UNREACHABLE = "level_unreachable"  # a level needing a timestamp (B-T and up) with no TSA configured
     SIGNING_FAILED = "signing_failed"
     SIGNATURE_INVALID = "signature_invalid"
     # storage, records, queue

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from schemas.errors import ConfigError, ErrorCode
@@ -113,11 +113,48 @@ class ExtractSettings(BaseModel):
     today: str | None = None
 
 
+class OfficerKey(BaseModel):
+    """One officer's own signing key in the officer key registry (Circular 01/2023 Art. 8).
+
+    Either a PKCS#12 file or a key on the PKCS#11 token; with ``key_source=dev`` an
+    entry may give only the ``name`` the development PKI puts in the certificate it
+    issues. Relative paths in a registry file are read from the file's folder.
+    """
+
+    model_config = _SECTION
+
+    #: the name in a development certificate issued for this officer (the stamp shows the certificate's CN)
+    name: str | None = None
+    #: the officer's PKCS#12 file, with its password from ``password_file`` or the variable ``password_env`` names
+    pkcs12: Path | None = None
+    password_file: Path | None = None
+    password_env: str | None = None
+    #: label of the officer's key and certificate on the token (``pkcs11_module``)
+    pkcs11_key_label: str | None = None
+    #: the token holding it; default ``pkcs11_token_label``
+    pkcs11_token_label: str | None = None
+    #: the token's PIN; default ``pkcs11_pin_file`` / ``SOHOA_SIGN__PKCS11_PIN``
+    pin_file: Path | None = None
+    pin_env: str | None = None
+
+    @model_validator(mode="after")
+    def _one_key(self) -> OfficerKey:
+        if self.pkcs12 is not None and self.pkcs11_key_label is not None:
+            raise ValueError("an officer key is a PKCS#12 file or a PKCS#11 label, not both")
+        if self.pkcs12 is None and (self.password_file or self.password_env):
+            raise ValueError("password_file / password_env go with pkcs12")
+        if self.pkcs11_key_label is None and (self.pin_file or self.pin_env or self.pkcs11_token_label):
+            raise ValueError("pin_file / pin_env / pkcs11_token_label go with pkcs11_key_label")
+        return self
+
+
 class SignSettings(BaseModel):
     """Who signs, with what key, stamped how, timestamped by whom.
 
-    Keys per role: the digitizing ``officer`` signs scans, the ``agency`` (and
-    its ``signer``) sign results. Secrets come from ``*_password_file`` /
+    Keys per role: each digitizing officer signs their own scans with their own
+    key, found by officer id (the token's ``sub``) in the officer key registry
+    (``officer_keys`` and ``officer_keys_file``); the ``agency`` (and its
+    ``signer``) sign results. Secrets come from ``*_password_file`` /
     ``*_pin_file`` or from ``SOHOA_SIGN__*_PASSWORD`` / ``*_PIN``; never from a default.
     """
 
@@ -127,19 +164,28 @@ class SignSettings(BaseModel):
     key_source: Literal["pkcs12", "pkcs11", "dev"] = "dev"
     #: the development PKI folder; ``None`` means ``<data_dir>/pki`` (resolved by the caller)
     dev_pki_dir: Path | None = None
-    #: which development officer key: ``officer`` (RSA) or ``officer-ec`` (ECDSA P-256)
+    #: the development officer for scans no officer submitted (tooling): ``officer`` (RSA) or ``officer-ec`` (ECDSA)
     dev_officer_identity: str = "officer"
-    #: PKCS#12 of the agency (results, copies) and of the officer (scans)
+    #: officer id -> that officer's key; inline, e.g. ``SOHOA_SIGN__OFFICER_KEYS='{"cb07": {"pkcs12": …}}'``
+    officer_keys: dict[str, OfficerKey] = Field(default_factory=dict)
+    #: a TOML or JSON registry file: ``[officers."<id>"]`` tables of :class:`OfficerKey` (re-read when it changes)
+    officer_keys_file: Path | None = None
+    #: officers' keys kept loaded per process (least recently used dropped first)
+    officer_cache_size: int = Field(default=32, ge=1)
+    #: PKCS#12 of the agency (results, copies)
     pkcs12_path: Path | None = None
     pkcs12_password_file: Path | None = None
     pkcs12_password: SecretStr | None = None
+    #: no longer used (it was one key for every officer's scans): map each officer in ``officer_keys(_file)``;
+    #: kept so an old configuration still loads and its ``key_unavailable`` errors say why
     officer_pkcs12_path: Path | None = None
     officer_pkcs12_password_file: Path | None = None
     officer_pkcs12_password: SecretStr | None = None
     pkcs11_module: Path | None = None
     pkcs11_token_label: str | None = None
-    #: key (and certificate) label of the agency key and of the officer key on the token
+    #: key (and certificate) label of the agency key on the token
     pkcs11_key_label: str | None = None
+    #: no longer used (one token key for every officer): ``pkcs11_key_label`` entries in ``officer_keys(_file)``
     pkcs11_officer_key_label: str | None = None
     pkcs11_pin_file: Path | None = None
     pkcs11_pin: SecretStr | None = None

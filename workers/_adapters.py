@@ -2,20 +2,24 @@
 
 :class:`PipelineDigitizer` calls ``pipeline.digitize.digitize_document`` (the
 classifier is loaded once per process) and ``pipeline.searchable`` for the
-searchable PDF. :class:`PipelineSigner` loads each key once per process with
-``pipeline.sign.load_signer`` and signs with ``sign_pdf`` / ``sign_result``.
+searchable PDF. :class:`PipelineSigner` loads each key once per process
+(``pipeline.sign.load_signer`` for the agency, ``load_officer_signer`` for each
+officer, kept in an LRU) and signs with ``sign_pdf`` / ``sign_result``.
 Both import the pipeline lazily, so workers start fast and ``--help`` stays cheap.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, Literal
 
 from schemas.documents import DigitizeResult
+from schemas.errors import ErrorCode, SigningError
 from schemas.settings import Settings, SignSettings
 from store.records import SignatureInput
 from workers._seams import DigitizeOutput, SignedPdf, SignRole
@@ -73,19 +77,31 @@ def _flagged(result: DigitizeResult, flag: str) -> DigitizeResult:
 
 
 class PipelineSigner:
-    """PAdES signatures with the configured keys; each key is loaded once and reused.
+    """PAdES signatures: each officer with their own key, the agency with its own; each key loaded once.
 
-    Levels: ``sign.default_level`` for scans and copies, ``sign.result_level`` for
-    results; without a TSA URL only ``B-B`` is possible, and that is what is
-    recorded on the signature.
+    A scan is signed with the key of the officer who submitted it: their entry in
+    the officer key registry, or with the development PKI a certificate issued for
+    them on first use. Up to ``sign.officer_cache_size`` officers' keys stay loaded
+    (least recently used dropped first). The level is the one asked for, else
+    ``sign.result_level`` for results and ``sign.default_level`` for scans and
+    copies; one that cannot be reached (B-T or more with no TSA) is an error
+    (``level_unreachable``), never a lower level.
 
     Args:
         settings: the ``sign`` section, ``data_dir`` for the development PKI.
+        environ: where officers' ``password_env`` / ``pin_env`` are looked up; default the process environment.
     """
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, environ: Mapping[str, str] | None = None) -> None:
+        from pipeline.sign import SignerCache
+
         self.cfg = _sign_settings(settings)
+        if self.cfg.key_source != "dev" and not (self.cfg.officer_keys or self.cfg.officer_keys_file):
+            log.warning("no officer key registry (SOHOA_SIGN__OFFICER_KEYS_FILE): every scan will fail with "
+                        "key_unavailable until each officer's key is listed there")
+        self._environ = os.environ if environ is None else environ
         self._signers: dict[str, Any] = {}
+        self._officers = SignerCache(self.cfg.officer_cache_size)
         self._lock = threading.Lock()
 
     def _signer(self, role: str) -> Any:
@@ -96,37 +112,68 @@ class PipelineSigner:
                 self._signers[role] = load_signer(self.cfg, role=role)  # type: ignore[arg-type]
             return self._signers[role]
 
-    def _level(self, role: SignRole) -> Level:
-        if not self.cfg.tsa_url:
-            return "B-B"
-        return self.cfg.result_level if role == "agency" else self.cfg.default_level
+    def _officer(self, officer: str | None, meta: Mapping[str, str]) -> AbstractContextManager[Any]:
+        """The officer's own signer, borrowed from the cache for one signature."""
+        if officer is None:
+            if self.cfg.key_source == "dev":  # tooling in development: the development PKI's default officer
+                return nullcontext(self._signer("officer"))
+            who = meta.get("submitted_by") or "no officer"
+            raise SigningError(f"a scan is signed by the officer who submitted it, and it was submitted by {who}",
+                               code=ErrorCode.KEY_UNAVAILABLE, detail={"submitted_by": who})
+        from pipeline.sign import load_officer_signer, officer_key
 
-    def sign(self, pdf: bytes, *, role: SignRole, meta: Mapping[str, str]) -> SignedPdf:
-        """Sign as ``role``: the officer on a scan, the signer then the seal on a result, the agency on a copy."""
-        from pipeline.sign import SignMeta, sign_pdf, sign_result
+        # the entry is part of the key: a changed registry entry (a renewed key) loads the new key
+        key = (officer, officer_key(self.cfg, officer))
+        return self._officers.lease(key, lambda: load_officer_signer(
+            self.cfg, officer, environ=self._environ, dev_issuer=self._dev_issuer()))
 
-        level = self._level(role)
-        if role == "officer":
-            signer = self._signer("officer")
-            sign_meta = SignMeta(reason=meta.get("reason", "Số hóa hồ sơ"), name=meta.get("name"))
-            data = sign_pdf(pdf, signer=signer, level=level, appearance="scan", meta=sign_meta, cfg=self.cfg)
-        elif role == "agency":
-            signer = self._signer("agency")
-            sign_meta = SignMeta(reason=meta.get("reason", "Ban hành kết quả"), title=meta.get("title"),
-                                 name=meta.get("name"))
-            data = sign_result(pdf, signer=self._signer("signer"), agency=signer, level=level,
-                               meta=sign_meta, cfg=self.cfg)
-        else:
-            signer = self._signer("agency")
-            sign_meta = SignMeta(reason=meta.get("reason", "Sao điện tử"), copy_form=meta.get("copy_form", "SAO Y"),
-                                 number_symbol=meta.get("number_symbol"))
-            data = sign_pdf(pdf, signer=signer, level=level, appearance="copy", meta=sign_meta, cfg=self.cfg)
-        info = SignatureInput(role=role, signer_name=signer.subject, cert_serial=format(signer.cert.serial_number, "x"),
-                              level=level, signed_at=datetime.now(UTC))
+    def _dev_issuer(self) -> Callable[[str, str | None], str] | None:
+        directory = self.cfg.dev_pki_dir
+        if self.cfg.key_source != "dev" or directory is None:
+            return None
+
+        def issue(officer: str, name: str | None) -> str:
+            from pki import dev_officer
+
+            return dev_officer(directory, officer, name=name).label
+
+        return issue
+
+    def _who(self, role: SignRole, officer: str | None, meta: Mapping[str, str]) -> AbstractContextManager[Any]:
+        return self._officer(officer, meta) if role == "officer" else nullcontext(self._signer("agency"))
+
+    def sign(self, pdf: bytes, *, role: SignRole, meta: Mapping[str, str], level: Level | None = None,
+             officer: str | None = None) -> SignedPdf:
+        """Sign as ``role``: the officer on a scan, the signer then the seal on a result, the agency on a copy.
+
+        Raises:
+            SigningError: ``key_unavailable`` (no key for the officer), ``level_unreachable``.
+        """
+        from pipeline.sign import SignMeta, check_level, sign_pdf, sign_result
+
+        chosen = check_level(level or (self.cfg.result_level if role == "agency" else self.cfg.default_level),
+                             self.cfg)
+        with self._who(role, officer, meta) as signer:
+            if role == "officer":
+                sign_meta = SignMeta(reason=meta.get("reason", "Số hóa hồ sơ"), name=meta.get("name"))
+                data = sign_pdf(pdf, signer=signer, level=chosen, appearance="scan", meta=sign_meta, cfg=self.cfg)
+            elif role == "agency":
+                sign_meta = SignMeta(reason=meta.get("reason", "Ban hành kết quả"), title=meta.get("title"),
+                                     name=meta.get("name"))
+                data = sign_result(pdf, signer=self._signer("signer"), agency=signer, level=chosen,
+                                   meta=sign_meta, cfg=self.cfg)
+            else:
+                sign_meta = SignMeta(reason=meta.get("reason", "Sao điện tử"),
+                                     copy_form=meta.get("copy_form", "SAO Y"), number_symbol=meta.get("number_symbol"))
+                data = sign_pdf(pdf, signer=signer, level=chosen, appearance="copy", meta=sign_meta, cfg=self.cfg)
+            info = SignatureInput(role=role, signer_name=signer.subject,
+                                  cert_serial=format(signer.cert.serial_number, "x"), level=chosen,
+                                  signed_at=datetime.now(UTC))
         return SignedPdf(data, info)
 
     def close(self) -> None:
         """Release every loaded key (tokens, event loops)."""
+        self._officers.close()
         with self._lock:
             for signer in self._signers.values():
                 signer.close()

@@ -22,7 +22,7 @@ from PIL import Image, ImageSequence, PngImagePlugin, UnidentifiedImageError
 from schemas.documents import ComponentResult, DigitizeResult, DocType, FieldValue, Metadata, PageInfo
 from schemas.errors import ErrorCode, InputError, TransientError
 from store.records import SignatureInput
-from workers._seams import DigitizeOutput, SignedPdf, SignRole
+from workers._seams import DigitizeOutput, Level, SignedPdf, SignRole
 
 CHUNK = "sohoa-fake"
 
@@ -82,18 +82,26 @@ class FakeDigitizer:
 
 
 class FakeSigner:
-    """Appends a marker comment instead of a signature (the PDF stays readable); records the facts."""
+    """Appends a marker comment instead of a signature (the PDF stays readable); records the facts.
+
+    A scan is "signed" in the officer's name when one is given, so tests see whose
+    key the real signer would have used; :attr:`calls` keeps ``(role, officer, level)``.
+    """
 
     def __init__(self, *, name: str = "Cán bộ Thử nghiệm (FAKE)") -> None:
         self.name = name
         self.signed = 0
+        self.calls: list[tuple[SignRole, str | None, Level | None]] = []
 
-    def sign(self, pdf: bytes, *, role: SignRole, meta: Mapping[str, str]) -> SignedPdf:
+    def sign(self, pdf: bytes, *, role: SignRole, meta: Mapping[str, str], level: Level | None = None,
+             officer: str | None = None) -> SignedPdf:
         """``pdf`` plus ``%sohoa-fake-signature``; refuses what is not a PDF like the real one."""
         if not pdf.startswith(b"%PDF-"):
             raise InputError("not a PDF", code=ErrorCode.NOT_A_PDF)
         self.signed += 1
+        self.calls.append((role, officer, level))
         now = datetime.now(UTC)
+        name = f"{officer} (FAKE)" if role == "officer" and officer else self.name
         data = pdf + f"\n%sohoa-fake-signature role={role} at={now.isoformat()}\n".encode()
-        return SignedPdf(data, SignatureInput(role=role, signer_name=self.name, cert_serial="00",
-                                              level="B-B", signed_at=now))
+        return SignedPdf(data, SignatureInput(role=role, signer_name=name, cert_serial="00",
+                                              level=level or "B-B", signed_at=now))

@@ -18,6 +18,8 @@ from store.records import SignatureInput
 #: ``agency``: the competent person then the agency seal on a result (Decree 30/2020);
 #: ``copy``: the agency on an electronic copy (top-right, no image).
 SignRole = Literal["officer", "agency", "copy"]
+#: PAdES baseline levels: signature, + timestamp, + revocation data, + document timestamp
+Level = Literal["B-B", "B-T", "B-LT", "B-LTA"]
 
 
 @dataclass(frozen=True)
@@ -51,5 +53,23 @@ class Digitizer(Protocol):
 class PdfSigner(Protocol):
     """Signs PDFs with PAdES in one of the roles of :data:`SignRole`."""
 
-    def sign(self, pdf: bytes, *, role: SignRole, meta: Mapping[str, str]) -> SignedPdf:
-        """Sign ``pdf``; ``meta`` carries the reason, names and codes shown in the stamp."""
+    def sign(self, pdf: bytes, *, role: SignRole, meta: Mapping[str, str], level: Level | None = None,
+             officer: str | None = None) -> SignedPdf:
+        """Sign ``pdf`` as ``role``, at ``level``, with ``officer``'s own key for a scan.
+
+        Args:
+            pdf: the PDF to sign.
+            role: who signs (see :data:`SignRole`).
+            meta: the reason, names and codes shown in the stamp (``submitted_by``: who
+                submitted a scan, for the error when that was not an officer).
+            level: the PAdES level; ``None`` is the configured default for the role
+                (``sign.result_level`` for ``agency``, ``sign.default_level`` otherwise).
+                A level that cannot be reached is an error, never a lower level.
+            officer: the officer id (the account id, a token's ``sub``) whose key signs a
+                scan; required for ``officer`` outside development, ignored otherwise.
+
+        Raises:
+            SigningError: ``key_unavailable`` (the officer has no key), ``level_unreachable``
+                (B-T or more with no TSA), a refused certificate.
+            TransientError: the TSA or a revocation service did not answer.
+        """

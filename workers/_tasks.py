@@ -117,9 +117,12 @@ def _digitize(rt: Runtime, component: ComponentView, by: Principal) -> None:
         raise error_from_result(output.result.error)
     pdf_key, signature = None, None
     if output.searchable_pdf is not None:
-        meta = {"reason": "Số hóa hồ sơ", "officer": component.submitted_by,
+        meta = {"reason": "Số hóa hồ sơ", "submitted_by": component.submitted_by,
                 "ma_ho_so": component.ma_ho_so or "", "file": component.file_name}
-        signed = rt.signer.sign(output.searchable_pdf, role="officer", meta=meta)
+        # the officer who submitted the scan (``officer:<id>``) signs it with their own key (Circular 01/2023 Art. 8)
+        kind, _, officer = component.submitted_by.partition(":")
+        signed = rt.signer.sign(output.searchable_pdf, role="officer", meta=meta,
+                                officer=officer if kind == "officer" and officer else None)
         stored = rt.objects.put_bytes(Bucket.DOCUMENTS, signed.data, content_type="application/pdf",
                                       owner=component.citizen)
         pdf_key, signature = stored.key, signed.signature

@@ -28,6 +28,12 @@ from schemas.settings import SignSettings
 Role = Literal["officer", "agency", "signer"]
 KeyKind = Literal["rsa", "ecdsa"]
 
+#: why there is no officer key outside development but each officer's own
+SHARED_OFFICER_KEY = (
+    "each officer signs scans with their own key (Circular 01/2023 Art. 8), found by officer id in "
+    "SOHOA_SIGN__OFFICER_KEYS_FILE or SOHOA_SIGN__OFFICER_KEYS; there is no key shared by every officer"
+)
+
 _MIN_RSA_BITS = 2048
 _MIN_EC_BITS = 256
 
@@ -168,8 +174,12 @@ def load_pkcs12_file(path: Path, password: str | None) -> tuple[PyHankoSigner, K
 def pkcs12_source(cfg: SignSettings, role: Role) -> tuple[Path, str | None]:
     """The PKCS#12 file and its password for ``role`` under ``cfg``.
 
+    The ``officer`` role here is the development PKI's default officer only: outside
+    development each officer has a key of their own (``load_officer_signer``).
+
     Raises:
-        ConfigError: the file or its password is not configured.
+        ConfigError: the file or its password is not configured, or an officer key is
+            asked for outside development.
     """
     if cfg.key_source == "dev":
         if cfg.dev_pki_dir is None:
@@ -178,13 +188,9 @@ def pkcs12_source(cfg: SignSettings, role: Role) -> tuple[Path, str | None]:
         p12, pass_file = dev_identity_paths(cfg.dev_pki_dir, label)
         return p12, read_secret(value=None, file=pass_file, env="SOHOA_SIGN__DEV_PKI_DIR", what="PKCS#12 password")
     if role == "officer":
-        path, value, file = (cfg.officer_pkcs12_path, cfg.officer_pkcs12_password,
-                             cfg.officer_pkcs12_password_file)
-        env = "SOHOA_SIGN__OFFICER_PKCS12_PASSWORD"
-    else:
-        path, value, file = cfg.pkcs12_path, cfg.pkcs12_password, cfg.pkcs12_password_file
-        env = "SOHOA_SIGN__PKCS12_PASSWORD"
-    if path is None:
-        raise ConfigError(f"no PKCS#12 file configured for the {role}", code=ErrorCode.CONFIG_INVALID,
-                          detail={"role": role})
-    return path, read_secret(value=value, file=file, env=env, what="PKCS#12 password")
+        raise ConfigError(SHARED_OFFICER_KEY, code=ErrorCode.CONFIG_INVALID, detail={"role": role})
+    if cfg.pkcs12_path is None:
+        raise ConfigError(f"no PKCS#12 file configured for the {role} (SOHOA_SIGN__PKCS12_PATH)",
+                          code=ErrorCode.CONFIG_INVALID, detail={"role": role})
+    return cfg.pkcs12_path, read_secret(value=cfg.pkcs12_password, file=cfg.pkcs12_password_file,
+                                        env="SOHOA_SIGN__PKCS12_PASSWORD", what="PKCS#12 password")

@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from pipeline.sign._meta import Level, SignMeta
-from pipeline.sign._sign import open_for_signing, sign_pdf
+from pipeline.sign._sign import check_level, open_for_signing, sign_pdf
 from pipeline.sign._signer import Signer
 from schemas.settings import SignSettings
 
@@ -63,8 +63,10 @@ def sign_result(
 
     Raises:
         SohoaError: as :func:`pipeline.sign.sign_pdf`; ``pdf_locked`` when ``data``
-            is already certified with "no changes".
+            is already certified with "no changes"; ``level_unreachable`` before anything
+            is signed when ``level`` needs a TSA and none is configured.
     """
+    check_level(level, cfg)  # before the first of three signatures: all reach the level or none is made
     meta = meta or SignMeta()
     early = _earlier_level(level)
     if not open_for_signing(data).prev.embedded_signatures:

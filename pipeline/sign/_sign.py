@@ -179,10 +179,35 @@ def _translate(e: Exception, cfg: SignSettings) -> SohoaError:
     return err
 
 
+def check_level(level: str, cfg: SignSettings) -> Level:
+    """``level``, when ``cfg`` can reach it: a level is never quietly lowered.
+
+    Args:
+        level: the PAdES level asked for.
+        cfg: the signing settings (the TSA URL).
+
+    Returns:
+        The level, typed.
+
+    Raises:
+        InputError: ``invalid_value`` for an unknown level.
+        SigningError: ``level_unreachable`` for B-T or more with no TSA configured.
+    """
+    if level not in LEVELS:
+        raise InputError(f"unknown PAdES level {level}", code=ErrorCode.INVALID_VALUE,
+                         detail={"level": level, "levels": list(LEVELS)})
+    if level != "B-B" and not cfg.tsa_url:
+        raise SigningError(
+            f"a {level} signature needs an RFC 3161 timestamp and no TSA is configured (SOHOA_SIGN__TSA_URL); "
+            "nothing was signed (a lower level is never used instead)",
+            code=ErrorCode.LEVEL_UNREACHABLE, detail={"level": level, "setting": "SOHOA_SIGN__TSA_URL"},
+        )
+    return level  # type: ignore[return-value]  # one of LEVELS, checked above
+
+
 async def _sign(data: bytes, *, signer: Signer, level: Level, appearance: Appearance, meta: SignMeta,
                 cfg: SignSettings, now: datetime | None) -> bytes:
-    if level not in LEVELS:
-        raise InputError(f"unknown PAdES level {level}", code=ErrorCode.INVALID_VALUE)
+    check_level(level, cfg)
     writer = open_for_signing(data)
     if cfg.precheck:
         await signer.precheck(cfg, now)
@@ -236,9 +261,10 @@ def sign_pdf(
     Raises:
         InputError: ``not_a_pdf``, ``corrupt_pdf``, ``encrypted_pdf``, ``pdf_locked`` (certified
             "no changes", or certified and the signature would add a visible field).
-        SigningError: certificate refused (``cert_*``, ``revocation_unavailable``) or signing failed.
+        SigningError: certificate refused (``cert_*``, ``revocation_unavailable``), signing failed, or
+            ``level_unreachable`` (B-T or more with no TSA configured: never signed at a lower level).
         TransientError: ``tsa_unavailable`` / ``tsa_timeout`` (worth retrying).
-        ConfigError: missing TSA URL, font or images.
+        ConfigError: missing font or images.
     """
     return signer.loop.run(_sign(data, signer=signer, level=level, appearance=appearance,
                                  meta=meta or SignMeta(), cfg=cfg, now=now))

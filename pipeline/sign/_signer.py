@@ -22,10 +22,10 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers import AIOHttpFetcherBackend
 from pyhanko_certvalidator.fetchers.aiohttp_fetchers.util import LazySession
 
-from pipeline.sign._keys import KeyInfo, Role, load_pkcs12_file, pkcs12_source
+from pipeline.sign._keys import SHARED_OFFICER_KEY, KeyInfo, Role, load_pkcs12_file, pkcs12_source
 from pipeline.sign._loop import LoopThread
 from pipeline.sign._trust import check_signing_cert, load_certs, validation_context
-from schemas.errors import ConfigError, ErrorCode
+from schemas.errors import ConfigError, ErrorCode, SigningError
 from schemas.settings import SignSettings
 
 
@@ -75,7 +75,7 @@ class Signer:
         """The RFC 3161 client for ``cfg.tsa_url``, reusing this signer's HTTP session.
 
         Raises:
-            ConfigError: no TSA configured.
+            SigningError: ``level_unreachable`` when no TSA is configured.
         """
         key = (cfg.tsa_url or "", cfg.tsa_timeout_s)
         if key not in self._stampers:
@@ -134,11 +134,11 @@ def make_timestamper(cfg: SignSettings, session: ClientSession | LazySession | N
         session: an HTTP session to reuse; without one, every request makes its own.
 
     Raises:
-        ConfigError: no TSA configured.
+        SigningError: ``level_unreachable`` when no TSA is configured.
     """
     if not cfg.tsa_url:
-        raise ConfigError("a timestamp is needed but SOHOA_SIGN__TSA_URL is not set",
-                          code=ErrorCode.CONFIG_INVALID)
+        raise SigningError("a timestamp is needed but no TSA is configured (SOHOA_SIGN__TSA_URL)",
+                           code=ErrorCode.LEVEL_UNREACHABLE, detail={"setting": "SOHOA_SIGN__TSA_URL"})
     return HTTPTimeStamper(cfg.tsa_url, timeout=cfg.tsa_timeout_s, session=session)
 
 
@@ -150,40 +150,52 @@ def _roots(cfg: SignSettings, chain: tuple[x509.Certificate, ...]) -> tuple[x509
     return tuple(c for c in chain if c.self_signed in {"maybe", "yes"})
 
 
+def assemble_signer(cfg: SignSettings, *, role: Role, backend: PyHankoSigner, key: KeyInfo,
+                    session: Any = None) -> Signer:
+    """A :class:`Signer` around a loaded key: its certificate, the rest of its chain, its trust roots.
+
+    Args:
+        cfg: the signing settings (trust roots).
+        role: what it signs as.
+        backend: pyHanko's signer (in-memory key or token).
+        key: the key's kind, size and source.
+        session: a PKCS#11 session the signer owns (closed with it).
+    """
+    cert = backend.signing_cert
+    assert cert is not None  # every loader fails before this when there is no certificate
+    chain = tuple(c for c in backend.cert_registry if c.sha256 != cert.sha256)
+    return Signer(role=role, backend=backend, key=key, cert=cert, chain=chain, roots=_roots(cfg, chain),
+                  _session=session)
+
+
 def load_signer(cfg: SignSettings, *, role: Role, identity: str | None = None) -> Signer:
     """Load the key for ``role`` once; reuse the result for every signature.
 
     Args:
         cfg: the signing settings (key source, files or token, secrets).
-        role: ``officer`` signs scans, ``signer`` and ``agency`` sign results.
+        role: ``signer`` and ``agency`` sign results; ``officer`` is the development PKI's
+            default officer (each officer's own key: :func:`load_officer_signer`).
         identity: with the development PKI, another identity label to load
-            (``officer-ec``, ``test-revoked`` …).
+            (``officer-ec``, ``test-revoked``, an officer issued on first use …).
 
     Returns:
         The signer; call ``close()`` when the process is done with it.
 
     Raises:
-        ConfigError: the key source is incompletely configured.
+        ConfigError: the key source is incompletely configured; an officer key outside development.
         SigningError: ``wrong_pin``, ``key_unavailable`` or ``weak_algorithm``.
     """
-    session = None
-    backend: PyHankoSigner
-    if cfg.key_source == "pkcs11":
+    if cfg.key_source == "pkcs11" and role != "officer":
         from pipeline.sign._pkcs11 import load_pkcs11_signer
 
-        backend, info, session = load_pkcs11_signer(cfg, role)
-        chain = tuple(backend.cert_registry)
-    else:
-        if identity is not None and cfg.key_source == "dev":
-            cfg = cfg.model_copy(update={"dev_officer_identity": identity})
-            role_for_file: Role = "officer"
-        else:
-            role_for_file = role
-        path, password = pkcs12_source(cfg, role_for_file)
-        backend, info = load_pkcs12_file(path, password)
-        chain = tuple(backend.cert_registry)
-    cert = backend.signing_cert
-    assert cert is not None  # both loaders fail before this when there is no certificate
-    chain = tuple(c for c in chain if c.sha256 != cert.sha256)
-    return Signer(role=role, backend=backend, key=KeyInfo(info.kind, info.bits, cfg.key_source),
-                  cert=cert, chain=chain, roots=_roots(cfg, chain), _session=session)
+        token_signer, info, session = load_pkcs11_signer(cfg, label=cfg.pkcs11_key_label)
+        return assemble_signer(cfg, role=role, backend=token_signer, key=info, session=session)
+    if cfg.key_source == "pkcs11":
+        raise ConfigError(SHARED_OFFICER_KEY, code=ErrorCode.CONFIG_INVALID, detail={"role": role})
+    role_for_file = role
+    if identity is not None and cfg.key_source == "dev":
+        cfg = cfg.model_copy(update={"dev_officer_identity": identity})
+        role_for_file = "officer"
+    path, password = pkcs12_source(cfg, role_for_file)
+    backend, info = load_pkcs12_file(path, password)
+    return assemble_signer(cfg, role=role, backend=backend, key=KeyInfo(info.kind, info.bits, cfg.key_source))

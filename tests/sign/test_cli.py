@@ -82,3 +82,34 @@ def test_sign_refuses_a_non_pdf_with_its_code_and_writes_nothing(fresh_data_dir)
     assert result.exit_code == 2
     assert "not_a_pdf" in result.output
     assert not target.exists()
+
+
+def test_sign_as_an_officer_uses_their_own_certificate_issued_on_first_use(fresh_data_dir):
+    source, target = fresh_data_dir / "scan.pdf", fresh_data_dir / "scan.signed.pdf"
+    source.write_bytes(make_pdf())
+    result = CliRunner().invoke(build_app(), ["sign", str(source), str(target), "--as", "officer",
+                                              "--officer", "cb42", "--level", "B-T"])
+    assert result.exit_code == 0, result.output
+    assert "cb42 (DEVELOPMENT)" in result.output  # "signed … as officer: <subject>"
+    assert "cb42" in (fresh_data_dir / "data" / "pki" / "officers.json").read_text()
+
+
+def test_a_level_beyond_reach_without_a_tsa_fails_and_writes_nothing(_shared, monkeypatch, dev_pki):
+    """A province with no TSA configured asks for B-LTA: an error with its code, never a B-B file."""
+    from schemas.settings import get_settings
+
+    base, _ = _shared
+    agency = dev_pki.identities["agency"]
+    for name, value in {"SOHOA_DATA_DIR": str(base / "no-tsa"), "SOHOA_SIGN__KEY_SOURCE": "pkcs12",
+                        "SOHOA_SIGN__PKCS12_PATH": str(agency.pkcs12),
+                        "SOHOA_SIGN__PKCS12_PASSWORD_FILE": str(agency.pkcs12_password_file)}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    source, target = base / "result.pdf", base / "result.signed.pdf"
+    source.write_bytes(make_pdf())
+    runner, app = CliRunner(), build_app()
+    for level in ("B-T", "B-LTA"):
+        result = runner.invoke(app, ["sign", str(source), str(target), "--as", "agency", "--level", level])
+        assert result.exit_code == 2 and "level_unreachable" in result.output and "SOHOA_SIGN__TSA_URL" in result.output
+        assert not target.exists()
+    get_settings.cache_clear()

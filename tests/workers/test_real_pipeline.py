@@ -4,8 +4,9 @@ The worker runs tesseract on a generated scan (``corpus``, a benchmark seed belo
 100000 so the classifier never trained on it), makes the searchable PDF, signs it
 as the digitizing officer at PAdES B-T with the development PKI, and stores the
 record. Nothing is set up for signing beforehand: the worker makes the PKI under
-its data dir on first run and serves its TSA/OCSP itself, as an operator running
-``sohoa worker`` in development expects. OCR takes seconds a page here, so each
+its data dir on first run, issues the submitting officer a certificate of their
+own, and serves its TSA/OCSP itself, as an operator running ``sohoa worker`` in
+development expects. OCR takes seconds a page here, so each
 test uses one scan.
 """
 
@@ -49,15 +50,16 @@ def _document(producer: Producer, document_id: str) -> DocumentView:
 
 
 def _assert_officer_signed_and_searchable(producer: Producer, services: Services, doc: DocumentView,
-                                          id_number: str) -> None:
-    """The stored PDF carries the OCR text and one officer signature at B-T that verifies."""
+                                          id_number: str, officer: str) -> None:
+    """The stored PDF carries the OCR text and one signature at B-T, by the submitting officer, that verifies."""
     assert doc.searchable_pdf_key is not None
     pdf = producer.store.objects.get_bytes(Bucket.DOCUMENTS, doc.searchable_pdf_key)
     with pdfplumber.open(io.BytesIO(pdf)) as opened:
         text = "".join(page.extract_text() or "" for page in opened.pages)
     assert id_number in text.replace(" ", "")  # the invisible text layer holds what OCR read
     assert [(s.role, s.level, s.pdf_key) for s in doc.signatures] == [("officer", "B-T", doc.searchable_pdf_key)]
-    assert "DEVELOPMENT" in doc.signatures[0].signer_name
+    # the development PKI issued the submitting officer a certificate of their own on first use
+    assert f"User ID: {officer}, Common Name: {officer} (DEVELOPMENT)" in doc.signatures[0].signer_name
     root = services.data_dir / "pki" / "certs" / "root.cert.pem"  # made by the worker on its first run
     report = verify_pdf(pdf, cfg=VerifySettings(trust_roots=(root,), revocation_timeout_s=5.0))
     assert report.valid, report.to_text("en")
@@ -93,7 +95,7 @@ def test_ingest_wait_digitizes_signs_and_stores_a_real_scan_and_fails_a_bad_one(
     assert doc.fields["ngay_sinh"]["value"] == truth.fields["ngay_sinh"]
     assert doc.metadata.ma_dinh_danh_chu_so_huu == truth.fields["so_dinh_danh"]
     assert (doc.page_count, doc.source_sha256) == (1, ok["sha256"])
-    _assert_officer_signed_and_searchable(producer, services, doc, truth.fields["so_dinh_danh"])
+    _assert_officer_signed_and_searchable(producer, services, doc, truth.fields["so_dinh_danh"], "cb07")
 
 
 def test_a_worker_killed_mid_ocr_leaves_nothing_and_another_worker_finishes_and_signs(
@@ -116,4 +118,4 @@ def test_a_worker_killed_mid_ocr_leaves_nothing_and_another_worker_finishes_and_
     assert producer.document_counts([cid]) == {cid: 1}
     doc = _document(producer, done.document_ids[0])
     assert (doc.doc_type, doc.ho_ten) == (truth.doc_type, truth.fields["ho_ten"])
-    _assert_officer_signed_and_searchable(producer, services, doc, truth.fields["so_dinh_danh"])
+    _assert_officer_signed_and_searchable(producer, services, doc, truth.fields["so_dinh_danh"], "cb01")
