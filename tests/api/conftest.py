@@ -128,3 +128,34 @@ def settings(tmp_path: Path) -> Settings:
 def api(settings: Settings) -> Iterator[Api]:
     with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         yield Api(client, settings, tokens_for(settings))
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """Redis on 127.0.0.1:6379, after checking it answers."""
+    import redis
+
+    from tests.conftest import require_service
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=2).ping()
+    except redis.RedisError as e:
+        require_service("Redis", f"{type(e).__name__} on 127.0.0.1:6379")
+    return "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def live_services(request: pytest.FixtureRequest, tmp_path: Path, redis_url: str) -> Iterator[Any]:
+    """PostgreSQL, RabbitMQ (a queue of its own), the session's S3 server and Redis; workers stopped after."""
+    from tests.workers.services import Services
+
+    services = Services(
+        database_url=request.getfixturevalue("empty_postgres"), s3=request.getfixturevalue("seaweedfs"),
+        bucket_prefix=request.getfixturevalue("bucket_prefix"), broker_url=request.getfixturevalue("rabbitmq_url"),
+        queue=request.getfixturevalue("rabbit_queue"), data_dir=tmp_path / "data",
+    )
+    services.data_dir.mkdir(parents=True)
+    try:
+        yield services
+    finally:
+        services.stop_workers()
