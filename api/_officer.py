@@ -162,7 +162,7 @@ async def upload(ma_ho_so: Code, request: Request, services: Services, by: Calle
             kinds = await run_in_threadpool(check_files, cfg, files)
             taken = await run_in_threadpool(services.store.upload_components,
                                             [(f.path, f.name, k) for f, k in zip(files, kinds, strict=True)],
-                                            dossier=ma_ho_so, by=by)
+                                            dossier=ma_ho_so, by=by, digests=[(f.sha256, f.size) for f in files])
             services.metrics.uploaded.inc(sum(f.size for f in files))
             await run_in_threadpool(dispatch_all, services, taken)
             return 202, Accepted(items=[ComponentRef(id=t.component.id, status=STATUS[t.component.status],  # type: ignore[arg-type]

@@ -90,7 +90,7 @@ async def submit(request: Request, services: Services, by: Caller) -> JSONRespon
                     raise InputError("the result must be a PDF", code=ErrorCode.NOT_A_PDF)
                 pages = count_pages(pdf.path, name="result.pdf", cfg=cfg.ingest)
                 stored = services.store.objects.put_file(Bucket.DOCUMENTS, pdf.path, content_type="application/pdf",
-                                                         owner="")
+                                                         owner="", digest=(pdf.sha256, pdf.size))
                 with services.store.records.transaction() as s:
                     job = create_result_job(s, by, ma_ho_so=fields.ma_ho_so, ten_giay_to=fields.ten_giay_to,
                                             so_ky_hieu=fields.so_ky_hieu, level=fields.level, source=stored,

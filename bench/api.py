@@ -43,6 +43,7 @@ import httpx
 from pydantic import SecretStr
 
 from bench._api_load import LoadResult, load
+from bench._ingest_queue import cpu_seconds
 from bench._ingest_services import RABBIT, BenchServices, start_services
 from schemas.settings import ApiSettings, PkiSettings, Settings, WorkerSettings
 from tests.fixtures_services import S3_ACCESS_KEY, S3_SECRET_KEY, free_port
@@ -68,7 +69,8 @@ def _env(svc: BenchServices, data_dir: Path, pki_port: int) -> dict[str, str]:
 
 
 @contextmanager
-def _process(args: list[str], env: dict[str, str], log: Path, ready: str | None = None) -> Iterator[None]:
+def _process(args: list[str], env: dict[str, str], log: Path,
+             ready: str | None = None) -> Iterator[subprocess.Popen[bytes]]:
     proc = subprocess.Popen(args, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
                             cwd=log.parent)
     try:
@@ -84,7 +86,7 @@ def _process(args: list[str], env: dict[str, str], log: Path, ready: str | None 
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{args[:2]} not ready: {log.read_text()[-1500:]}")
             time.sleep(0.3)
-        yield
+        yield proc
     finally:
         proc.terminate()
         try:
@@ -122,8 +124,9 @@ def bench_uploads(api: str, headers: dict[str, str], svc: BenchServices, *, coun
                           files=[("files", (f"scan-{n}.tif", data, "image/tiff"))])
             took = time.perf_counter() - start
             assert r.status_code == 202, r.text
+            body = io.BytesIO(data)  # the same bytes, under another name
             start = time.perf_counter()
-            client.put_object(bucket, f"scan-{n}", io.BytesIO(_tiff(mb, 1000 + n)), len(data))
+            client.put_object(bucket, f"scan-{n}", body, len(data))
             put = time.perf_counter() - start
             if n:
                 ours.append(took)
@@ -213,9 +216,9 @@ def main() -> None:
         serve = [str(VENV_BIN / "sohoa"), "serve", "--port", str(port), "--workers", str(args.workers)]
         bare = [sys.executable, "-m", "uvicorn", "bench._bare:app", "--port", str(bare_port), "--workers",
                 str(args.workers), "--no-access-log", "--log-level", "warning"]
-        with _process(serve, env, data_dir / "api.log", f"{api}/readyz"), \
+        with _process(serve, env, data_dir / "api.log", f"{api}/readyz") as api_proc, \
                 _process(bare, {**env, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}, data_dir / "bare.log",
-                         f"http://127.0.0.1:{bare_port}/bare"):
+                         f"http://127.0.0.1:{bare_port}/bare") as bare_proc:
             headers = {"Authorization": f"Bearer {_tokens(data_dir)['officer']}"}
             httpx.post(f"{api}/v1/dossiers", headers=headers,
                        json={"ma_ho_so": DOSSIER, "ma_tthc": "1.001193", "so_dinh_danh": CITIZEN}).raise_for_status()
@@ -242,22 +245,28 @@ def main() -> None:
             if component is None:
                 component = httpx.get(f"{api}/v1/dossiers/{DOSSIER}", headers=headers).json()["components"][0]["id"]
             runs: list[LoadResult] = []
-            for name, url, hdrs in (("GET /bare (anchor)", f"http://127.0.0.1:{bare_port}/bare", {}),
-                                    ("GET /v1/components/{id}", f"{api}/v1/components/{component}", headers),
-                                    ("GET /v1/citizens/{id}/documents", f"{api}/v1/citizens/{CITIZEN}/documents",
-                                     headers),
-                                    ("GET /bare (anchor, again)", f"http://127.0.0.1:{bare_port}/bare", {})):
+            cpu_ms: dict[str, float] = {}
+            for name, url, hdrs, pid in (
+                    ("GET /bare (anchor)", f"http://127.0.0.1:{bare_port}/bare", {}, bare_proc.pid),
+                    ("GET /v1/components/{id}", f"{api}/v1/components/{component}", headers, api_proc.pid),
+                    ("GET /v1/citizens/{id}/documents", f"{api}/v1/citizens/{CITIZEN}/documents", headers,
+                     api_proc.pid),
+                    ("GET /bare (anchor, again)", f"http://127.0.0.1:{bare_port}/bare", {}, bare_proc.pid)):
+                before = cpu_seconds([pid])
                 runs.append(load(name, url, hdrs, clients=args.clients, requests=args.requests))
-                print(runs[-1].line(), flush=True)
+                cpu_ms[name] = (cpu_seconds([pid]) - before) * 1000 / (args.requests + 300)
+                print(runs[-1].line() + f"  server CPU {cpu_ms[name]:.2f} ms/request", flush=True)
     bare_rps = statistics.mean([runs[0].rps, runs[3].rps])
     print(f"\nload average after: {os.getloadavg()}  (uvicorn workers: {args.workers}, clients: {args.clients})")
     for line in report:
         print(line)
     for run in runs[1:3]:
         print(f"{run.name:<38} p99 {run.percentile(99):6.1f} ms (target <= 50)  {run.rps:6.0f} req/s = "
-              f"{run.rps / bare_rps:.2f} of the bare route's {bare_rps:.0f} (target >= 0.33)")
-    print(json.dumps({"upload_ratio": round(up / put, 2), "reads": {r.name: {"p50": round(r.percentile(50), 1),
-                      "p99": round(r.percentile(99), 1), "rps": round(r.rps)} for r in runs}}))
+              f"{run.rps / bare_rps:.2f} of the bare route's {bare_rps:.0f} (target >= 0.33); server CPU "
+              f"{cpu_ms[run.name]:.2f} ms/request vs {cpu_ms['GET /bare (anchor)']:.2f} for the bare route")
+    print(json.dumps({"upload_ratio": round(up / put, 2), "reads": {r.name: {
+        "p50": round(r.percentile(50), 1), "p99": round(r.percentile(99), 1), "rps": round(r.rps),
+        "server_cpu_ms": round(cpu_ms[r.name], 2)} for r in runs}}))
 
 
 if __name__ == "__main__":

@@ -108,6 +108,7 @@ class Store:
 
     def upload_components(
         self, files: list[tuple[Path, str, str]], *, dossier: str, by: Principal,
+        digests: list[tuple[str, int]] | None = None,
     ) -> list[Uploaded]:
         """Take several files in for a dossier at once: every file goes up, then one transaction records them all.
 
@@ -118,6 +119,7 @@ class Store:
             files: (path, name shown to people, content type from the bytes) of each file.
             dossier: the dossier code; the files go to the store of its citizen.
             by: who hands them in (an officer of the dossier's agency).
+            digests: each file's (SHA-256, size) when the caller hashed them already.
 
         Raises:
             NotFoundError: no such dossier.
@@ -131,8 +133,9 @@ class Store:
             folder = find_dossier(session, dossier)
             check_dossier(by, folder, write=True)
             owner_id = session.get_one(Citizen, folder.citizen_id).ma_dinh_danh
-        stored = [self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=owner_id)
-                  for path, _name, kind in files]
+        stored = [self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=owner_id,
+                                        digest=digests[n] if digests else None)
+                  for n, (path, _name, kind) in enumerate(files)]
         taken: list[Uploaded] = []
         with self.records.transaction() as session:
             claim_objects(session)

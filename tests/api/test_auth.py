@@ -148,3 +148,13 @@ def test_serving_off_loopback_needs_production_and_every_secret(tmp_path: Path) 
         check_serving(api_settings(tmp_path, environment="production"), "0.0.0.0")
     problems = " ".join(missing.value.detail["problems"])
     assert "JWKS" in problems and "SOHOA_CALLBACKS__SECRET" in problems and "KEY_SOURCE" in problems
+
+
+def test_ingest_needs_a_token_outside_development(tmp_path: Path) -> None:
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n")
+    env = {"SOHOA_DATA_DIR": str(tmp_path / "data"), "SOHOA_ENVIRONMENT": "production", "PATH": "/usr/bin:/bin"}
+    refused = subprocess.run([*sohoa_command(), "ingest", str(scan), "--citizen", "001090000001", "--json"], env=env,
+                             capture_output=True, text=True, timeout=60, check=False)
+    assert refused.returncode == 1
+    assert json.loads(refused.stdout.strip().splitlines()[-1])["error"]["code"] == "unauthenticated"
