@@ -82,8 +82,10 @@ class ObjectStore(Protocol):
     def put_bytes(self, bucket: Bucket, data: bytes, *, content_type: str, owner: str) -> StoredObject:
         """Store ``data``; storing the same bytes again is a no-op that returns the same key."""
 
-    def put_file(self, bucket: Bucket, path: Path, *, content_type: str, owner: str) -> StoredObject:
-        """Store a file by streaming it (multipart on S3 for large files)."""
+    def put_file(self, bucket: Bucket, path: Path, *, content_type: str, owner: str,
+                 digest: tuple[str, int] | None = None) -> StoredObject:
+        """Store a file by streaming it (multipart on S3 for large files); ``digest``: its (SHA-256, size)
+        when the caller already hashed it."""
 
     def get_bytes(self, bucket: Bucket, key: str) -> bytes:
         """The object's bytes, refused with ``integrity_error`` if they do not match the key."""

@@ -84,9 +84,10 @@ class LocalObjectStore:
         return self._write(bucket, key, sha, len(data), content_type=content_type, owner=owner,
                            fill=lambda fh: fh.write(data))
 
-    def put_file(self, bucket: Bucket, path: Path, *, content_type: str, owner: str) -> StoredObject:
-        """Store a file under its SHA-256 key, copying it in chunks."""
-        sha, size = sha256_file(path)
+    def put_file(self, bucket: Bucket, path: Path, *, content_type: str, owner: str,
+                 digest: tuple[str, int] | None = None) -> StoredObject:
+        """Store a file under its SHA-256 key, copying it in chunks (``digest``: its known SHA-256 and size)."""
+        sha, size = digest or sha256_file(path)
         key = content_key(sha)
         if self.exists(bucket, key):
             return self.stat(bucket, key)

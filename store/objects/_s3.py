@@ -129,9 +129,14 @@ class S3ObjectStore:
         return self._put(bucket, sha, len(data), content_type=content_type, owner=owner,
                          body=lambda: io.BytesIO(data))
 
-    def put_file(self, bucket: Bucket, path: Path, *, content_type: str, owner: str) -> StoredObject:
-        """Stream a file up under its SHA-256 key; multipart above ``part_size``."""
-        sha, size = sha256_file(path)
+    def put_file(self, bucket: Bucket, path: Path, *, content_type: str, owner: str,
+                 digest: tuple[str, int] | None = None) -> StoredObject:
+        """Stream a file up under its SHA-256 key; multipart above ``part_size``.
+
+        Args:
+            digest: the file's (SHA-256, size) when the caller hashed it already (an upload spooled to disk).
+        """
+        sha, size = digest or sha256_file(path)
         with path.open("rb") as fh:
             return self._put(bucket, sha, size, content_type=content_type, owner=owner, body=lambda: fh)
 
@@ -148,7 +153,7 @@ class S3ObjectStore:
                 metadata={"sha256": sha, "owner": owner},
                 part_size=self.part_size if size > self.part_size else 0,
             )
-        return self.stat(bucket, key)
+        return StoredObject(bucket, key, sha, size, content_type, owner)
 
     def get_bytes(self, bucket: Bucket, key: str) -> bytes:
         """The bytes, refused when they no longer match the key."""
