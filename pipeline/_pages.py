@@ -8,6 +8,7 @@ pixels — unless the caller keeps page images for a searchable PDF.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,24 +39,34 @@ class PageOutcome:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-#: the one document this process holds open, by path: pages of a file come in a row
-_open: dict[str, Document] = {}
+#: the one document each thread holds open, by path: pages of a file come in a row. Per thread, because a
+#: worker process with several threads reads several files at once, and one thread's release must not close
+#: the file another is reading
+_local = threading.local()
+
+
+def _held() -> dict[str, Document]:
+    held: dict[str, Document] | None = getattr(_local, "open", None)
+    if held is None:
+        held = _local.open = {}
+    return held
 
 
 def _document(path: Path, name: str, settings: Settings) -> Document:
-    """The open document for ``path``, reusing the last one this process opened."""
-    key = str(path)
-    if key not in _open:
+    """The open document for ``path``, reusing the last one this thread opened."""
+    key, held = str(path), _held()
+    if key not in held:
         release()
-        _open[key] = open_document(path, name=name, cfg=settings.ingest)
-    return _open[key]
+        held[key] = open_document(path, name=name, cfg=settings.ingest)
+    return held[key]
 
 
 def release() -> None:
-    """Close the document this process holds open."""
-    for doc in _open.values():
+    """Close the document this thread holds open."""
+    held = _held()
+    for doc in held.values():
         doc.close()
-    _open.clear()
+    held.clear()
 
 
 def _text_layer_page(page: SourcePage) -> OcrPage:
