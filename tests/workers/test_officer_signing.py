@@ -62,6 +62,11 @@ def make_runtime(tmp_path: Path) -> Iterator[Any]:
         rt.close()
 
 
+def _officer(ident: str) -> Principal:
+    """An officer of the agency that received ``DOSSIER`` (the receiving unit at the head of its code)."""
+    return Principal("officer", ident, frozenset({DOSSIER.rsplit("-", 2)[0]}))
+
+
 def _submit(rt: Runtime, tmp_path: Path, by: Principal, seed: int) -> ComponentView:
     path = tmp_path / f"scan-{by.id}-{seed}.png"
     path.write_bytes(fake_scan(CARD, seed=seed))
@@ -87,7 +92,7 @@ def _stored_documents(rt: Runtime) -> list[Path]:
 def test_each_officer_signs_the_scans_they_submitted_with_their_own_certificate(module_pki, make_runtime,
                                                                                 tmp_path):
     rt = make_runtime(_settings(tmp_path, module_pki, officer_keys={"cb11": OfficerKey(name="Võ Thị Lan")}))
-    officers = (Principal("officer", "cb11"), Principal("officer", "cb12"))
+    officers = (_officer("cb11"), _officer("cb12"))
     signed: dict[str, tuple[DocumentView, bytes]] = {}
     for n, officer in enumerate(officers):
         done = digitize_component(rt, _submit(rt, tmp_path, officer, seed=n).id, final=True)
@@ -110,9 +115,9 @@ def test_each_officer_signs_the_scans_they_submitted_with_their_own_certificate(
 def test_in_development_a_scan_submitted_by_tooling_signs_as_the_default_officer(module_pki, make_runtime,
                                                                                   tmp_path):
     rt = make_runtime(_settings(tmp_path, module_pki))
-    done = digitize_component(rt, _submit(rt, tmp_path, Principal("system", "import"), seed=7).id, final=True)
+    done = digitize_component(rt, _submit(rt, tmp_path, Principal("system", "import", None), seed=7).id, final=True)
     assert done.status == "extracted"
-    _, pdf = _document(rt, done, Principal("system", "import"))
+    _, pdf = _document(rt, done, Principal("system", "import", None))
     assert _signer_cert(pdf).subject.native["common_name"] == "Nguyễn Văn An (DEVELOPMENT)"
 
 
@@ -128,10 +133,10 @@ def test_outside_development_an_officer_without_a_key_fails_and_nothing_is_signe
                          pkcs12_path=agency.pkcs12, pkcs12_password_file=agency.pkcs12_password_file,
                          tsa_url=module_pki.tsa_url, trust_roots=(module_pki.root_cert,))
     rt = make_runtime(settings, environ={"CB21_PASSWORD": officer_ec.pkcs12_password_file.read_text()})
-    with_key = digitize_component(rt, _submit(rt, tmp_path, Principal("officer", "cb21"), seed=1).id, final=True)
+    with_key = digitize_component(rt, _submit(rt, tmp_path, _officer("cb21"), seed=1).id, final=True)
     assert with_key.status == "extracted"
-    assert "Trần Thị Bình" in _document(rt, with_key, Principal("officer", "cb21"))[0].signatures[0].signer_name
-    for by in (Principal("officer", "cb22"), Principal("system", "import")):
+    assert "Trần Thị Bình" in _document(rt, with_key, _officer("cb21"))[0].signatures[0].signer_name
+    for by in (_officer("cb22"), Principal("system", "import", None)):
         failed = digitize_component(rt, _submit(rt, tmp_path, by, seed=2).id, final=False)  # not retried
         assert (failed.status, failed.last_error_code, failed.document_ids) == ("failed", "key_unavailable", ())
     assert len(_stored_documents(rt)) == 1  # only cb21's signed PDF was stored
@@ -148,7 +153,7 @@ def test_a_level_beyond_reach_is_an_error_at_the_seam_and_fails_the_scan(module_
     with pytest.raises(SigningError) as caught:
         rt.signer.sign(pdf, role="agency", meta={}, level="B-LTA")
     assert caught.value.code == ErrorCode.LEVEL_UNREACHABLE
-    failed = digitize_component(rt, _submit(rt, tmp_path, Principal("officer", "cb31"), seed=3).id, final=False)
+    failed = digitize_component(rt, _submit(rt, tmp_path, _officer("cb31"), seed=3).id, final=False)
     assert (failed.status, failed.last_error_code) == ("failed", "level_unreachable")  # default B-T, no TSA
     assert _stored_documents(rt) == []
     done = rt.signer.sign(pdf, role="officer", meta={}, level="B-B", officer="cb31")
@@ -174,7 +179,7 @@ def test_a_real_worker_signs_each_component_with_its_submitting_officers_certifi
         services: Services, producer: Producer, tmp_path: Path) -> None:
     """``sohoa worker`` (fake digitizer, real signing with the PKI it makes on first run) on the live services."""
     services.start_worker(threads=2, pipeline=True, extra_env={"SOHOA_WORKER__DIGITIZER": "fake"})
-    officers = [Principal("officer", "cb51"), Principal("officer", "cb52")]
+    officers = [_officer("cb51"), _officer("cb52")]
     ids = []
     for n, officer in enumerate(officers):
         path = tmp_path / f"scan-{n}.png"
