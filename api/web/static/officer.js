@@ -1,0 +1,405 @@
+/* officer.js: the counter. Open or create a dossier, drop scans, watch them being read, check and
+   correct each component beside its page image, confirm, reuse what the store already holds. */
+"use strict";
+
+(() => {
+  const { $, el, show, api, words } = sohoa;
+  const POLL_MS = 300;
+  const LOW_CONFIDENCE = 0.8;
+  const state = { dossier: null, selected: null, component: null, page: 1, pages: [], polling: null, imageUrl: null };
+
+  /* ---------------- 1. the dossier ---------------- */
+  const code = $("ma-ho-so"), tthc = $("ma-tthc"), sdd = $("so-dinh-danh");
+  const checkCode = sohoa.liveCheck(code, $("ma-ho-so-hint"), sohoa.checkDossierCode);
+  const checkTthc = sohoa.liveCheck(tthc, $("ma-tthc-hint"), sohoa.checkProcedureCode);
+  const checkSdd = sohoa.liveCheck(sdd, $("so-dinh-danh-hint"), sohoa.checkIdNumber);
+  code.addEventListener("input", () => { code.value = code.value.toUpperCase().replace(/\s/g, ""); });
+  sdd.addEventListener("input", () => { sdd.value = sdd.value.replace(/\D/g, "").slice(0, 12); });
+
+  function creating(on) {
+    $("create-fields").hidden = !on;
+    $("new-dossier").setAttribute("aria-expanded", String(on));
+    $("open-dossier").textContent = on ? "Tạo và mở hồ sơ" : "Mở hồ sơ";
+    $("new-dossier").textContent = on ? "Chỉ mở hồ sơ có sẵn" : "Tạo hồ sơ mới";
+  }
+  $("new-dossier").addEventListener("click", () => {
+    creating($("create-fields").hidden);
+    (($("create-fields").hidden) ? code : tthc).focus();
+  });
+
+  $("open-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    show("dossier-error", "");
+    const isNew = !$("create-fields").hidden;
+    const ok = [checkCode(), ...(isNew ? [checkTthc(), checkSdd()] : [])];
+    if (ok.includes(false)) {
+      show("dossier-error", "Hãy sửa các ô đánh dấu đỏ rồi thử lại.");
+      [code, tthc, sdd].find((i) => i.getAttribute("aria-invalid") === "true" || !i.value.trim())?.focus();
+      return;
+    }
+    try {
+      if (isNew) {
+        await api("POST", "/v1/dossiers", { json: { ma_ho_so: code.value.trim(), ma_tthc: tthc.value.trim(), so_dinh_danh: sdd.value.trim() } });
+        sohoa.forget("ma-tthc", "so-dinh-danh");
+        creating(false);
+      }
+      await openDossier(code.value.trim(), true);
+    } catch (err) {
+      show("dossier-error", err.message);
+      if (err.code === "not_found" && !isNew) { creating(true); tthc.focus(); }
+    }
+  });
+
+  async function openDossier(ma, focusUpload = false) {
+    const dossier = await api("GET", `/v1/dossiers/${encodeURIComponent(ma)}`);
+    state.dossier = dossier;
+    sohoa.stash("dossier", ma);
+    renderFacts(dossier);
+    for (const id of ["upload-card", "components-card", "kho-card"]) $(id).hidden = false;
+    renderComponents();
+    loadKho();
+    poll();
+    if (focusUpload) $("files").focus();
+  }
+
+  function renderFacts(d) {
+    const facts = $("dossier-facts");
+    facts.replaceChildren(
+      el("dt", { text: "Mã hồ sơ" }), el("dd", { text: d.ma_ho_so }),
+      el("dt", { text: "Mã thủ tục" }), el("dd", { text: d.ma_tthc }),
+      el("dt", { text: "Công dân" }), el("dd", { text: d.so_dinh_danh }),
+    );
+    facts.hidden = false;
+  }
+
+  /* ---------------- 2. scans ---------------- */
+  const drop = $("drop");
+  $("files").addEventListener("change", (e) => { upload([...e.target.files]); e.target.value = ""; });
+  for (const ev of ["dragenter", "dragover"]) document.addEventListener(ev, (e) => {
+    if (!state.dossier) return;
+    e.preventDefault(); drop.classList.add("over");
+  });
+  document.addEventListener("dragleave", (e) => { if (!e.relatedTarget) drop.classList.remove("over"); });
+  document.addEventListener("drop", (e) => {
+    e.preventDefault(); drop.classList.remove("over");
+    if (state.dossier) upload([...e.dataTransfer.files]);
+  });
+
+  const SCAN = /\.(jpe?g|png|tiff?|pdf)$/i;
+  async function upload(files) {
+    show("upload-error", "");
+    const good = files.filter((f) => SCAN.test(f.name) || /^(image\/(jpeg|png|tiff)|application\/pdf)$/.test(f.type));
+    const bad = files.filter((f) => !good.includes(f));
+    if (bad.length) show("upload-error", `${bad.map((f) => f.name).join(", ")}: ${words.client.not_a_scan}`);
+    if (!good.length) return;
+    const form = new FormData();
+    good.forEach((f) => form.append("files", f, f.name));
+    const names = good.map((f) => f.name);
+    const pending = names.map((n) => ({ id: null, status: "uploading", file_name: n }));
+    state.dossier.components = [...(state.dossier.components || []), ...pending];
+    renderComponents();
+    try {
+      const answer = await api("POST", `/v1/dossiers/${encodeURIComponent(state.dossier.ma_ho_so)}/components`, { form });
+      answer.items.forEach((item, i) => Object.assign(pending[i] || {}, item, { file_name: item.file_name || names[i] }));
+    } catch (err) {
+      state.dossier.components = state.dossier.components.filter((c) => !pending.includes(c));
+      show("upload-error", err.message);
+    }
+    renderComponents();
+    poll();
+  }
+
+  /* ---------------- 3. components and their progress ---------------- */
+  const busy = (c) => ["queued", "running", "uploading"].includes(c.status);
+  function renderComponents() {
+    const list = $("components");
+    const comps = state.dossier.components || [];
+    list.replaceChildren(...comps.map((c, i) => {
+      const label = c.doc_type ? sohoa.docTypeName(c.doc_type) : (c.file_name || `Thành phần ${i + 1}`);
+      const statusText = c.status === "uploading" ? "Đang tải lên" : sohoa.statusWords(c.reused ? "reused" : (c.record_status || c.status));
+      const button = el("button", {
+        type: "button", "data-id": c.id || "", "aria-current": c.id && c.id === state.selected ? "true" : "false",
+        disabled: !c.id, onclick: () => select(c.id),
+      }, el("span", { text: `${i + 1}. ${label}` }), el("span", { class: `badge ${c.record_status || c.status}`, text: statusText }),
+      busy(c) ? el("span", { class: "progress", role: "progressbar", "aria-label": `${label}: ${statusText}` }, el("span")) : null);
+      return el("li", {}, button);
+    }));
+  }
+  $("components").addEventListener("keydown", (e) => {
+    const buttons = [...$("components").querySelectorAll("button:not(:disabled)")];
+    const at = buttons.indexOf(document.activeElement);
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      const next = buttons[Math.max(0, Math.min(buttons.length - 1, at + (e.key === "ArrowDown" ? 1 : -1)))];
+      next?.focus();
+    }
+  });
+
+  /* Live progress without reloading: while anything is being read, ask for each such component. */
+  function poll() {
+    if (state.polling) return;
+    const tick = async () => {
+      const waiting = (state.dossier?.components || []).filter((c) => c.id && busy(c));
+      if (!waiting.length) { state.polling = null; return; }
+      try {
+        const answers = await Promise.all(waiting.map((c) => api("GET", `/v1/components/${c.id}`)));
+        let firstDone = null;
+        answers.forEach((a, i) => {
+          const before = waiting[i].status;
+          Object.assign(waiting[i], summary(a));
+          if (before !== "done" && a.status === "done" && !firstDone) firstDone = a;
+        });
+        renderComponents();
+        if (firstDone && !state.selected) select(firstDone.id, false, firstDone);
+        else if (state.selected && waiting.some((c) => c.id === state.selected && c.status === "done")) select(state.selected, false);
+      } catch (err) { show("upload-error", err.message); }
+      state.polling = setTimeout(tick, POLL_MS);
+    };
+    state.polling = setTimeout(tick, POLL_MS);
+  }
+  function summary(component) {
+    const doc = component.document || {};
+    return { status: component.status, doc_type: doc.doc_type || component.doc_type, record_status: doc.status || component.record_status };
+  }
+
+  /* ---------------- 4. review: the page beside its fields ---------------- */
+  async function select(id, focus = true, known = null) {
+    state.selected = id;
+    renderComponents();
+    const c = known || await api("GET", `/v1/components/${id}`);
+    if (state.selected !== id) return;
+    state.component = c;
+    renderReview(c);
+    if (focus) $("fields").querySelector("input")?.focus();
+  }
+
+  function renderReview(c) {
+    $("review-empty").hidden = true;
+    $("review-body").hidden = false;
+    show("fields-ok", "");
+    show("fields-error", "");
+    if (c.status === "failed") {
+      $("doc-type").textContent = "Không đọc được thành phần này";
+      show("doc-flags", sohoa.words.errors[c.error?.code] || c.error?.message || words.client.unexpected);
+      $("fields").replaceChildren();
+      return;
+    }
+    if (c.status !== "done") {
+      $("doc-type").textContent = sohoa.statusWords(c.status) + "…";
+      show("doc-flags", "");
+      $("fields").replaceChildren();
+      return;
+    }
+    const doc = c.document;
+    $("doc-type").textContent = `${sohoa.docTypeName(doc.doc_type)} · độ tin cậy ${Math.round((doc.confidence || 0) * 100)}%`;
+    const docFlags = (doc.flags || []).filter((f) => !sohoa.reassuring.has(f));
+    show("doc-flags", docFlags.map(sohoa.flagWords).join(" · "));
+    renderFields(c);
+    state.pages = pageSizes(doc);
+    showPage(1);
+    renderSignatures(c);
+  }
+
+  function renderFields(c) {
+    const doc = c.document;
+    const draft = sohoa.stash(`fields.${c.id}`) || {};
+    const names = Object.keys(doc.fields || {});
+    for (const extra of Object.keys(doc.metadata || {})) if (!names.includes(extra) && ["ten_giay_to", "so_ky_hieu", "co_quan_cap", "thoi_han_hieu_luc"].includes(extra)) names.push(extra);
+    $("fields").replaceChildren(...names.map((name) => {
+      const f = (doc.fields || {})[name] || { value: (doc.metadata || {})[name], confidence: 1, flags: [] };
+      const id = `f-${name}`;
+      const flags = f.flags || [];
+      const doubts = flags.filter((x) => !sohoa.reassuring.has(x));
+      const low = f.value !== null && f.value !== undefined && f.confidence < LOW_CONFIDENCE;
+      const reasons = [...doubts.map(sohoa.flagWords), ...(low && !doubts.length ? [sohoa.flagWords("low_confidence")] : [])];
+      const input = el("input", {
+        id, name, value: draft[name] ?? f.value ?? "", autocomplete: "off", spellcheck: "false",
+        "aria-describedby": reasons.length || flags.length ? `${id}-why` : null,
+        "aria-invalid": reasons.length ? "true" : null,
+      });
+      input.dataset.original = f.value ?? "";
+      input.addEventListener("focus", () => drawBox(f));
+      input.addEventListener("input", () => {
+        const d = sohoa.stash(`fields.${c.id}`) || {};
+        if (input.value === input.dataset.original) delete d[name]; else d[name] = input.value;
+        sohoa.stash(`fields.${c.id}`, Object.keys(d).length ? d : null);
+        wrap.classList.toggle("edited", input.value !== input.dataset.original);
+      });
+      const why = reasons.length
+        ? el("p", { class: "why", id: `${id}-why`, text: reasons.join(" · ") })
+        : flags.length ? el("p", { class: "why fine", id: `${id}-why`, text: flags.map(sohoa.flagWords).join(" · ") }) : null;
+      const conf = typeof f.confidence === "number" ? el("span", { class: "conf", text: `${Math.round(f.confidence * 100)}%` }) : null;
+      const wrap = el("div", { class: `field${reasons.length ? " check" : ""}${name in draft ? " edited" : ""}` },
+        el("label", { for: id }, el("span", { text: sohoa.fieldLabel(name) }), conf), input, why);
+      return wrap;
+    }));
+    if (!names.length) $("fields").replaceChildren(el("p", { class: "empty", text: "Không có trường nào cho loại giấy tờ này. Hãy xem trang ảnh và xác nhận." }));
+  }
+
+  /* page images: sizes in the pixels the boxes are given in */
+  function pageSizes(doc) {
+    const info = doc.page_info || [];
+    const n = doc.pages || info.length || 1;
+    return Array.from({ length: n }, (_, i) => info[i] ? { width: info[i].width, height: info[i].height } : null);
+  }
+  async function showPage(n) {
+    const c = state.component;
+    state.page = n;
+    $("pager").hidden = state.pages.length < 2;
+    $("page-number").textContent = `Trang ${n}/${state.pages.length}`;
+    $("page-caption").textContent = `${sohoa.docTypeName(c.document.doc_type)}, trang ${n}`;
+    $("page-image").alt = `Ảnh trang ${n} của ${sohoa.docTypeName(c.document.doc_type)}`;
+    $("page-boxes").replaceChildren();
+    try {
+      const response = await api("GET", `/v1/components/${c.id}/pages/${n}`, { raw: true });
+      const blob = await response.blob();
+      if (state.component !== c || state.page !== n) return;
+      if (state.imageUrl) URL.revokeObjectURL(state.imageUrl);
+      state.imageUrl = URL.createObjectURL(blob);
+      const size = state.pages[n - 1] || sizeFromHeaders(response);
+      if (size) { state.pages[n - 1] = size; $("page-boxes").setAttribute("viewBox", `0 0 ${size.width} ${size.height}`); }
+      $("page-image").src = state.imageUrl;
+    } catch (err) { $("page-caption").textContent = err.message; }
+  }
+  function sizeFromHeaders(response) {
+    const w = +response.headers.get("x-page-width"), h = +response.headers.get("x-page-height");
+    return w && h ? { width: w, height: h } : null;
+  }
+  $("page-prev").addEventListener("click", () => state.page > 1 && showPage(state.page - 1));
+  $("page-next").addEventListener("click", () => state.page < state.pages.length && showPage(state.page + 1));
+
+  async function drawBox(f) {
+    const svg = $("page-boxes");
+    svg.replaceChildren();
+    if (!f.bbox || !f.page) return;
+    if (f.page !== state.page) await showPage(f.page);
+    const [x0, y0, x1, y1] = Array.isArray(f.bbox) ? f.bbox : [f.bbox.x0, f.bbox.y0, f.bbox.x1, f.bbox.y1];
+    const pad = 6;
+    const rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
+    rect.setAttribute("x", x0 - pad); rect.setAttribute("y", y0 - pad);
+    rect.setAttribute("width", x1 - x0 + 2 * pad); rect.setAttribute("height", y1 - y0 + 2 * pad);
+    svg.append(rect);
+  }
+
+  /* edit, then confirm */
+  function edits() {
+    const out = {};
+    for (const input of $("fields").querySelectorAll("input")) if (input.value !== input.dataset.original) out[input.name] = input.value.trim();
+    return out;
+  }
+  async function save() {
+    const c = state.component;
+    if (!c || c.status !== "done") return false;
+    const changed = edits();
+    if (!Object.keys(changed).length) return true;
+    show("fields-error", ""); show("fields-ok", "");
+    try {
+      const reason = $("reason").value.trim() || "Đối chiếu bản giấy";
+      const answer = await api("PATCH", `/v1/components/${c.id}/fields`, { json: { fields: changed, reason } });
+      sohoa.stash(`fields.${c.id}`, null);
+      state.component = answer && answer.document ? answer : await api("GET", `/v1/components/${c.id}`);
+      renderReview(state.component);
+      show("fields-ok", `Đã lưu ${Object.keys(changed).length} trường đã sửa.`);
+      return true;
+    } catch (err) { show("fields-error", err.message); return false; }
+  }
+  async function confirm() {
+    const c = state.component;
+    if (!c || c.status !== "done") return;
+    if (!(await save())) return;
+    try {
+      await api("POST", `/v1/components/${c.id}/confirm`, { json: {} });
+      show("fields-ok", "Đã xác nhận và lưu vào kho của công dân.");
+      await refreshDossier();
+      loadKho();
+      const next = (state.dossier.components || []).find((x) => x.id && x.status === "done" && !["confirmed", "signed"].includes(x.record_status) && x.id !== c.id);
+      if (next) select(next.id, false);
+    } catch (err) { show("fields-error", err.message); }
+  }
+  $("fields-form").addEventListener("submit", (e) => { e.preventDefault(); save(); });
+  $("confirm").addEventListener("click", confirm);
+
+  async function refreshDossier() {
+    const d = await api("GET", `/v1/dossiers/${encodeURIComponent(state.dossier.ma_ho_so)}`);
+    state.dossier = d;
+    renderComponents();
+    poll();
+  }
+
+  /* downloads and signatures */
+  for (const b of $("downloads").querySelectorAll("button[data-variant]")) b.addEventListener("click", async () => {
+    const c = state.component;
+    if (!c) return;
+    try { await sohoa.download(`/v1/components/${c.id}/file?variant=${b.dataset.variant}`, `${state.dossier.ma_ho_so}-${b.dataset.variant}.pdf`); }
+    catch (err) { show("fields-error", err.message); }
+  });
+  async function renderSignatures(c) {
+    const list = $("signatures");
+    list.replaceChildren(el("li", { class: "empty", text: "Đang kiểm tra chữ ký…" }));
+    try {
+      const report = await api("GET", `/v1/components/${c.id}/signatures`);
+      const sigs = report.items || [];
+      list.replaceChildren(...(sigs.length ? sigs.map(signatureItem) : [el("li", { class: "empty", text: "Chưa có chữ ký số." })]));
+    } catch (err) { list.replaceChildren(el("li", { class: "error", text: err.message })); }
+  }
+  function signatureItem(s) {
+    return el("li", {},
+      el("span", { class: `badge ${s.valid ? "valid" : "invalid"}`, text: s.valid ? "Hợp lệ" : "Không hợp lệ" }), " ",
+      el("span", { text: s.summary || `Ký bởi ${s.signer || "?"}${s.time ? `, lúc ${sohoa.fmtTime(s.time)}` : ""}${s.level ? `, mức ${s.level}` : ""}` }));
+  }
+
+  /* ---------------- 5. the store: reuse instead of scanning again ---------------- */
+  let khoTimer = null;
+  $("kho-q").addEventListener("input", () => { clearTimeout(khoTimer); khoTimer = setTimeout(loadKho, 200); });
+  async function loadKho() {
+    const d = state.dossier;
+    if (!d) return;
+    show("kho-error", "");
+    const q = $("kho-q").value.trim();
+    const params = new URLSearchParams({ valid: "true", for_dossier: d.ma_ho_so });
+    if (q) params.set("q", q);
+    try {
+      const answer = await api("GET", `/v1/citizens/${encodeURIComponent(d.so_dinh_danh)}/documents?${params}`);
+      if (state.dossier !== d || $("kho-q").value.trim() !== q) return;
+      const inDossier = new Set((d.components || []).map((c) => c.document_id).filter(Boolean));
+      const items = answer.items || [];
+      $("kho-list").replaceChildren(...(items.length ? items.map((doc) => khoItem(doc, inDossier.has(doc.id)))
+        : [el("li", { class: "empty", text: q ? "Không tìm thấy giấy tờ nào khớp." : "Kho của công dân chưa có giấy tờ còn hiệu lực." })]));
+    } catch (err) { show("kho-error", err.message); }
+  }
+  function khoItem(doc, already) {
+    const title = doc.ten_giay_to || sohoa.docTypeName(doc.doc_type);
+    const meta = [doc.so_ky_hieu, doc.ngay_cap && `cấp ${sohoa.fmtDate(doc.ngay_cap)}`,
+      doc.thoi_han_hieu_luc ? `hiệu lực đến ${sohoa.fmtDate(doc.thoi_han_hieu_luc)}` : "không thời hạn", doc.ma_ho_so && `từ hồ sơ ${doc.ma_ho_so}`]
+      .filter(Boolean).join(" · ");
+    const button = el("button", { type: "button", disabled: already, "aria-label": `Dùng lại ${title}` , text: already ? "Đã dùng" : "Dùng lại" });
+    button.addEventListener("click", async () => {
+      button.disabled = true;
+      try {
+        await api("POST", `/v1/dossiers/${encodeURIComponent(state.dossier.ma_ho_so)}/reuse`, { json: { document_id: doc.id } });
+        await refreshDossier();
+        button.textContent = "Đã dùng";
+      } catch (err) { button.disabled = false; show("kho-error", err.message); }
+    });
+    return el("li", {}, el("div", {}, el("strong", { text: title }), el("div", { class: "meta", text: meta })), button);
+  }
+
+  /* ---------------- keys: focus order is the work order ---------------- */
+  sohoa.keys({
+    "Alt+H": () => code.focus(),
+    "Alt+T": () => !$("upload-card").hidden && $("files").click(),
+    "Alt+D": () => ($("components").querySelector("button[aria-current=true]") || $("components").querySelector("button:not(:disabled)"))?.focus(),
+    "Alt+N": () => $("fields").querySelector("input")?.focus(),
+    "Alt+K": () => !$("kho-card").hidden && $("kho-q").focus(),
+    "Ctrl+S": () => save(),
+    "Ctrl+Enter": () => confirm(),
+  });
+
+  sohoa.start(async () => {
+    const last = sohoa.stash("dossier");
+    if (last) {
+      code.value = last;
+      try { await openDossier(last); } catch (err) { show("dossier-error", err.message); }
+    } else code.focus();
+  });
+})();
