@@ -56,9 +56,13 @@
     sohoa.stash("dossier", ma);
     renderFacts(dossier);
     for (const id of ["upload-card", "components-card", "kho-card"]) $(id).hidden = false;
+    state.selected = null;
     renderComponents();
     loadKho();
     poll();
+    const toReview = (dossier.components || []).filter((c) => c.id && c.status === "done");
+    const first = toReview.find((c) => !["confirmed", "signed"].includes(c.record_status)) || toReview[0];
+    if (first) await select(first.id, false);
     if (focusUpload) $("files").focus();
   }
 
@@ -206,17 +210,24 @@
     const names = Object.keys(doc.fields || {});
     for (const extra of Object.keys(doc.metadata || {})) if (!names.includes(extra) && ["ten_giay_to", "so_ky_hieu", "co_quan_cap", "thoi_han_hieu_luc"].includes(extra)) names.push(extra);
     $("fields").replaceChildren(...names.map((name) => {
-      const f = (doc.fields || {})[name] || { value: (doc.metadata || {})[name], confidence: 1, flags: [] };
+      const f = (doc.fields || {})[name] || { value: (doc.metadata || {})[name], confidence: null, flags: [] };
       const id = `f-${name}`;
       const flags = f.flags || [];
       const doubts = flags.filter((x) => !sohoa.reassuring.has(x));
       const low = f.value !== null && f.value !== undefined && f.confidence < LOW_CONFIDENCE;
       const reasons = [...doubts.map(sohoa.flagWords), ...(low && !doubts.length ? [sohoa.flagWords("low_confidence")] : [])];
+      const conf = typeof f.confidence === "number"
+        ? el("span", { class: "conf", id: `${id}-conf`, text: `tin cậy ${Math.round(f.confidence * 100)}%` }) : null;
+      const why = reasons.length
+        ? el("p", { class: "why", id: `${id}-why`, text: reasons.join(" · ") })
+        : flags.length ? el("p", { class: "why fine", id: `${id}-why`, text: flags.map(sohoa.flagWords).join(" · ") }) : null;
       const input = el("input", {
         id, name, value: draft[name] ?? f.value ?? "", autocomplete: "off", spellcheck: "false",
-        "aria-describedby": reasons.length || flags.length ? `${id}-why` : null,
+        "aria-describedby": [conf && conf.id, why && why.id].filter(Boolean).join(" ") || null,
         "aria-invalid": reasons.length ? "true" : null,
       });
+      const wrap = el("div", { class: `field${reasons.length ? " check" : ""}${name in draft ? " edited" : ""}` },
+        el("div", { class: "field-head" }, el("label", { for: id, text: sohoa.fieldLabel(name) }), conf), input, why);
       input.dataset.original = f.value ?? "";
       input.addEventListener("focus", () => drawBox(f));
       input.addEventListener("input", () => {
@@ -225,12 +236,6 @@
         sohoa.stash(`fields.${c.id}`, Object.keys(d).length ? d : null);
         wrap.classList.toggle("edited", input.value !== input.dataset.original);
       });
-      const why = reasons.length
-        ? el("p", { class: "why", id: `${id}-why`, text: reasons.join(" · ") })
-        : flags.length ? el("p", { class: "why fine", id: `${id}-why`, text: flags.map(sohoa.flagWords).join(" · ") }) : null;
-      const conf = typeof f.confidence === "number" ? el("span", { class: "conf", text: `${Math.round(f.confidence * 100)}%` }) : null;
-      const wrap = el("div", { class: `field${reasons.length ? " check" : ""}${name in draft ? " edited" : ""}` },
-        el("label", { for: id }, el("span", { text: sohoa.fieldLabel(name) }), conf), input, why);
       return wrap;
     }));
     if (!names.length) $("fields").replaceChildren(el("p", { class: "empty", text: "Không có trường nào cho loại giấy tờ này. Hãy xem trang ảnh và xác nhận." }));
