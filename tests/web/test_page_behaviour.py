@@ -271,3 +271,68 @@ def test_what_was_typed_survives_a_reload(officer: tuple[Any, PlayedApi, Request
     name = page.get_by_label("Họ, chữ đệm và tên")
     name.wait_for()
     assert name.input_value() == "Nguyễn Văn Ân"  # the dossier reopened and the unsaved edit is back
+
+
+MY_DOCUMENTS = {"items": [{
+    "id": "d1", "doc_type": "xac_nhan_cu_tru", "ten_giay_to": "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ", "status": "confirmed",
+    "thoi_han_hieu_luc": "2099-01-01", "fields": {"ho_ten": {"value": "Nguyễn Văn An"},
+                                                  "so_dinh_danh": {"value": CITIZEN}},
+    "signatures": [{"signer": "Cán Bộ Một Cửa", "valid": True}],
+}, {
+    "id": "d2", "doc_type": "tinh_trang_hon_nhan", "status": "confirmed", "thoi_han_hieu_luc": "2020-01-01",
+    "fields": {"ho_ten": {"value": "Nguyễn Văn An"}}, "signatures": [],
+}], "next": None}
+
+
+def test_the_citizen_sees_documents_gives_and_takes_back_consent_and_the_access_log_on_a_phone(
+        browser: Any, served: str) -> None:
+    api, log = PlayedApi(), RequestLog()
+    consents: list[dict[str, Any]] = []
+
+    def give(body: dict[str, Any] | None) -> tuple[int, Any]:
+        consents.append({"id": "k1", "ma_ho_so": (body or {})["ma_ho_so"], "doc_type": "xac_nhan_cu_tru",
+                         "created_at": "2025-09-15T03:00:00+00:00"})
+        return 201, consents[-1]
+
+    def take_back(body: dict[str, Any] | None) -> tuple[int, Any]:
+        consents.clear()
+        return 200, {}
+
+    api.handlers.update({
+        ("GET", "/v1/me/documents"): lambda body: (200, MY_DOCUMENTS),
+        ("GET", "/v1/me/consents"): lambda body: (200, {"items": list(consents), "next": None}),
+        ("POST", "/v1/me/consents"): give,
+        ("DELETE", "/v1/me/consents/k1"): take_back,
+        ("GET", "/v1/me/access-log"): lambda body: (200, {"items": [
+            {"at": "2025-09-15T03:21:00+00:00", "role": "officer", "actor": "canbo.motcua.01",
+             "agency": "000.00.15.H55", "action": "document.read", "ma_ho_so": CODE}], "next": None}),
+    })
+    with page_on(browser, width=360, height=740, log=log) as page:
+        page.route("**/v1/**", api.route)
+        page.goto(served + "/cong-dan")
+        page.get_by_label("Số định danh cá nhân").fill(CITIZEN)
+        page.get_by_role("button", name="Đăng nhập").click()
+        cards = page.locator("#docs > li")
+        cards.first.wait_for()
+        assert cards.count() == 2
+        first, second = cards.nth(0).inner_text(), cards.nth(1).inner_text()
+        assert "Còn hiệu lực đến 01/01/2099" in first and "Đã ký số: Cán Bộ Một Cửa" in first
+        assert "Nguyễn Văn An" in first
+        assert "Hết hiệu lực từ 01/01/2020" in second and "Chưa ký số" in second
+        page.locator("#access-log li").first.wait_for()
+        assert "Cán bộ canbo.motcua.01 (000.00.15.H55)" in page.locator("#access-log").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        screenshot(page, "behaviour-citizen-phone")
+        assert serious_violations(page) == []
+
+        cards.nth(0).get_by_text("Cho một hồ sơ dùng lại").click()
+        box = cards.nth(0).get_by_label("Cho phép hồ sơ này dùng lại giấy tờ")
+        box.type(CODE.lower())
+        assert box.input_value() == CODE  # typed as people type; kept as the code is written
+        cards.nth(0).get_by_role("button", name="Cho phép").click()
+        page.locator("#consents li").wait_for()
+        assert f"Hồ sơ {CODE}" in page.locator("#consents").inner_text()
+        page.get_by_role("button", name=f"Thu hồi quyền dùng lại cho hồ sơ {CODE}").click()
+        page.locator("#consents li").wait_for(state="detached")
+        assert ("DELETE", "/v1/me/consents/k1", None) in api.calls
+    assert log.foreign(served) == []

@@ -214,7 +214,7 @@
       const id = `f-${name}`;
       const flags = f.flags || [];
       const doubts = flags.filter((x) => !sohoa.reassuring.has(x));
-      const low = f.value !== null && f.value !== undefined && f.confidence < LOW_CONFIDENCE;
+      const low = f.value !== null && f.value !== undefined && typeof f.confidence === "number" && f.confidence < LOW_CONFIDENCE;
       const reasons = [...doubts.map(sohoa.flagWords), ...(low && !doubts.length ? [sohoa.flagWords("low_confidence")] : [])];
       const conf = typeof f.confidence === "number"
         ? el("span", { class: "conf", id: `${id}-conf`, text: `tin cậy ${Math.round(f.confidence * 100)}%` }) : null;
