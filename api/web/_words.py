@@ -94,6 +94,27 @@ STATUS_WORDS: dict[str, str] = {
     "reused": "Dùng lại từ kho",
 }
 
+#: what a line of the access log says was done (the audit log's action codes)
+ACTION_WORDS: dict[str, str] = {
+    "read_document": "xem một giấy tờ",
+    "read_documents": "xem danh sách giấy tờ",
+    "read_dossier": "xem hồ sơ",
+    "read_file": "tải tệp giấy tờ",
+    "read_history": "xem lịch sử sửa đổi",
+    "search_documents": "tìm trong giấy tờ",
+    "reuse_document": "dùng lại giấy tờ cho hồ sơ",
+    "confirm_document": "xác nhận giấy tờ",
+    "correct_document": "sửa thông tin giấy tờ",
+}
+
+ROLE_WORDS: dict[str, str] = {
+    "officer": "Cán bộ",
+    "citizen": "Bạn",
+    "resolution_system": "Hệ thống giải quyết TTHC",
+    "admin": "Quản trị viên",
+    "system": "Hệ thống",
+}
+
 #: why a field or a document deserves a second look, as the extractor flags it
 FLAG_WORDS: dict[str, str] = {
     "id_birth_year_mismatch": "Số định danh không khớp năm sinh",
@@ -147,6 +168,8 @@ def page_words() -> dict[str, Any]:
         "status": STATUS_WORDS,
         "flags": FLAG_WORDS,
         "reassuring": sorted(REASSURING_FLAGS),
+        "actions": ACTION_WORDS,
+        "roles": ROLE_WORDS,
         # the same rules as schemas/codes.py, so the pages check codes as they are typed
         "codes": {
             "dossier": _js_pattern(DOSSIER_CODE_RE.pattern),

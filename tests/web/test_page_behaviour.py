@@ -35,26 +35,24 @@ def _token(exp: int) -> str:
     return f"{part({'alg': 'HS256'})}.{part({'sub': 'canbo.motcua.01', 'agency': '000.00.15.H55', 'exp': exp})}.sig"
 
 
-DOSSIER = {"ma_ho_so": CODE, "ma_tthc": "1.001193", "so_dinh_danh": CITIZEN,
-           "components": [{"id": "c1", "status": "done", "file_name": "the-cu-tru.jpg"}]}
-COMPONENT = {
-    "id": "c1", "status": "done", "file_name": "the-cu-tru.jpg",
-    "document": {
-        "id": "d1", "doc_type": "xac_nhan_cu_tru", "confidence": 0.93, "status": "extracted", "flags": [],
-        "pages": 1, "page_info": [{"number": 1, "width": 1000, "height": 1400}],
-        "metadata": {"ten_giay_to": "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ"},
-        "fields": {
-            "ho_ten": {"value": "Nguyễn Văn An", "confidence": 0.97, "page": 1, "bbox": [100, 200, 500, 240],
-                       "flags": []},
-            "so_dinh_danh": {"value": "001090000001", "confidence": 0.62, "page": 1, "bbox": [100, 300, 520, 340],
-                             "flags": ["id_birth_year_mismatch"]},
-            "ngay_sinh": {"value": "1991-03-05", "confidence": 0.9, "page": 1, "bbox": [100, 400, 400, 440],
-                          "flags": []},
-        },
+DOCUMENT = {
+    "id": "d1", "lineage_id": "l1", "doc_type": "xac_nhan_cu_tru", "confidence": 0.93, "status": "extracted",
+    "flags": [], "page_start": 1, "page_count": 1, "dpi": 300, "valid_until": None,
+    "metadata": {"ten_giay_to": "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ"},
+    "signatures": [{"role": "officer", "signer_name": "Cán Bộ Một Cửa", "level": "B-T",
+                    "signed_at": "2025-09-15T03:21:34+00:00"}],
+    "fields": {
+        "ho_ten": {"value": "Nguyễn Văn An", "confidence": 0.97, "page": 1, "bbox": [100, 200, 500, 240],
+                   "flags": []},
+        "so_dinh_danh": {"value": "001090000001", "confidence": 0.62, "page": 1, "bbox": [100, 300, 520, 340],
+                         "flags": ["id_birth_year_mismatch"]},
+        "ngay_sinh": {"value": "1991-03-05", "confidence": 0.9, "page": 1, "bbox": [100, 400, 400, 440],
+                      "flags": []},
     },
 }
-
-
+COMPONENT = {"id": "c1", "status": "done", "file_name": "the-cu-tru.jpg", "origin": "scanned",
+             "reuses_document_id": None, "documents": [DOCUMENT]}
+DOSSIER = {"ma_ho_so": CODE, "ma_tthc": "1.001193", "so_dinh_danh": CITIZEN, "components": [COMPONENT]}
 PAGE_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="1000" height="1400">'
             '<rect width="1000" height="1400" fill="#eee"/></svg>')
 
@@ -101,8 +99,9 @@ class PlayedApi:
             ("POST", "/v1/dev/tokens"): lambda body: (200, {"access_token": _token(int(time.time()) + 3600)}),
             ("GET", f"/v1/dossiers/{CODE}"): lambda body: (200, DOSSIER),
             ("GET", "/v1/components/c1"): lambda body: (200, COMPONENT),
-            ("GET", "/v1/components/c1/signatures"): lambda body: (200, {"valid": True, "items": [
-                {"valid": True, "summary": "Hợp lệ. Ký bởi Cán Bộ Một Cửa, lúc 15/09/2025 10:21:34, mức B-T."}]}),
+            ("GET", "/v1/documents/d1/signatures"): lambda body: (200, {"valid": True, "items": [
+                {"valid": True, "signer": "Cán Bộ Một Cửa",
+                 "summary": "Hợp lệ. Ký bởi Cán Bộ Một Cửa, lúc 15/09/2025 10:21:34, mức B-T."}]}),
             ("GET", f"/v1/citizens/{CITIZEN}/documents"): lambda body: (200, {"items": [], "next": None}),
             ("PATCH", "/v1/components/c1/fields"): self._patch,
         }
@@ -111,7 +110,7 @@ class PlayedApi:
     def _patch(body: dict[str, Any] | None) -> tuple[int, Any]:
         corrected = json.loads(json.dumps(COMPONENT))
         for name, value in (body or {}).get("fields", {}).items():
-            corrected["document"]["fields"][name] |= {"value": value, "confidence": 1.0, "flags": ["corrected"]}
+            corrected["documents"][0]["fields"][name] |= {"value": value, "confidence": 1.0, "flags": []}
         return 200, corrected
 
     def route(self, route: Any) -> None:
@@ -129,8 +128,9 @@ class PlayedApi:
             route.fulfill(status=401, content_type="application/json",
                           body=json.dumps({"error": {"code": "unauthenticated", "message": "expired", "detail": {}}}))
             return
-        if path.endswith("/pages/1"):
-            route.fulfill(status=200, content_type="image/svg+xml", body=PAGE_SVG)
+        if path == "/v1/documents/d1/pages/1":
+            route.fulfill(status=200, content_type="image/svg+xml", body=PAGE_SVG,
+                          headers={"X-Page-Width": "1000", "X-Page-Height": "1400"})
             return
         handler = self.handlers.get((request.method, path))
         if handler is None:
@@ -273,14 +273,9 @@ def test_what_was_typed_survives_a_reload(officer: tuple[Any, PlayedApi, Request
     assert name.input_value() == "Nguyễn Văn Ân"  # the dossier reopened and the unsaved edit is back
 
 
-MY_DOCUMENTS = {"items": [{
-    "id": "d1", "doc_type": "xac_nhan_cu_tru", "ten_giay_to": "XÁC NHẬN THÔNG TIN VỀ CƯ TRÚ", "status": "confirmed",
-    "thoi_han_hieu_luc": "2099-01-01", "fields": {"ho_ten": {"value": "Nguyễn Văn An"},
-                                                  "so_dinh_danh": {"value": CITIZEN}},
-    "signatures": [{"signer": "Cán Bộ Một Cửa", "valid": True}],
-}, {
-    "id": "d2", "doc_type": "tinh_trang_hon_nhan", "status": "confirmed", "thoi_han_hieu_luc": "2020-01-01",
-    "fields": {"ho_ten": {"value": "Nguyễn Văn An"}}, "signatures": [],
+MY_DOCUMENTS = {"items": [DOCUMENT | {"id": "d1", "status": "confirmed", "valid_until": "2099-01-01"}, {
+    "id": "d2", "lineage_id": "l2", "doc_type": "tinh_trang_hon_nhan", "status": "confirmed",
+    "valid_until": "2020-01-01", "metadata": {}, "fields": {"ho_ten": {"value": "Nguyễn Văn An"}}, "signatures": [],
 }], "next": None}
 
 
@@ -290,8 +285,8 @@ def test_the_citizen_sees_documents_gives_and_takes_back_consent_and_the_access_
     consents: list[dict[str, Any]] = []
 
     def give(body: dict[str, Any] | None) -> tuple[int, Any]:
-        consents.append({"id": "k1", "ma_ho_so": (body or {})["ma_ho_so"], "doc_type": "xac_nhan_cu_tru",
-                         "created_at": "2025-09-15T03:00:00+00:00"})
+        consents.append({"id": "k1", "ma_ho_so": (body or {})["ma_ho_so"], "document_id": (body or {})["document_id"],
+                         "created_at": "2025-09-15T03:00:00+00:00", "revoked_at": None})
         return 201, consents[-1]
 
     def take_back(body: dict[str, Any] | None) -> tuple[int, Any]:
@@ -304,8 +299,8 @@ def test_the_citizen_sees_documents_gives_and_takes_back_consent_and_the_access_
         ("POST", "/v1/me/consents"): give,
         ("DELETE", "/v1/me/consents/k1"): take_back,
         ("GET", "/v1/me/access-log"): lambda body: (200, {"items": [
-            {"at": "2025-09-15T03:21:00+00:00", "role": "officer", "actor": "canbo.motcua.01",
-             "agency": "000.00.15.H55", "action": "document.read", "ma_ho_so": CODE}], "next": None}),
+            {"at": "2025-09-15T03:21:00+00:00", "who": "officer:canbo.motcua.01", "action": "read_document",
+             "record_id": "d1", "ma_ho_so": CODE, "request_id": "r1"}], "next": None}),
     })
     with page_on(browser, width=360, height=740, log=log) as page:
         page.route("**/v1/**", api.route)
@@ -316,11 +311,14 @@ def test_the_citizen_sees_documents_gives_and_takes_back_consent_and_the_access_
         cards.first.wait_for()
         assert cards.count() == 2
         first, second = cards.nth(0).inner_text(), cards.nth(1).inner_text()
-        assert "Còn hiệu lực đến 01/01/2099" in first and "Đã ký số: Cán Bộ Một Cửa" in first
+        page.get_by_text("Chữ ký số hợp lệ: Cán Bộ Một Cửa").wait_for()  # verified by the server, said in words
+        first = cards.nth(0).inner_text()
+        assert "Còn hiệu lực đến 01/01/2099" in first
         assert "Nguyễn Văn An" in first
         assert "Hết hiệu lực từ 01/01/2020" in second and "Chưa ký số" in second
         page.locator("#access-log li").first.wait_for()
-        assert "Cán bộ canbo.motcua.01 (000.00.15.H55)" in page.locator("#access-log").inner_text()
+        log_text = page.locator("#access-log").inner_text()
+        assert "Cán bộ canbo.motcua.01" in log_text and f"xem một giấy tờ · cho hồ sơ {CODE}" in log_text
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         screenshot(page, "behaviour-citizen-phone")
         assert serious_violations(page) == []
@@ -331,7 +329,7 @@ def test_the_citizen_sees_documents_gives_and_takes_back_consent_and_the_access_
         assert box.input_value() == CODE  # typed as people type; kept as the code is written
         cards.nth(0).get_by_role("button", name="Cho phép").click()
         page.locator("#consents li").wait_for()
-        assert f"Hồ sơ {CODE}" in page.locator("#consents").inner_text()
+        assert f"Hồ sơ {CODE} được dùng lại Xác nhận thông tin về cư trú" in page.locator("#consents").inner_text()
         page.get_by_role("button", name=f"Thu hồi quyền dùng lại cho hồ sơ {CODE}").click()
         page.locator("#consents li").wait_for(state="detached")
         assert ("DELETE", "/v1/me/consents/k1", None) in api.calls

@@ -6,9 +6,10 @@
   const { $, el, show, api } = sohoa;
   const KEY_FIELDS = ["ho_ten", "so_dinh_danh", "ngay_sinh", "ngay_cap", "so_ky_hieu", "co_quan_cap", "tinh_trang_hon_nhan", "noi_thuong_tru", "noi_cu_tru"];
   let logNext = null;
+  let documents = new Map();
 
   function validity(doc) {
-    const until = doc.thoi_han_hieu_luc || (doc.metadata || {}).thoi_han_hieu_luc;
+    const until = doc.valid_until || (doc.metadata || {}).thoi_han_hieu_luc;
     if (!until) return { cls: "valid", text: "Không thời hạn" };
     const today = new Date().toISOString().slice(0, 10);
     return until >= today
@@ -18,13 +19,25 @@
   function signature(doc) {
     const sigs = doc.signatures || [];
     if (!sigs.length) return { cls: "", text: "Chưa ký số" };
-    const bad = sigs.filter((s) => s.valid === false);
-    const who = sigs.map((s) => s.signer).filter(Boolean).join(", ");
-    return bad.length ? { cls: "invalid", text: `Chữ ký không hợp lệ (${bad.length})` } : { cls: "valid", text: `Đã ký số${who ? `: ${who}` : ""}` };
+    const who = [...new Set(sigs.map((s) => s.signer_name).filter(Boolean))].join(", ");
+    return { cls: "", text: `Đã ký số${who ? `: ${who}` : ""} · đang kiểm tra…` };
+  }
+  /* each signature verified by the server, then said in words on the card */
+  async function verify(doc, badge, details) {
+    try {
+      const report = await api("GET", `/v1/documents/${doc.id}/signatures`);
+      const items = report.items || [];
+      const who = [...new Set(items.map((s) => s.signer).filter(Boolean))].join(", ");
+      badge.className = `badge ${report.valid ? "valid" : "invalid"}`;
+      badge.textContent = report.valid ? `Chữ ký số hợp lệ: ${who}` : "Chữ ký số KHÔNG hợp lệ";
+      details.replaceChildren(el("summary", { text: "Chi tiết chữ ký" }),
+        el("ul", {}, ...items.map((x) => el("li", { text: x.summary }))));
+      details.hidden = false;
+    } catch (err) { badge.textContent = `Đã ký số · ${err.message}`; }
   }
   function fieldValue(doc, name) {
     const f = (doc.fields || {})[name];
-    const v = f && typeof f === "object" ? f.value : f ?? (doc.metadata || {})[name];
+    const v = f && typeof f === "object" ? f.value : (f ?? (doc.metadata || {})[name]);
     return name.startsWith("ngay") ? sohoa.fmtDate(v) : v;
   }
 
@@ -33,14 +46,20 @@
     try {
       const answer = await api("GET", "/v1/me/documents");
       const items = answer.items || [];
+      documents = new Map(items.map((d) => [d.id, d]));
       $("docs-empty").hidden = items.length > 0;
       $("docs").replaceChildren(...items.map(card));
+      loadConsents();
     } catch (err) { show("docs-error", err.message); }
   }
 
   function card(doc) {
-    const title = doc.ten_giay_to || sohoa.docTypeName(doc.doc_type);
+    const title = sohoa.docTypeName(doc.doc_type);
+    const printed = (doc.metadata || {}).ten_giay_to;
     const v = validity(doc), s = signature(doc);
+    const sigBadge = el("span", { class: `badge ${s.cls}`, text: s.text });
+    const sigDetails = el("details", { class: "sig-details", hidden: true });
+    if ((doc.signatures || []).length) verify(doc, sigBadge, sigDetails);
     const rows = KEY_FIELDS.map((n) => [n, fieldValue(doc, n)]).filter(([, value]) => value);
     const headingId = `doc-${doc.id}`;
     const consentId = `consent-${doc.id}`;
@@ -68,7 +87,8 @@
       el("button", { type: "button", "aria-describedby": headingId, text: "Bản in có mã QR", onclick: () => get(doc, "printable") }));
     return el("li", {},
       el("h3", { id: headingId, text: title }),
-      el("p", {}, el("span", { class: `badge ${v.cls}`, text: v.text }), " ", el("span", { class: `badge ${s.cls}`, text: s.text })),
+      printed && printed.toLowerCase() !== title.toLowerCase() ? el("p", { class: "hint", text: printed }) : null,
+      el("p", {}, el("span", { class: `badge ${v.cls}`, text: v.text }), " ", sigBadge), sigDetails,
       rows.length ? el("dl", {}, ...rows.flatMap(([n, value]) => [el("dt", { text: sohoa.fieldLabel(n) }), el("dd", { text: value })])) : null,
       downloads,
       el("details", {}, el("summary", { text: "Cho một hồ sơ dùng lại" }), consentForm));
@@ -90,7 +110,8 @@
           try { await api("DELETE", `/v1/me/consents/${c.id}`); loadConsents(); }
           catch (err) { button.disabled = false; sohoa.banner(err.message); }
         });
-        return el("li", {}, el("p", { text: `Hồ sơ ${c.ma_ho_so} được dùng lại ${c.ten_giay_to || sohoa.docTypeName(c.doc_type) || "giấy tờ"}` }),
+        const doc = documents.get(c.document_id);
+        return el("li", {}, el("p", { text: `Hồ sơ ${c.ma_ho_so} được dùng lại ${doc ? sohoa.docTypeName(doc.doc_type) : "giấy tờ"}` }),
           el("p", { class: "hint", text: `Từ ${sohoa.fmtTime(c.created_at)}` }), el("p", { class: "actions" }, button));
       }));
     } catch (err) { $("consents-empty").hidden = false; $("consents-empty").textContent = err.message; }
@@ -104,17 +125,19 @@
       logNext = answer.next;
       $("log-more").hidden = !logNext;
       const rows = items.map((e) => el("li", {},
-        el("p", {}, el("strong", { text: sohoa.fmtTime(e.at || e.time) }), " ", el("span", { text: who(e) })),
-        el("p", { class: "hint", text: [e.what || e.action, e.ma_ho_so && `hồ sơ ${e.ma_ho_so}`].filter(Boolean).join(" · ") })));
+        el("p", {}, el("strong", { text: sohoa.fmtTime(e.at) }), " ", el("span", { text: who(e) })),
+        el("p", { class: "hint", text: [sohoa.words.actions[e.action] || e.action, e.ma_ho_so && `cho hồ sơ ${e.ma_ho_so}`].filter(Boolean).join(" · ") })));
       if (more) $("access-log").append(...rows); else $("access-log").replaceChildren(...rows);
       $("log-empty").hidden = $("access-log").children.length > 0;
     } catch (err) { $("log-empty").hidden = false; $("log-empty").textContent = err.message; }
   }
   function who(e) {
-    const roles = { officer: "Cán bộ", citizen: "Bạn", resolution_system: "Hệ thống giải quyết TTHC", admin: "Quản trị" };
-    return [roles[e.role] || e.role, e.actor || e.principal, e.agency && `(${e.agency})`].filter(Boolean).join(" ");
+    const [role, ...rest] = (e.who || "").split(":");
+    const name = rest.join(":");
+    if (role === "citizen") return "Bạn";
+    return [sohoa.words.roles[role] || role, name].filter(Boolean).join(" ");
   }
   $("log-more").addEventListener("click", () => loadLog(true));
 
-  sohoa.start(() => { loadDocuments(); loadConsents(); loadLog(); });
+  sohoa.start(() => { loadDocuments(); loadLog(); });
 })();

@@ -61,7 +61,7 @@
     loadKho();
     poll();
     const toReview = (dossier.components || []).filter((c) => c.id && c.status === "done");
-    const first = toReview.find((c) => !["confirmed", "signed"].includes(c.record_status)) || toReview[0];
+    const first = toReview.find((c) => ["pending", "extracted"].includes(stateOf(c))) || toReview[0];
     if (first) await select(first.id, false);
     if (focusUpload) $("files").focus();
   }
@@ -115,16 +115,25 @@
 
   /* ---------------- 3. components and their progress ---------------- */
   const busy = (c) => ["queued", "running", "uploading"].includes(c.status);
+  /* a component's state in one word: its job while it runs, then its document's record state */
+  function stateOf(c) {
+    if (c.origin === "reused" || c.reuses_document_id) return "reused";
+    const doc = (c.documents || [])[0];
+    return c.status === "done" && doc ? doc.status : c.status;
+  }
   function renderComponents() {
     const list = $("components");
     const comps = state.dossier.components || [];
     list.replaceChildren(...comps.map((c, i) => {
-      const label = c.doc_type ? sohoa.docTypeName(c.doc_type) : (c.file_name || `Thành phần ${i + 1}`);
-      const statusText = c.status === "uploading" ? "Đang tải lên" : sohoa.statusWords(c.reused ? "reused" : (c.record_status || c.status));
+      const doc = (c.documents || [])[0];
+      const many = (c.documents || []).length > 1 ? ` (+${c.documents.length - 1})` : "";
+      const label = doc ? sohoa.docTypeName(doc.doc_type) + many : (c.file_name || `Thành phần ${i + 1}`);
+      const status = stateOf(c);
+      const statusText = status === "uploading" ? "Đang tải lên" : sohoa.statusWords(status);
       const button = el("button", {
         type: "button", "data-id": c.id || "", "aria-current": c.id && c.id === state.selected ? "true" : "false",
         disabled: !c.id, onclick: () => select(c.id),
-      }, el("span", { text: `${i + 1}. ${label}` }), el("span", { class: `badge ${c.record_status || c.status}`, text: statusText }),
+      }, el("span", { text: `${i + 1}. ${label}` }), el("span", { class: `badge ${status}`, text: statusText }),
       busy(c) ? el("span", { class: "progress", role: "progressbar", "aria-label": `${label}: ${statusText}` }, el("span")) : null);
       return el("li", {}, button);
     }));
@@ -161,10 +170,8 @@
     };
     state.polling = setTimeout(tick, POLL_MS);
   }
-  function summary(component) {
-    const doc = component.document || {};
-    return { status: component.status, doc_type: doc.doc_type || component.doc_type, record_status: doc.status || component.record_status };
-  }
+  function summary(component) { return component; }
+  const docOf = (c) => (c.documents || [])[state.docIndex] || (c.documents || [])[0] || null;
 
   /* ---------------- 4. review: the page beside its fields ---------------- */
   async function select(id, focus = true, known = null) {
@@ -172,6 +179,7 @@
     renderComponents();
     const c = known || await api("GET", `/v1/components/${id}`);
     if (state.selected !== id) return;
+    if (!state.component || state.component.id !== id) state.docIndex = 0;
     state.component = c;
     renderReview(c);
     if (focus) $("fields").querySelector("input")?.focus();
@@ -194,19 +202,37 @@
       $("fields").replaceChildren();
       return;
     }
-    const doc = c.document;
-    $("doc-type").textContent = `${sohoa.docTypeName(doc.doc_type)} · độ tin cậy ${Math.round((doc.confidence || 0) * 100)}%`;
+    const doc = docOf(c);
+    if (!doc) {
+      $("doc-type").textContent = "Không tìm thấy giấy tờ nào trong tệp này";
+      $("fields").replaceChildren();
+      return;
+    }
+    const docs = c.documents || [];
+    const part = docs.length > 1 ? ` (giấy tờ ${state.docIndex + 1}/${docs.length} trong tệp)` : "";
+    $("doc-type").textContent = `${sohoa.docTypeName(doc.doc_type)}${part} · độ tin cậy ${Math.round((doc.confidence || 0) * 100)}%`
+      + (doc.status && doc.status !== "extracted" ? ` · ${sohoa.statusWords(doc.status)}` : "");
+    renderDocSwitch(docs);
     const docFlags = (doc.flags || []).filter((f) => !sohoa.reassuring.has(f));
     show("doc-flags", docFlags.map(sohoa.flagWords).join(" · "));
-    renderFields(c);
-    state.pages = pageSizes(doc);
-    showPage(1);
-    renderSignatures(c);
+    renderFields(c, doc);
+    state.pages = Array.from({ length: Math.max(1, doc.page_count || 1) }, (_, i) => (doc.page_start || 1) + i);
+    state.sizes = {};
+    showPage(state.pages[0]);
+    renderSignatures(doc);
+  }
+  function renderDocSwitch(docs) {
+    const box = $("doc-switch");
+    box.hidden = docs.length < 2;
+    box.replaceChildren(...docs.map((d, i) => el("button", {
+      type: "button", "aria-pressed": String(i === state.docIndex), text: `${i + 1}. ${sohoa.docTypeName(d.doc_type)}`,
+      onclick: () => { state.docIndex = i; renderReview(state.component); },
+    })));
   }
 
-  function renderFields(c) {
-    const doc = c.document;
-    const draft = sohoa.stash(`fields.${c.id}`) || {};
+  function renderFields(c, doc) {
+    const draftKey = `fields.${doc.id}`;
+    const draft = sohoa.stash(draftKey) || {};
     const names = Object.keys(doc.fields || {});
     for (const extra of Object.keys(doc.metadata || {})) if (!names.includes(extra) && ["ten_giay_to", "so_ky_hieu", "co_quan_cap", "thoi_han_hieu_luc"].includes(extra)) names.push(extra);
     $("fields").replaceChildren(...names.map((name) => {
@@ -231,9 +257,9 @@
       input.dataset.original = f.value ?? "";
       input.addEventListener("focus", () => drawBox(f));
       input.addEventListener("input", () => {
-        const d = sohoa.stash(`fields.${c.id}`) || {};
+        const d = sohoa.stash(draftKey) || {};
         if (input.value === input.dataset.original) delete d[name]; else d[name] = input.value;
-        sohoa.stash(`fields.${c.id}`, Object.keys(d).length ? d : null);
+        sohoa.stash(draftKey, Object.keys(d).length ? d : null);
         wrap.classList.toggle("edited", input.value !== input.dataset.original);
       });
       return wrap;
@@ -241,44 +267,38 @@
     if (!names.length) $("fields").replaceChildren(el("p", { class: "empty", text: "Không có trường nào cho loại giấy tờ này. Hãy xem trang ảnh và xác nhận." }));
   }
 
-  /* page images: sizes in the pixels the boxes are given in */
-  function pageSizes(doc) {
-    const info = doc.page_info || [];
-    const n = doc.pages || info.length || 1;
-    return Array.from({ length: n }, (_, i) => info[i] ? { width: info[i].width, height: info[i].height } : null);
-  }
+  /* page images: the page's own pixel size comes with the image, the boxes are drawn in those pixels */
   async function showPage(n) {
-    const c = state.component;
+    const c = state.component, doc = docOf(c);
     state.page = n;
+    const at = state.pages.indexOf(n);
     $("pager").hidden = state.pages.length < 2;
-    $("page-number").textContent = `Trang ${n}/${state.pages.length}`;
-    $("page-caption").textContent = `${sohoa.docTypeName(c.document.doc_type)}, trang ${n}`;
-    $("page-image").alt = `Ảnh trang ${n} của ${sohoa.docTypeName(c.document.doc_type)}`;
+    $("page-number").textContent = `Trang ${at + 1}/${state.pages.length}`;
+    $("page-caption").textContent = `${sohoa.docTypeName(doc.doc_type)}, trang ${at + 1}`;
+    $("page-image").alt = `Ảnh trang ${at + 1} của ${sohoa.docTypeName(doc.doc_type)}`;
     $("page-boxes").replaceChildren();
     try {
-      const response = await api("GET", `/v1/components/${c.id}/pages/${n}`, { raw: true });
+      const q = state.dossier ? `?for_dossier=${encodeURIComponent(state.dossier.ma_ho_so)}` : "";
+      const response = await api("GET", `/v1/documents/${doc.id}/pages/${n}${q}`, { raw: true });
       const blob = await response.blob();
       if (state.component !== c || state.page !== n) return;
       if (state.imageUrl) URL.revokeObjectURL(state.imageUrl);
       state.imageUrl = URL.createObjectURL(blob);
-      const size = state.pages[n - 1] || sizeFromHeaders(response);
-      if (size) { state.pages[n - 1] = size; $("page-boxes").setAttribute("viewBox", `0 0 ${size.width} ${size.height}`); }
+      const w = +response.headers.get("x-page-width"), h = +response.headers.get("x-page-height");
+      if (w && h) $("page-boxes").setAttribute("viewBox", `0 0 ${w} ${h}`);
       $("page-image").src = state.imageUrl;
     } catch (err) { $("page-caption").textContent = err.message; }
   }
-  function sizeFromHeaders(response) {
-    const w = +response.headers.get("x-page-width"), h = +response.headers.get("x-page-height");
-    return w && h ? { width: w, height: h } : null;
-  }
-  $("page-prev").addEventListener("click", () => state.page > 1 && showPage(state.page - 1));
-  $("page-next").addEventListener("click", () => state.page < state.pages.length && showPage(state.page + 1));
+  const step = (by) => { const at = state.pages.indexOf(state.page) + by; if (at >= 0 && at < state.pages.length) showPage(state.pages[at]); };
+  $("page-prev").addEventListener("click", () => step(-1));
+  $("page-next").addEventListener("click", () => step(1));
 
   async function drawBox(f) {
     const svg = $("page-boxes");
     svg.replaceChildren();
     if (!f.bbox || !f.page) return;
     if (f.page !== state.page) await showPage(f.page);
-    const [x0, y0, x1, y1] = Array.isArray(f.bbox) ? f.bbox : [f.bbox.x0, f.bbox.y0, f.bbox.x1, f.bbox.y1];
+    const [x0, y0, x1, y1] = f.bbox;
     const pad = 6;
     const rect = document.createElementNS("http://www.w3.org/2000/svg", "rect");
     rect.setAttribute("x", x0 - pad); rect.setAttribute("y", y0 - pad);
@@ -286,7 +306,9 @@
     svg.append(rect);
   }
 
-  /* edit, then confirm */
+  /* edit, then confirm; in a stack of several documents the body names the one on screen */
+  const patchBody = (doc, fields, reason) => ({ fields, reason, ...(state.component.documents.length > 1 ? { document_id: doc.id } : {}) });
+  const confirmBody = (doc) => (state.component.documents.length > 1 ? { document_id: doc.id } : {});
   function edits() {
     const out = {};
     for (const input of $("fields").querySelectorAll("input")) if (input.value !== input.dataset.original) out[input.name] = input.value.trim();
@@ -300,9 +322,10 @@
     show("fields-error", ""); show("fields-ok", "");
     try {
       const reason = $("reason").value.trim() || "Đối chiếu bản giấy";
-      const answer = await api("PATCH", `/v1/components/${c.id}/fields`, { json: { fields: changed, reason } });
-      sohoa.stash(`fields.${c.id}`, null);
-      state.component = answer && answer.document ? answer : await api("GET", `/v1/components/${c.id}`);
+      const doc = docOf(c);
+      const answer = await api("PATCH", `/v1/components/${c.id}/fields`, { json: patchBody(doc, changed, reason) });
+      sohoa.stash(`fields.${doc.id}`, null);
+      state.component = answer && answer.documents ? answer : await api("GET", `/v1/components/${c.id}`);
       renderReview(state.component);
       show("fields-ok", `Đã lưu ${Object.keys(changed).length} trường đã sửa.`);
       return true;
@@ -313,12 +336,13 @@
     if (!c || c.status !== "done") return;
     if (!(await save())) return;
     try {
-      await api("POST", `/v1/components/${c.id}/confirm`, { json: {} });
-      show("fields-ok", "Đã xác nhận và lưu vào kho của công dân.");
+      await api("POST", `/v1/components/${c.id}/confirm`, { json: confirmBody(docOf(c)) });
       await refreshDossier();
       loadKho();
-      const next = (state.dossier.components || []).find((x) => x.id && x.status === "done" && !["confirmed", "signed"].includes(x.record_status) && x.id !== c.id);
-      if (next) select(next.id, false);
+      const next = (state.dossier.components || []).find((x) => x.id && x.status === "done" && x.id !== c.id
+        && (x.documents || []).some((d) => !["confirmed", "signed"].includes(d.status)));
+      await select(next ? next.id : c.id, false);
+      show("fields-ok", "Đã xác nhận và lưu vào kho của công dân.");
     } catch (err) { show("fields-error", err.message); }
   }
   $("fields-form").addEventListener("submit", (e) => { e.preventDefault(); save(); });
@@ -333,16 +357,20 @@
 
   /* downloads and signatures */
   for (const b of $("downloads").querySelectorAll("button[data-variant]")) b.addEventListener("click", async () => {
-    const c = state.component;
-    if (!c) return;
-    try { await sohoa.download(`/v1/components/${c.id}/file?variant=${b.dataset.variant}`, `${state.dossier.ma_ho_so}-${b.dataset.variant}.pdf`); }
+    const c = state.component, doc = c && docOf(c);
+    if (!doc) return;
+    const variant = b.dataset.variant;
+    const path = `/v1/components/${c.id}/file?variant=${variant}`;
+    try { await sohoa.download(path, `${state.dossier.ma_ho_so}-${variant}.pdf`); }
     catch (err) { show("fields-error", err.message); }
   });
-  async function renderSignatures(c) {
+  async function renderSignatures(doc) {
     const list = $("signatures");
+    if (!(doc.signatures || []).length) { list.replaceChildren(el("li", { class: "empty", text: "Chưa có chữ ký số." })); return; }
     list.replaceChildren(el("li", { class: "empty", text: "Đang kiểm tra chữ ký…" }));
     try {
-      const report = await api("GET", `/v1/components/${c.id}/signatures`);
+      const q = state.dossier ? `?for_dossier=${encodeURIComponent(state.dossier.ma_ho_so)}` : "";
+      const report = await api("GET", `/v1/documents/${doc.id}/signatures${q}`);
       const sigs = report.items || [];
       list.replaceChildren(...(sigs.length ? sigs.map(signatureItem) : [el("li", { class: "empty", text: "Chưa có chữ ký số." })]));
     } catch (err) { list.replaceChildren(el("li", { class: "error", text: err.message })); }
@@ -350,7 +378,7 @@
   function signatureItem(s) {
     return el("li", {},
       el("span", { class: `badge ${s.valid ? "valid" : "invalid"}`, text: s.valid ? "Hợp lệ" : "Không hợp lệ" }), " ",
-      el("span", { text: s.summary || `Ký bởi ${s.signer || "?"}${s.time ? `, lúc ${sohoa.fmtTime(s.time)}` : ""}${s.level ? `, mức ${s.level}` : ""}` }));
+      el("span", { text: s.summary }));
   }
 
   /* ---------------- 5. the store: reuse instead of scanning again ---------------- */
@@ -366,16 +394,18 @@
     try {
       const answer = await api("GET", `/v1/citizens/${encodeURIComponent(d.so_dinh_danh)}/documents?${params}`);
       if (state.dossier !== d || $("kho-q").value.trim() !== q) return;
-      const inDossier = new Set((d.components || []).map((c) => c.document_id).filter(Boolean));
+      const inDossier = new Set((d.components || []).flatMap((c) => [c.reuses_document_id, ...(c.documents || []).map((x) => x.lineage_id)]).filter(Boolean));
       const items = answer.items || [];
-      $("kho-list").replaceChildren(...(items.length ? items.map((doc) => khoItem(doc, inDossier.has(doc.id)))
+      $("kho-list").replaceChildren(...(items.length ? items.map((doc) => khoItem(doc, inDossier.has(doc.id) || inDossier.has(doc.lineage_id)))
         : [el("li", { class: "empty", text: q ? "Không tìm thấy giấy tờ nào khớp." : "Kho của công dân chưa có giấy tờ còn hiệu lực." })]));
     } catch (err) { show("kho-error", err.message); }
   }
   function khoItem(doc, already) {
-    const title = doc.ten_giay_to || sohoa.docTypeName(doc.doc_type);
-    const meta = [doc.so_ky_hieu, doc.ngay_cap && `cấp ${sohoa.fmtDate(doc.ngay_cap)}`,
-      doc.thoi_han_hieu_luc ? `hiệu lực đến ${sohoa.fmtDate(doc.thoi_han_hieu_luc)}` : "không thời hạn", doc.ma_ho_so && `từ hồ sơ ${doc.ma_ho_so}`]
+    const m = doc.metadata || {};
+    const title = sohoa.docTypeName(doc.doc_type);
+    const who = (doc.fields || {}).ho_ten?.value;
+    const meta = [who, m.so_ky_hieu, m.ngay_cap && `cấp ${sohoa.fmtDate(m.ngay_cap)}`,
+      doc.valid_until ? `hiệu lực đến ${sohoa.fmtDate(doc.valid_until)}` : "không thời hạn", doc.ma_ho_so && `từ hồ sơ ${doc.ma_ho_so}`]
       .filter(Boolean).join(" · ");
     const button = el("button", { type: "button", disabled: already, "aria-label": `Dùng lại ${title}` , text: already ? "Đã dùng" : "Dùng lại" });
     button.addEventListener("click", async () => {
