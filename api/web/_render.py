@@ -57,3 +57,27 @@ def render_page(pdf: bytes, number: int, *, max_width: int = 1100, quality: int 
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=quality, optimize=True)
     return PageImage(out.getvalue(), image.width, image.height)
+
+
+def page_pixels(pdf: bytes, number: int, *, dpi: int) -> tuple[int, int]:
+    """The pixel size of page ``number``: its one full-page image's size, else its size in points at ``dpi``.
+
+    A scan's searchable PDF holds the page image at its own resolution (the
+    extractor's boxes are in its pixels); a born-digital page's words were
+    measured at the ingest resolution, ``dpi``.
+    """
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        if not 1 <= number <= len(doc):
+            raise NotFoundError(f"no page {number}", detail={"pages": len(doc)})
+        page = doc[number - 1]
+        width_pt, height_pt = page.get_width(), page.get_height()
+        images = [obj for obj in page.get_objects(max_depth=2) if obj.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE]
+        if len(images) == 1:
+            left, bottom, right, top = images[0].get_bounds()
+            if right - left >= 0.95 * width_pt and top - bottom >= 0.95 * height_pt:
+                w, h = images[0].get_px_size()
+                return int(w), int(h)
+    finally:
+        doc.close()
+    return round(width_pt * dpi / 72), round(height_pt * dpi / 72)

@@ -58,3 +58,18 @@ def test_an_invalid_signature_says_why_in_words() -> None:
                                                    "chứng thư ĐÃ BỊ THU HỒI"]
     report = report_words(VerificationReport(signatures=(GOOD, tampered)))
     assert report["valid"] is False and len(report["items"]) == 2
+
+
+def test_a_scan_page_measures_in_its_image_pixels_and_a_born_digital_page_at_the_ingest_dpi() -> None:
+    import numpy as np
+
+    from api.web._render import page_pixels
+    from pipeline.searchable import SearchablePage, make_searchable_pdf
+    from schemas.settings import SearchableSettings
+
+    scan = make_searchable_pdf([SearchablePage(image=np.full((1754, 1240, 3), 255, np.uint8), dpi=150)],
+                               cfg=SearchableSettings())
+    assert page_pixels(scan, 1, dpi=300) == (1240, 1754)  # the image's own pixels, whatever dpi is passed
+    assert page_pixels(_pdf(1), 1, dpi=300) == (round(595 * 300 / 72), round(842 * 300 / 72))
+    with pytest.raises(NotFoundError):
+        page_pixels(_pdf(1), 3, dpi=300)
