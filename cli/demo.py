@@ -113,7 +113,7 @@ def demo(
     folder.mkdir(parents=True, exist_ok=True)
     files = files or _samples(folder, count, seed)
     settings = settings.model_copy(update={"sign": resolved_sign_settings(settings)})
-    officer = Principal("officer", "demo-officer")
+    officer = Principal("officer", "demo-officer", None)  # an operator in development: every agency
     (folder / "signed").mkdir(exist_ok=True)
     store = Store.open(settings)
     signer = PipelineSigner(settings)

@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.train",
     "cli.store",
     "cli.worker",
+    "cli.api",
     "cli.corpus",
 )
 

@@ -2,8 +2,9 @@
 
 With no ``SOHOA_BROKER_URL`` (the embedded default) ``ingest`` digitizes each
 file in this process before it returns; with a broker it uploads, enqueues and
-returns at once, and ``--wait`` waits for the workers' result. ``--officer`` is
-not authenticated (see ``OfficerOption``).
+returns at once, and ``--wait`` waits for the workers' result. Who acts comes
+from a bearer token (``--token`` or ``SOHOA_TOKEN``, checked like the API's);
+only in development may ``--officer`` name someone without one (see ``OfficerOption``).
 """
 
 from __future__ import annotations
@@ -21,14 +22,33 @@ from cli._output import err, out, print_json_line
 
 db_app = typer.Typer(help="The records database: migrations.", no_args_is_help=True)
 
-# NOT AUTHENTICATED: --officer is taken on trust. Whoever can run `sohoa` with the store's
-# credentials can write any officer's name into the audit log and onto a record's
-# digitized_by. These commands are operator tools on a trusted host; officers act through
-# the API, which authenticates them (its issue) and passes the authenticated Principal
-# to the same store and workers functions.
+# In development only, --officer is taken on trust (an operator on a laptop, acting for every
+# agency). Everywhere else these commands need a token (--token / SOHOA_TOKEN), verified as the
+# API verifies it, and the principal recorded is the token's, never a name typed on the line.
 OfficerOption = Annotated[str, typer.Option(
-    "--officer", help="Who is acting (officer account), for the audit log. Taken on trust, not authenticated: "
-                      "an operator tool; officers act through the API, which authenticates them.")]
+    "--officer", help="Development only: who is acting (officer account), for the audit log, taken on trust. "
+                      "Elsewhere the token names who acts.")]
+TokenOption = Annotated[str | None, typer.Option(
+    "--token", envvar="SOHOA_TOKEN", help="Bearer token of who acts (required outside development).")]
+
+
+def acting_principal(settings: Any, *, officer: str, token: str | None) -> Any:
+    """Who acts: the token's principal, or in development with no token, ``officer`` acting for every agency.
+
+    Raises:
+        SohoaError: ``unauthenticated`` outside development without a token, or with a bad one.
+    """
+    from schemas.errors import ErrorCode, SohoaError
+    from store.records import Principal
+
+    if token:
+        from api import TokenVerifier
+
+        return TokenVerifier(settings).verify(token)
+    if settings.environment != "development":
+        raise SohoaError("outside development this command needs a token (--token or SOHOA_TOKEN)",
+                         code=ErrorCode.UNAUTHENTICATED)
+    return Principal("officer", officer, None)
 
 
 @contextmanager
@@ -73,6 +93,7 @@ def ingest(
     wait: Annotated[bool, typer.Option("--wait", help="Wait for the workers and print the result.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file on stdout.")] = False,
     officer: OfficerOption = "cli",
+    token: TokenOption = None,
 ) -> None:
     """Upload files into a citizen's store and have them digitized.
 
@@ -80,12 +101,11 @@ def ingest(
     """
     from schemas.settings import get_settings
     from store import Store
-    from store.records import Principal
     from workers import LazyRuntime, ingest_files, open_dispatcher, report, wait_for
 
     settings = get_settings()
-    by = Principal("officer", officer)
     with _errors(as_json), _inline_signing(settings):
+        by = acting_principal(settings, officer=officer, token=token)
         store = Store.open(settings)
         dispatcher = open_dispatcher(settings, LazyRuntime(settings))
         try:
@@ -139,14 +159,15 @@ def documents(
     doc_type: Annotated[str | None, typer.Option("--type", help="Only this document type.")] = None,
     valid: Annotated[bool, typer.Option("--valid", help="Only reusable ones: confirmed, unexpired.")] = False,
     officer: OfficerOption = "cli",
+    token: TokenOption = None,
 ) -> None:
     """List a citizen's documents in the store (every read is written to the audit log)."""
     from schemas.settings import get_settings
     from store import Store
-    from store.records import Principal, list_documents, search_documents, valid_documents
+    from store.records import list_documents, search_documents, valid_documents
 
-    by = Principal("officer", officer)
     with _errors(as_json):
+        by = acting_principal(get_settings(), officer=officer, token=token)
         store = Store.open(get_settings())
         try:
             with store.records.transaction() as session:

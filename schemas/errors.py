@@ -70,6 +70,14 @@ class ErrorCode(StrEnum):
     # access
     UNAUTHENTICATED = "unauthenticated"
     FORBIDDEN = "forbidden"
+    # HTTP requests (the API)
+    REQUEST_TOO_LARGE = "request_too_large"  # a body over the configured limit (413)
+    RATE_LIMITED = "rate_limited"  # too many requests for this token (429, with Retry-After)
+    IDEMPOTENCY_CONFLICT = "idempotency_conflict"  # an Idempotency-Key reused for another request
+    PRECONDITION_FAILED = "precondition_failed"  # If-Match names another version (412)
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    CALLBACK_NOT_ALLOWED = "callback_not_allowed"  # a callback URL outside the allow-list
+    CALLBACK_FAILED = "callback_failed"  # a callback answered with an error, timed out or was unreachable
     # configuration
     CONFIG_INVALID = "config_invalid"
     INSECURE_CONFIG = "insecure_config"

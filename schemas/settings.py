@@ -209,15 +209,69 @@ class PkiSettings(BaseModel):
 
 
 class ApiSettings(BaseModel):
-    """The HTTP API."""
+    """The HTTP API (``sohoa serve``): where it listens, how it authenticates, what it accepts.
+
+    Tokens are OAuth2 bearer JWTs with the claims ``role``, ``sub`` and ``agency``: signed
+    RS256/ES256 by the province's identity provider (keys from ``jwks_path`` or ``jwks_url``),
+    or, in development only, HS256 with ``token_secret`` (``sohoa token`` makes them).
+    """
 
     model_config = _SECTION
 
+    #: development binds to loopback only; any other address needs ``SOHOA_ENVIRONMENT=production``
     host: str = "127.0.0.1"
-    port: int = 8000
-    #: HMAC secret for bearer tokens; required outside development
+    port: int = Field(default=8000, ge=0, le=65535)
+    #: uvicorn worker processes (``sohoa serve --workers``)
+    workers: int = Field(default=1, ge=1)
+    #: the address clients reach the API at, behind the reverse proxy (download links); ``None``: http://host:port
+    public_url: str | None = None
+    #: HS256 secret of development tokens (refused in production) and the key of the local store's
+    #: download links; ``None`` in development keeps a random one under ``data_dir``
     token_secret: SecretStr | None = None
+    #: the identity provider's keys (a JWKS file or URL): RS256 / ES256 tokens
+    jwks_path: Path | None = None
+    jwks_url: str | None = None
+    #: seconds a fetched JWKS is kept
+    jwks_cache_s: int = Field(default=300, ge=0)
+    #: the ``iss`` and ``aud`` every token must carry
+    jwt_issuer: str = "sohoa-dev"
+    jwt_audience: str = "sohoa"
+    #: clock skew allowed on ``exp`` and ``nbf``
+    clock_skew_s: int = Field(default=30, ge=0, le=300)
+    #: longest lifetime ``sohoa token`` may give a development token
+    dev_token_max_ttl_s: int = Field(default=12 * 3600, ge=60)
     presign_expiry_s: int = 300
+    #: the largest request body (all files of an upload together); larger is refused with 413
+    max_request_bytes: int = Field(default=210 * 1024 * 1024, ge=1024)
+    #: the largest JSON body
+    max_json_bytes: int = Field(default=1024 * 1024, ge=1024)
+    #: files in one upload
+    max_files: int = Field(default=20, ge=1)
+    #: requests per minute per token (kept in Redis when ``SOHOA_REDIS_URL`` is set, else in this process); 0: off
+    rate_limit_per_minute: int = Field(default=600, ge=0)
+    #: serve the OpenAPI page (``/docs``) and document (``/openapi.json``)
+    docs: bool = True
+    #: addresses of reverse proxies whose X-Forwarded-* headers are believed (uvicorn ``forwarded_allow_ips``)
+    forwarded_allow_ips: str = "127.0.0.1"
+    #: seconds a readiness check of one service may take
+    ready_timeout_s: float = Field(default=2.0, gt=0)
+
+
+class CallbackSettings(BaseModel):
+    """Calls to the resolution system when a result job ends: signed, retried, only to allowed addresses."""
+
+    model_config = _SECTION
+
+    #: HMAC-SHA256 key of the ``X-Sohoa-Signature`` header; required outside development
+    secret: SecretStr | None = None
+    #: URL prefixes a ``callback_url`` must start with (``https://motcua.tinh.gov.vn/``); empty: no callbacks
+    allow: tuple[str, ...] = ()
+    #: seconds one call may take (connect and answer)
+    timeout_s: float = Field(default=5.0, gt=0)
+    #: calls before giving up, with exponential backoff between them
+    max_attempts: int = Field(default=8, ge=1)
+    min_backoff_ms: int = Field(default=1_000, ge=1)
+    max_backoff_ms: int = Field(default=300_000, ge=1)
 
 
 class StoreSettings(BaseModel):
@@ -288,6 +342,8 @@ class Settings(BaseSettings):
     s3_region: str | None = None
     bucket_prefix: str = "sohoa"
     broker_url: str | None = None
+    #: Redis, for rate limits that hold across API replicas; unset: each process counts its own
+    redis_url: str | None = None
 
     ingest: IngestSettings = IngestSettings()
     preprocess: PreprocessSettings = PreprocessSettings()
@@ -299,11 +355,15 @@ class Settings(BaseSettings):
     searchable: SearchableSettings = SearchableSettings()
     pki: PkiSettings = PkiSettings()
     api: ApiSettings = ApiSettings()
+    callbacks: CallbackSettings = CallbackSettings()
     store: StoreSettings = StoreSettings()
     worker: WorkerSettings = WorkerSettings()
 
-    def check_secure(self) -> None:
+    def check_secure(self, *, api: bool = False) -> None:
         """Refuse to run outside development with a secret left at a usable default.
+
+        Args:
+            api: also check what serving the API needs (token keys, callback secret).
 
         Raises:
             ConfigError: ``insecure_config`` naming the setting.
@@ -317,10 +377,25 @@ class Settings(BaseSettings):
             problems.append("SOHOA_S3_SECRET_KEY must be set when SOHOA_S3_ENDPOINT is")
         if self.sign.key_source == "dev" and self.environment == "production":
             problems.append("SOHOA_SIGN__KEY_SOURCE=dev signs with the development PKI")
+        if api:
+            problems.extend(self._api_problems())
         if problems:
             raise ConfigError(
                 "; ".join(problems), code=ErrorCode.INSECURE_CONFIG, detail={"problems": problems}
             )
+
+    def _api_problems(self) -> list[str]:
+        problems = []
+        if not (self.api.jwks_path or self.api.jwks_url):
+            problems.append("SOHOA_API__JWKS_PATH or SOHOA_API__JWKS_URL must name the identity provider's keys")
+        if self.api.jwt_issuer == "sohoa-dev":
+            problems.append("SOHOA_API__JWT_ISSUER must name the identity provider (not sohoa-dev)")
+        secret = self.callbacks.secret
+        if secret is None or len(secret.get_secret_value()) < 32:
+            problems.append("SOHOA_CALLBACKS__SECRET must be set to at least 32 characters")
+        if self.api.jwks_url and not self.api.jwks_url.startswith("https://"):
+            problems.append("SOHOA_API__JWKS_URL must be https")
+        return problems
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,7 @@ from schemas.errors import ErrorCode, InputError
 from schemas.settings import Settings
 from store.objects import Bucket, ObjectStore, open_object_store
 from store.records import (
+    SYSTEM_WORKER,
     ComponentView,
     DocumentView,
     DuplicateHit,
@@ -105,6 +106,47 @@ class Store:
                 self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=citizen)
         return Uploaded(component, created, tuple(seen))
 
+    def upload_components(
+        self, files: list[tuple[Path, str, str]], *, dossier: str, by: Principal,
+    ) -> list[Uploaded]:
+        """Take several files in for a dossier at once: every file goes up, then one transaction records them all.
+
+        Either every file becomes a component or none does (a failure leaves at most files that no
+        record refers to, which the orphan sweep removes).
+
+        Args:
+            files: (path, name shown to people, content type from the bytes) of each file.
+            dossier: the dossier code; the files go to the store of its citizen.
+            by: who hands them in (an officer of the dossier's agency).
+
+        Raises:
+            NotFoundError: no such dossier.
+            AccessDenied: not an officer of the dossier's agency.
+            TransientError: S3 or the database is unreachable.
+        """
+        from store.records._access import check_dossier, find_dossier
+        from store.records._models import Citizen
+
+        with self.records.transaction() as session:
+            folder = find_dossier(session, dossier)
+            check_dossier(by, folder, write=True)
+            owner_id = session.get_one(Citizen, folder.citizen_id).ma_dinh_danh
+        stored = [self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=owner_id)
+                  for path, _name, kind in files]
+        taken: list[Uploaded] = []
+        with self.records.transaction() as session:
+            claim_objects(session)
+            folder = find_dossier(session, dossier)
+            owner = session.get_one(Citizen, folder.citizen_id)
+            for (path, name, kind), obj in zip(files, stored, strict=True):
+                component, created = add_component(session, by, citizen=owner, dossier=folder, file_name=name,
+                                                   scan=obj)
+                seen = find_duplicates(session, by, owner_id, sha256=obj.sha256, exclude=component.document_ids)
+                if not self.objects.exists(Bucket.SCANS, obj.key):
+                    self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=owner_id)
+                taken.append(Uploaded(component, created, tuple(seen)))
+        return taken
+
     def keep_digitized(
         self, result: DigitizeResult, *, scan: bytes, citizen: str, by: Principal,
         searchable_pdf: bytes | None = None, signature: SignatureInput | None = None,
@@ -127,8 +169,9 @@ class Store:
             folder = ensure_dossier(session, by, owner, dossier, procedure) if dossier else None
             component, _ = add_component(session, by, citizen=owner, dossier=folder, file_name=result.file,
                                          scan=stored)
-            begin_processing(session, by, component.id)
-            ids = complete_component(session, by, component.id, result, searchable_pdf_key=pdf_key,
+            # the digitizing itself was done here, as a worker would (the component names ``by``)
+            begin_processing(session, SYSTEM_WORKER, component.id)
+            ids = complete_component(session, SYSTEM_WORKER, component.id, result, searchable_pdf_key=pdf_key,
                                      signature=signature)
             self._put_back_if_swept(stored.key, scan, citizen, Bucket.SCANS, "application/octet-stream")
             if pdf_key is not None and searchable_pdf is not None:

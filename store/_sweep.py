@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from store.objects import Bucket, ListedObject
 from store.records import Principal, audit, claim_objects, referenced_keys
+from store.records._access import require_role
 
 if TYPE_CHECKING:
     from store._kho import Store
@@ -68,7 +69,9 @@ def sweep_orphans(store: Store, *, older_than_s: float, by: Principal, dry_run: 
 
     Raises:
         TransientError: S3 or the database is unreachable (what was deleted so far stays deleted).
+        AccessDenied: ``by`` is not the system.
     """
+    require_role(by)
     cutoff = datetime.now(UTC) - timedelta(seconds=older_than_s)
     outcome = OrphanSweep(deleted=not dry_run)
     for bucket in buckets:

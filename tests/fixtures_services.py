@@ -77,7 +77,8 @@ def postgres_url() -> Iterator[str]:
         conn.close()
 
 
-TABLES = ("signatures", "audit_log", "documents", "components", "dossiers", "citizens")
+TABLES = ("callback_attempts", "result_jobs", "consents", "idempotency_keys", "signatures", "audit_log", "documents",
+          "components", "dossiers", "citizens")
 
 
 @pytest.fixture

@@ -6,14 +6,18 @@ use :func:`open_dispatcher` (RabbitMQ, or inline jobs when no broker is set);
 ``sohoa worker`` runs :func:`run_worker`, which in development also keeps the
 development PKI's TSA/OCSP answering (:class:`DevPkiGuard`) and now and then
 takes up components whose job was lost (:func:`sweep_stuck`, also ``sohoa sweep``).
+Result jobs (:func:`sign_result_job`) sign the resolution system's PDFs; their
+callbacks (:func:`deliver_callback`) are signed with HMAC-SHA256 and retried.
 """
 
-from workers._actors import CERTIFY_COPY, DIGITIZE, SIGN, Actors, declare_actors, should_retry
+from workers._actors import CALLBACK, CERTIFY_COPY, DIGITIZE, SIGN, SIGN_RESULT, Actors, declare_actors, should_retry
 from workers._broker import make_broker
+from workers._callbacks import SIGNATURE_HEADER, check_callback_url, deliver_callback, sign_body, verify_signature
 from workers._devpki import DevPkiGuard, dev_pki_services, needs_dev_pki
-from workers._dispatch import Dispatcher, InlineDispatcher, QueueDispatcher, open_dispatcher
+from workers._dispatch import BackgroundDispatcher, Dispatcher, InlineDispatcher, QueueDispatcher, open_dispatcher
 from workers._fakes import FakeDigitizer, FakeSigner, fake_scan
 from workers._ingest import ingest_files, report, wait_for
+from workers._results import sign_result_job
 from workers._runtime import LazyRuntime, Runtime, make_digitizer, make_signer
 from workers._seams import DigitizeOutput, Digitizer, PdfSigner, SignedPdf, SignRole
 from workers._sweep import SweepOutcome, max_attempts, stale_after_s, sweep_stuck
@@ -21,10 +25,14 @@ from workers._tasks import certify_copy, digitize_component, sign_document
 from workers._worker import run_worker
 
 __all__ = [
+    "CALLBACK",
     "CERTIFY_COPY",
     "DIGITIZE",
     "SIGN",
+    "SIGNATURE_HEADER",
+    "SIGN_RESULT",
     "Actors",
+    "BackgroundDispatcher",
     "DevPkiGuard",
     "DigitizeOutput",
     "Digitizer",
@@ -40,7 +48,9 @@ __all__ = [
     "SignedPdf",
     "SweepOutcome",
     "certify_copy",
+    "check_callback_url",
     "declare_actors",
+    "deliver_callback",
     "dev_pki_services",
     "digitize_component",
     "fake_scan",
@@ -54,8 +64,11 @@ __all__ = [
     "report",
     "run_worker",
     "should_retry",
+    "sign_body",
     "sign_document",
+    "sign_result_job",
     "stale_after_s",
     "sweep_stuck",
+    "verify_signature",
     "wait_for",
 ]

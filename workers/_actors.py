@@ -19,12 +19,14 @@ from dramatiq.middleware import CurrentMessage
 from schemas.errors import SohoaError
 from schemas.settings import Settings
 from store.records import Principal
-from workers import _tasks
+from workers import _callbacks, _results, _tasks
 from workers._runtime import Runtime
 
 DIGITIZE = "sohoa.digitize_component"
 SIGN = "sohoa.sign_document"
 CERTIFY_COPY = "sohoa.certify_copy"
+SIGN_RESULT = "sohoa.sign_result"
+CALLBACK = "sohoa.deliver_callback"
 
 
 def should_retry(max_retries: int) -> Callable[[int, BaseException], bool]:
@@ -64,6 +66,8 @@ class Actors:
     digitize: dramatiq.Actor[[str], None]
     sign: dramatiq.Actor[[str, str, str], None]
     certify_copy: dramatiq.Actor[[str, str, str, str], None]
+    sign_result: dramatiq.Actor[[str], None]
+    callback: dramatiq.Actor[[str], None]
 
 
 def declare_actors(broker: dramatiq.Broker, settings: Settings, runtime: Callable[[], Runtime]) -> Actors:
@@ -97,9 +101,35 @@ def declare_actors(broker: dramatiq.Broker, settings: Settings, runtime: Callabl
             _tasks.certify_copy(runtime(), document_id, requested_by=Principal.parse(requested_by),
                                 request_id=request_id, copy_form=copy_form)
 
+    callback = _callback_actor(broker, settings, runtime)
+
+    def sign_result(job_id: str) -> None:
+        with _retry_quietly():
+            job = _results.sign_result_job(runtime(), job_id, final=_final_attempt(cfg.max_retries))
+        if job.callback_state == "pending":
+            callback.send(job_id)
+
     return Actors(
         broker=broker,
         digitize=dramatiq.actor(actor_name=DIGITIZE, time_limit=digitize_ms, **common)(digitize_component),
         sign=dramatiq.actor(actor_name=SIGN, time_limit=sign_ms, **common)(sign_document),
         certify_copy=dramatiq.actor(actor_name=CERTIFY_COPY, time_limit=sign_ms, **common)(certify_copy),
+        sign_result=dramatiq.actor(actor_name=SIGN_RESULT, time_limit=sign_ms, **common)(sign_result),
+        callback=callback,
     )
+
+
+def _callback_actor(broker: dramatiq.Broker, settings: Settings,
+                    runtime: Callable[[], Runtime]) -> dramatiq.Actor[[str], None]:
+    """The callback actor: its own retry budget and backoff (``callbacks`` settings), a short time limit."""
+    cfg = settings.callbacks
+    retries = cfg.max_attempts - 1
+
+    def deliver_callback(job_id: str) -> None:
+        with _retry_quietly():
+            _callbacks.deliver_callback(runtime(), job_id, final=_final_attempt(retries))
+
+    limit_ms = int((cfg.timeout_s + 30) * 1000)
+    return dramatiq.actor(actor_name=CALLBACK, broker=broker, queue_name=settings.worker.queue, max_retries=retries,
+                          min_backoff=cfg.min_backoff_ms, max_backoff=cfg.max_backoff_ms,
+                          retry_when=should_retry(retries), time_limit=limit_ms)(deliver_callback)

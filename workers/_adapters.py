@@ -101,11 +101,15 @@ class PipelineSigner:
             return "B-B"
         return self.cfg.result_level if role == "agency" else self.cfg.default_level
 
-    def sign(self, pdf: bytes, *, role: SignRole, meta: Mapping[str, str]) -> SignedPdf:
-        """Sign as ``role``: the officer on a scan, the signer then the seal on a result, the agency on a copy."""
+    def sign(self, pdf: bytes, *, role: SignRole, meta: Mapping[str, str],
+             level: Literal["B-B", "B-T", "B-LT", "B-LTA"] | None = None) -> SignedPdf:
+        """Sign as ``role``: the officer on a scan, the signer then the seal on a result, the agency on a copy.
+
+        ``level`` overrides the configured level (a result at the level the resolution system asked for).
+        """
         from pipeline.sign import SignMeta, sign_pdf, sign_result
 
-        level = self._level(role)
+        level = level or self._level(role)
         if role == "officer":
             signer = self._signer("officer")
             sign_meta = SignMeta(reason=meta.get("reason", "Số hóa hồ sơ"), name=meta.get("name"))

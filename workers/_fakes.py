@@ -15,7 +15,7 @@ import json
 import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from PIL import Image, ImageSequence, PngImagePlugin, UnidentifiedImageError
 
@@ -88,7 +88,8 @@ class FakeSigner:
         self.name = name
         self.signed = 0
 
-    def sign(self, pdf: bytes, *, role: SignRole, meta: Mapping[str, str]) -> SignedPdf:
+    def sign(self, pdf: bytes, *, role: SignRole, meta: Mapping[str, str],
+             level: Literal["B-B", "B-T", "B-LT", "B-LTA"] | None = None) -> SignedPdf:
         """``pdf`` plus ``%sohoa-fake-signature``; refuses what is not a PDF like the real one."""
         if not pdf.startswith(b"%PDF-"):
             raise InputError("not a PDF", code=ErrorCode.NOT_A_PDF)
@@ -96,4 +97,4 @@ class FakeSigner:
         now = datetime.now(UTC)
         data = pdf + f"\n%sohoa-fake-signature role={role} at={now.isoformat()}\n".encode()
         return SignedPdf(data, SignatureInput(role=role, signer_name=self.name, cert_serial="00",
-                                              level="B-B", signed_at=now))
+                                              level=level or "B-B", signed_at=now))

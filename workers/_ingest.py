@@ -10,7 +10,7 @@ from typing import Any
 from schemas.documents import DigitizeResult
 from schemas.errors import ErrorCode, SohoaError
 from store import Store, Uploaded
-from store.records import ComponentView, Principal, find_duplicates, get_component, get_document
+from store.records import SYSTEM_WORKER, ComponentView, Principal, find_duplicates, get_component, get_document
 from workers._dispatch import Dispatcher
 
 
@@ -36,12 +36,16 @@ def ingest_files(
 
 
 def wait_for(store: Store, component_ids: Sequence[str], *, timeout_s: float,
-             poll_s: float = 0.5) -> list[ComponentView]:
-    """Poll until every component is ``extracted`` or ``failed`` (or ``timeout_s`` passes)."""
+             poll_s: float = 0.5, by: Principal = SYSTEM_WORKER) -> list[ComponentView]:
+    """Poll until every component is ``extracted`` or ``failed`` (or ``timeout_s`` passes).
+
+    Args:
+        by: who asks (only the components' status is read, nothing personal).
+    """
     deadline = time.monotonic() + timeout_s
     while True:
         with store.records.transaction() as session:
-            views = [get_component(session, cid) for cid in component_ids]
+            views = [get_component(session, by, cid) for cid in component_ids]
         if all(v.done for v in views) or time.monotonic() >= deadline:
             return views
         time.sleep(poll_s)

@@ -51,5 +51,7 @@ class Digitizer(Protocol):
 class PdfSigner(Protocol):
     """Signs PDFs with PAdES in one of the roles of :data:`SignRole`."""
 
-    def sign(self, pdf: bytes, *, role: SignRole, meta: Mapping[str, str]) -> SignedPdf:
-        """Sign ``pdf``; ``meta`` carries the reason, names and codes shown in the stamp."""
+    def sign(self, pdf: bytes, *, role: SignRole, meta: Mapping[str, str],
+             level: Literal["B-B", "B-T", "B-LT", "B-LTA"] | None = None) -> SignedPdf:
+        """Sign ``pdf``; ``meta`` carries the reason, names and codes shown in the stamp; ``level`` overrides
+        the configured level (results are signed at the level the resolution system asked for)."""

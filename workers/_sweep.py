@@ -5,10 +5,12 @@ it when its message was dead-lettered (the last attempt could not even record
 its failure: the database was down), when enqueueing failed after the upload,
 or when RabbitMQ lost it. Such a component is older than anything a live job
 can be: the time limit of a job plus the longest backoff between retries. The
-sweep only runs when the queue and its delay queue are empty, because a backlog
-may hold old messages that are still on their way; it then enqueues the stale
-components again (the jobs are idempotent) or, past the attempt budget, ends
-them ``failed`` with ``job_lost`` and a reason.
+sweep enqueues the stale components again (the jobs are idempotent) or, past
+the attempt budget, ends them ``failed`` with ``job_lost`` and a reason. While
+the queue or its delay queue holds messages, a stale ``pending`` component may
+just be waiting its turn in a backlog, so only those a worker had taken
+(``processing``) are swept then; the rest wait for a quiet queue. Result jobs
+left unfinished and callbacks left pending are dispatched again the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from schemas.settings import WorkerSettings
-from store.records import SYSTEM_WORKER, Principal, RecordStore, sweep_stale
+from store.records import SYSTEM_WORKER, Principal, RecordStore, stale_jobs, sweep_stale
 
 if TYPE_CHECKING:  # _dispatch imports the jobs, which import this module
     from workers._dispatch import Dispatcher
@@ -50,16 +52,21 @@ class SweepOutcome:
     Attributes:
         requeued: components enqueued again.
         given_up: components now ``failed`` with ``job_lost``.
-        skipped: why nothing was looked at (messages still queued), else ``None``.
+        skipped: what was left for a quieter time (messages still queued), else ``None``.
+        jobs: result jobs dispatched again.
+        callbacks: callbacks dispatched again.
     """
 
     requeued: tuple[str, ...] = ()
     given_up: tuple[str, ...] = ()
     skipped: str | None = None
+    jobs: tuple[str, ...] = ()
+    callbacks: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """The outcome as plain data (``sohoa sweep --json``)."""
-        return {"requeued": list(self.requeued), "given_up": list(self.given_up), "skipped": self.skipped}
+        return {"requeued": list(self.requeued), "given_up": list(self.given_up), "skipped": self.skipped,
+                "jobs": list(self.jobs), "callbacks": list(self.callbacks)}
 
 
 def sweep_stuck(records: RecordStore, dispatcher: Dispatcher, cfg: WorkerSettings, *,
@@ -77,15 +84,22 @@ def sweep_stuck(records: RecordStore, dispatcher: Dispatcher, cfg: WorkerSetting
         TransientError: the database or the broker is unreachable.
     """
     waiting = dispatcher.queued()
-    if waiting:
-        return SweepOutcome(skipped=f"{waiting} message(s) still queued: old components may be on their way")
+    skipped = f"{waiting} message(s) still queued: pending components are left until the queue is quiet" \
+        if waiting else None
     before = datetime.now(UTC) - timedelta(seconds=stale_after_s(cfg))
     with records.transaction() as session:
-        again, lost = sweep_stale(session, by, before=before, max_attempts=max_attempts(cfg), dry_run=dry_run)
+        again, lost = sweep_stale(session, by, before=before, max_attempts=max_attempts(cfg), dry_run=dry_run,
+                                  processing_only=bool(waiting))
+        jobs, calls = ([], []) if dry_run or waiting else stale_jobs(session, by, before=before)
     if dry_run:
-        return SweepOutcome(tuple(again), tuple(lost))
+        return SweepOutcome(tuple(again), tuple(lost), skipped)
     for component_id in again:
         dispatcher.digitize(component_id)
-    if again or lost:
-        log.warning("sweep: %d stale component(s) enqueued again, %d given up on (job_lost)", len(again), len(lost))
-    return SweepOutcome(tuple(again), tuple(lost))
+    for job_id in jobs:
+        dispatcher.sign_result(job_id)
+    for job_id in calls:
+        dispatcher.deliver_callback(job_id)
+    if again or lost or jobs or calls:
+        log.warning("sweep: %d stale component(s) enqueued again, %d given up on (job_lost), %d result job(s) "
+                    "and %d callback(s) dispatched again", len(again), len(lost), len(jobs), len(calls))
+    return SweepOutcome(tuple(again), tuple(lost), skipped, tuple(jobs), tuple(calls))

@@ -80,7 +80,7 @@ def digitize_component(rt: Runtime, component_id: str, *, final: bool,
     """
     with rt.records.transaction() as session:
         started = begin_processing(session, by, component_id)
-        component = get_component(session, component_id)
+        component = get_component(session, by, component_id)
     if not started:
         log.info("component %s already %s: duplicate delivery ignored", component_id, component.status)
         return component
@@ -97,7 +97,7 @@ def digitize_component(rt: Runtime, component_id: str, *, final: bool,
         if retry:
             raise error from exc
     with rt.records.transaction() as session:
-        return get_component(session, component_id)
+        return get_component(session, by, component_id)
 
 
 def _give_up(rt: Runtime, component: ComponentView, by: Principal) -> ComponentView:
@@ -107,7 +107,7 @@ def _give_up(rt: Runtime, component: ComponentView, by: Principal) -> ComponentV
     log.error("component %s: %s", component.id, error)
     with rt.records.transaction() as session:
         record_failure(session, by, component.id, error, final=True)
-        return get_component(session, component.id)
+        return get_component(session, by, component.id)
 
 
 def _digitize(rt: Runtime, component: ComponentView, by: Principal) -> None:

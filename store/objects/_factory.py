@@ -43,7 +43,7 @@ def open_object_store(settings: Settings, *, ensure_buckets: bool = True) -> Obj
         token = settings.api.token_secret
         store = LocalObjectStore(
             cfg.objects_dir or settings.data_dir / "objects",
-            base_url=f"http://{settings.api.host}:{settings.api.port}/files",
+            base_url=f"{(settings.api.public_url or f'http://{settings.api.host}:{settings.api.port}').rstrip('/')}/files",
             secret=token.get_secret_value().encode() if token else None,
             presign_expiry_s=cfg.presign_expiry_s,
         )

@@ -16,9 +16,18 @@ from sqlalchemy.orm import Session
 from schemas.codes import result_code
 from schemas.documents import METADATA_FIELDS
 from schemas.errors import ConflictError, ErrorCode, InputError, NotFoundError
+from store.records._access import (
+    check_document_read,
+    check_document_write,
+    check_dossier,
+    citizen_scope,
+    find_dossier,
+    known_citizen,
+    require_role,
+)
 from store.records._audit import audit
 from store.records._build import SignatureInput, index_for_search, refresh_derived, signature_row
-from store.records._models import Citizen, Document, Dossier, Signature, new_id, utcnow
+from store.records._models import Citizen, Document, Signature, new_id, utcnow
 from store.records._types import LOCKED_STATUSES, DocumentKind, DocumentStatus, Origin, Principal
 from store.records._views import DocumentView, document_view, signature_view
 
@@ -67,43 +76,76 @@ def _current(session: Session, document_id: str) -> Document:
     return row
 
 
-def get_document(session: Session, by: Principal, document_id: str) -> DocumentView:
-    """One document version (the read is audited)."""
-    view = view_of(session, _row(session, document_id))
-    audit(session, by, "read_document", "document", document_id, citizen=view.citizen)
+def get_document(session: Session, by: Principal, document_id: str, *,
+                 for_dossier: str | None = None) -> DocumentView:
+    """One document version (the read is audited, with the dossier it was read for).
+
+    Raises:
+        NotFoundError: no such document.
+        AccessDenied: see :func:`store.records._access.check_document_read`.
+    """
+    row = _row(session, document_id)
+    dossier = check_document_read(session, by, row, for_dossier=for_dossier)
+    view = view_of(session, row)
+    audit(session, by, "read_document", "document", document_id, citizen=view.citizen, dossier=dossier)
     return view
 
 
 def list_documents(
     session: Session, by: Principal, ma_dinh_danh: str, *, doc_type: str | None = None,
-    all_versions: bool = False,
+    all_versions: bool = False, for_dossier: str | None = None,
 ) -> list[DocumentView]:
-    """A citizen's documents, newest first: current versions unless ``all_versions`` (audited)."""
+    """A citizen's documents, newest first: current versions unless ``all_versions`` (audited).
+
+    Raises:
+        NotFoundError: no such citizen (or ``for_dossier`` does not exist).
+        AccessDenied: see :func:`store.records._access.citizen_scope`.
+    """
+    known = known_citizen(session, by, ma_dinh_danh)
+    if known is None:
+        return []  # nothing filed for this citizen yet
+    scope = citizen_scope(session, by, known, for_dossier=for_dossier)
     query = (select(Document).join(Citizen, Citizen.id == Document.citizen_id)
              .where(Citizen.ma_dinh_danh == ma_dinh_danh)
              .order_by(Document.digitized_at.desc(), Document.version.desc()))
+    if not scope.everything:
+        query = query.where(Document.lineage_id.in_(sorted(scope.lineages)))
     if not all_versions:
         query = query.where(Document.is_current.is_(True))
     if doc_type:
         query = query.where(Document.doc_type == doc_type)
     views = [view_of(session, row) for row in session.scalars(query)]
-    audit(session, by, "read_documents", "citizen", None, citizen=ma_dinh_danh, count=len(views),
-          doc_type=doc_type)
+    audit(session, by, "read_documents", "citizen", None, citizen=ma_dinh_danh, dossier=scope.ma_ho_so,
+          count=len(views), doc_type=doc_type)
     return views
 
 
 def history(session: Session, by: Principal, document_id: str) -> list[DocumentView]:
-    """Every version of a document, oldest first (audited)."""
-    lineage = _row(session, document_id).lineage_id
-    rows = session.scalars(select(Document).where(Document.lineage_id == lineage).order_by(Document.version))
+    """Every version of a document, oldest first (audited).
+
+    Raises:
+        NotFoundError: no such document.
+        AccessDenied: see :func:`store.records._access.check_document_read`.
+    """
+    first = _row(session, document_id)
+    dossier = check_document_read(session, by, first)
+    rows = session.scalars(select(Document).where(Document.lineage_id == first.lineage_id)
+                           .order_by(Document.version))
     views = [view_of(session, row) for row in rows]
-    audit(session, by, "read_history", "document", document_id, citizen=views[0].citizen if views else None)
+    audit(session, by, "read_history", "document", document_id, citizen=views[0].citizen if views else None,
+          dossier=dossier)
     return views
 
 
 def confirm_document(session: Session, by: Principal, document_id: str) -> DocumentView:
-    """An officer confirms what was read; from now on the content is locked."""
+    """An officer confirms what was read; from now on the content is locked.
+
+    Raises:
+        ConflictError: an old version, or revoked.
+        AccessDenied: see :func:`store.records._access.check_document_write`.
+    """
     row = _current(session, document_id)
+    check_document_write(session, by, row)
     if row.status in (DocumentStatus.PENDING, DocumentStatus.EXTRACTED):
         row.status = DocumentStatus.CONFIRMED
         row.confirmed_by, row.confirmed_at = str(by), utcnow()
@@ -116,6 +158,7 @@ def confirm_document(session: Session, by: Principal, document_id: str) -> Docum
 def correct_document(
     session: Session, by: Principal, document_id: str, *, fields: dict[str, str | None] | None = None,
     metadata: dict[str, str | None] | None = None, doc_type: str | None = None, confirm: bool = False,
+    reason: str | None = None,
 ) -> DocumentView:
     """Write a corrected version ``n + 1``; the old version stays, no longer current.
 
@@ -124,12 +167,15 @@ def correct_document(
         metadata: Art. 9 metadata name → corrected value.
         doc_type: a corrected document type.
         confirm: confirm the new version at once.
+        reason: why (kept on the new version and in the audit log).
 
     Raises:
         ConflictError: not the current version, or the document is revoked.
         InputError: an unknown metadata name.
+        AccessDenied: see :func:`store.records._access.check_document_write`.
     """
     old = _current(session, document_id)
+    check_document_write(session, by, old)
     if old.status == DocumentStatus.REVOKED:
         raise ConflictError("a revoked document cannot be corrected", detail={"document_id": document_id})
     unknown = set(metadata or {}) - set(METADATA_FIELDS)
@@ -143,6 +189,7 @@ def correct_document(
     for name, value in (metadata or {}).items():
         setattr(new, name, value)
     new.doc_type = doc_type or new.doc_type
+    new.change_reason = reason
     if confirm:
         new.status, new.confirmed_by, new.confirmed_at = DocumentStatus.CONFIRMED, str(by), utcnow()
     refresh_derived(new)
@@ -155,12 +202,13 @@ def correct_document(
                                                          sig.level, sig.signed_at), sig.pdf_key, by))
     index_for_search(session, new, replaces=old.id)
     audit(session, by, "correct", "document", new.id, citizen=view_of(session, new).citizen,
-          previous=old.id, version=new.version, fields=sorted(fields or {}), metadata=sorted(metadata or {}))
+          previous=old.id, version=new.version, fields=sorted(fields or {}), metadata=sorted(metadata or {}),
+          reason=reason, dossier=new.ma_ho_so)
     return view_of(session, new)
 
 
 _NOT_COPIED = {"id", "version", "is_current", "supersedes_id", "idempotency_key", "status", "confirmed_by",
-               "confirmed_at", "created_by", "created_at", "ma_ket_qua"}
+               "confirmed_at", "created_by", "created_at", "ma_ket_qua", "change_reason"}
 
 
 def _copy_version(old: Document, by: Principal) -> Document:
@@ -171,8 +219,13 @@ def _copy_version(old: Document, by: Principal) -> Document:
 
 
 def revoke_document(session: Session, by: Principal, document_id: str, *, reason: str) -> DocumentView:
-    """Revoke a document (it stays in the store and in its history, no longer valid for reuse)."""
+    """Revoke a document (it stays in the store and in its history, no longer valid for reuse).
+
+    Raises:
+        AccessDenied: see :func:`store.records._access.check_document_write`.
+    """
     row = _current(session, document_id)
+    check_document_write(session, by, row)
     row.status = DocumentStatus.REVOKED
     row.revoked_by, row.revoked_at, row.revoke_reason = str(by), utcnow(), reason
     audit(session, by, "revoke", "document", row.id, citizen=view_of(session, row).citizen, reason=reason)
@@ -190,10 +243,12 @@ def add_signature(
 
     Raises:
         ConflictError: old version, or revoked.
+        AccessDenied: see :func:`store.records._access.check_document_write`.
     """
     if request_id and session.scalar(select(Signature.id).where(Signature.request_id == request_id)):
         return view_of(session, _row(session, document_id))
     row = _current(session, document_id)
+    check_document_write(session, by, row)
     if row.status == DocumentStatus.REVOKED:
         raise ConflictError("a revoked document cannot be signed", detail={"document_id": document_id})
     session.add(signature_row(row.id, signature, pdf_key, by, request_id=request_id))
@@ -207,15 +262,21 @@ def add_signature(
 def issue_result(
     session: Session, by: Principal, *, ma_ho_so: str, doc_type: str, pdf_key: str, pdf_sha256: str,
     page_count: int, metadata: dict[str, str | None] | None = None, fields: dict[str, Any] | None = None,
+    requested_by: str | None = None,
 ) -> DocumentView:
     """Register a result of a dossier's procedure under the next code ``{ma_ho_so}-KQ{n}``.
 
+    Args:
+        requested_by: who asked for it, when a worker registers it on their behalf.
+
     Raises:
         NotFoundError: no such dossier.
+        AccessDenied: not the resolution system (or the system) acting for the dossier's agency.
     """
-    dossier = session.scalar(select(Dossier).where(Dossier.ma_ho_so == ma_ho_so).with_for_update())
-    if dossier is None:
-        raise NotFoundError("no such dossier", detail={"ma_ho_so": ma_ho_so})
+    require_role(by, "resolution_system")
+    dossier = find_dossier(session, ma_ho_so, lock=True)
+    check_dossier(by, dossier, write=True)
+    author = requested_by or str(by)
     citizen = session.get(Citizen, dossier.citizen_id)
     assert citizen is not None
     dossier.results_issued += 1
@@ -226,14 +287,14 @@ def issue_result(
         status=DocumentStatus.CONFIRMED, doc_type=doc_type, confidence=1.0, fields=dict(fields or {}),
         flags=[], source_scan_key=pdf_key, source_sha256=pdf_sha256, searchable_pdf_key=pdf_key,
         page_count=page_count, page_info=[], ocr_text="", ma_ho_so=ma_ho_so, ma_tthc=dossier.ma_tthc,
-        ma_ket_qua=result_code(ma_ho_so, dossier.results_issued), digitized_by=str(by),
-        digitized_at=utcnow(), confirmed_by=str(by), confirmed_at=utcnow(), created_by=str(by),
+        ma_ket_qua=result_code(ma_ho_so, dossier.results_issued), digitized_by=author,
+        digitized_at=utcnow(), confirmed_by=author, confirmed_at=utcnow(), created_by=author,
         created_at=utcnow(), **{"ma_dinh_danh_chu_so_huu": citizen.ma_dinh_danh, **(metadata or {})},
     )
     refresh_derived(row)
     session.add(row)
     session.flush()
     index_for_search(session, row)
-    audit(session, by, "issue_result", "document", row.id, citizen=citizen.ma_dinh_danh,
-          ma_ket_qua=row.ma_ket_qua)
+    audit(session, by, "issue_result", "document", row.id, citizen=citizen.ma_dinh_danh, dossier=ma_ho_so,
+          ma_ket_qua=row.ma_ket_qua, requested_by=author)
     return view_of(session, row)

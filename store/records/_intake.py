@@ -7,9 +7,17 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from schemas.codes import DOSSIER_CODE_RE, dossier_code_ok, procedure_code_ok
+from schemas.codes import dossier_code_ok, procedure_code_ok
 from schemas.errors import ConflictError, ErrorCode, InputError, NotFoundError
 from store.objects import StoredObject
+from store.records._access import (
+    check_citizen_write,
+    check_component,
+    check_dossier,
+    dossier_agency,
+    find_dossier,
+    require_role,
+)
 from store.records._audit import audit
 from store.records._models import Citizen, Component, Document, Dossier, utcnow
 from store.records._types import ComponentStatus, Origin, Principal
@@ -35,8 +43,14 @@ def check_owner_id(ma_dinh_danh: str) -> str:
 
 
 def ensure_citizen(session: Session, by: Principal, ma_dinh_danh: str, *, ho_ten: str | None = None) -> Citizen:
-    """The citizen (or organization) with this id, created on first sight."""
+    """The citizen (or organization) with this id, created on first sight (by an officer or the system).
+
+    Raises:
+        InputError: ``invalid_id_number``.
+        AccessDenied: a role that does not take files in.
+    """
     kind = check_owner_id(ma_dinh_danh)
+    require_role(by, "officer", "resolution_system")
     row = session.scalar(select(Citizen).where(Citizen.ma_dinh_danh == ma_dinh_danh))
     if row is None:
         row = Citizen(ma_dinh_danh=ma_dinh_danh, kind=kind, ho_ten=ho_ten, created_at=utcnow())
@@ -82,18 +96,19 @@ def ensure_dossier(
     Raises:
         InputError: ``invalid_dossier_code`` / ``invalid_procedure_code``.
         ConflictError: the code belongs to another citizen or another procedure.
+        AccessDenied: the dossier's agency is not one ``by`` acts for.
     """
     check_codes(ma_ho_so, ma_tthc)
     row = session.scalar(select(Dossier).where(Dossier.ma_ho_so == ma_ho_so))
     if row is None:
-        match = DOSSIER_CODE_RE.match(ma_ho_so)
         row = Dossier(ma_ho_so=ma_ho_so, ma_tthc=ma_tthc, citizen_id=citizen.id, results_issued=0,
-                      co_quan_tiep_nhan=match["agency"] if match else None, created_by=str(by),
-                      created_at=utcnow())
+                      co_quan_tiep_nhan=dossier_agency(ma_ho_so), created_by=str(by), created_at=utcnow())
+        check_dossier(by, row, write=True)
         session.add(row)
         session.flush()
         audit(session, by, "create", "dossier", row.id, citizen=citizen.ma_dinh_danh, ma_ho_so=ma_ho_so)
         return row
+    check_dossier(by, row, write=True)
     if row.citizen_id != citizen.id:
         raise ConflictError("this dossier belongs to another citizen", detail={"ma_ho_so": ma_ho_so})
     if ma_tthc and row.ma_tthc and ma_tthc != row.ma_tthc:
@@ -117,7 +132,16 @@ def add_component(
 
     Returns:
         the component, and whether it was created now (``False``: it was handed in before).
+
+    Raises:
+        AccessDenied: not an officer of the dossier's agency (or, with no dossier, one who may
+            file in this citizen's store).
     """
+    if dossier is not None:
+        require_role(by, "officer")
+        check_dossier(by, dossier, write=True)
+    else:
+        check_citizen_write(session, by, citizen)
     scope = f"dossier:{dossier.id}" if dossier else f"citizen:{citizen.id}"
     ingest_key = f"{scope}:{scan.sha256}"
     row = session.scalar(select(Component).where(Component.ingest_key == ingest_key))
@@ -135,34 +159,55 @@ def add_component(
         session.flush()
         audit(session, by, "ingest", "component", row.id, citizen=citizen.ma_dinh_danh,
               file=file_name, sha256=scan.sha256, ma_ho_so=dossier.ma_ho_so if dossier else None)
-    return _view(session, row), created
+    return component_view_of(session, row), created
 
 
-def get_component(session: Session, component_id: str) -> ComponentView:
-    """A component and its status.
+def get_component(session: Session, by: Principal, component_id: str) -> ComponentView:
+    """A component and its status (not audited: see :func:`read_component` for its content).
+
+    Raises:
+        NotFoundError: no such component.
+        AccessDenied: another agency's dossier, another citizen's component.
+    """
+    row = component_row(session, component_id)
+    check_component(session, by, row)
+    return component_view_of(session, row)
+
+
+def component_row(session: Session, component_id: str, *, lock: bool = False) -> Component:
+    """The component row.
 
     Raises:
         NotFoundError: no such component.
     """
-    row = session.get(Component, component_id)
+    query = select(Component).where(Component.id == component_id)
+    row = session.scalar(query.with_for_update() if lock else query)
     if row is None:
         raise NotFoundError("no such component", detail={"component_id": component_id})
-    return _view(session, row)
+    return row
 
 
 def list_components(
-    session: Session, *, dossier: str | None = None, status: str | None = None, limit: int = 1000
+    session: Session, by: Principal, *, dossier: str | None = None, status: str | None = None, limit: int = 1000
 ) -> list[ComponentView]:
-    """Components, oldest first, optionally of one dossier (by code) and in one status."""
+    """Components, oldest first, optionally of one dossier (by code) and in one status.
+
+    Raises:
+        AccessDenied: a dossier of another agency; with no dossier, anyone but the system.
+    """
     query = select(Component).order_by(Component.created_at, Component.id).limit(limit)
     if dossier is not None:
+        check_dossier(by, find_dossier(session, dossier))
         query = query.join(Dossier, Dossier.id == Component.dossier_id).where(Dossier.ma_ho_so == dossier)
+    else:
+        require_role(by)
     if status is not None:
         query = query.where(Component.status == status)
-    return [_view(session, row) for row in session.scalars(query)]
+    return [component_view_of(session, row) for row in session.scalars(query)]
 
 
-def _view(session: Session, row: Component) -> ComponentView:
+def component_view_of(session: Session, row: Component) -> ComponentView:
+    """The view of a component row, with its owner, dossier code and documents."""
     citizen = session.get(Citizen, row.citizen_id)
     dossier = session.get(Dossier, row.dossier_id) if row.dossier_id else None
     if row.reuses_document_id:

@@ -207,6 +207,8 @@ class Document(Base):
     revoked_by: Mapped[str | None] = mapped_column(String(120))
     revoked_at: Mapped[datetime | None] = mapped_column(_TS)
     revoke_reason: Mapped[str | None] = mapped_column(Text)
+    #: why this version was made (a correction's reason, given by the officer)
+    change_reason: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(_TS, default=utcnow)
 
@@ -243,4 +245,8 @@ class AuditEntry(Base):
     record_type: Mapped[str] = mapped_column(String(20))
     record_id: Mapped[str | None] = mapped_column(String(36), index=True)
     citizen: Mapped[str | None] = mapped_column(String(20), index=True)
+    #: the dossier the act was for (an officer reads a citizen's data for one dossier)
+    ma_ho_so: Mapped[str | None] = mapped_column(String(64))
+    #: the HTTP request (``X-Request-ID``) or job it happened in
+    request_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(_JSON, default=dict)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from schemas.documents import ComponentResult, DigitizeResult
 from schemas.errors import ErrorCode, NotFoundError, SohoaError
+from store.records._access import require_role
 from store.records._audit import audit
 from store.records._build import (
     SignatureInput,
@@ -30,6 +31,8 @@ from store.records._models import Citizen, Component, Document, Dossier, new_id,
 from store.records._types import ComponentStatus, DocumentKind, DocumentStatus, Origin, Principal
 
 _FINAL = (ComponentStatus.EXTRACTED, ComponentStatus.FAILED)
+#: a document that names an owner other than the citizen of the dossier it was filed in
+OWNER_MISMATCH = "owner_mismatch"
 
 
 def _locked_component(session: Session, component_id: str) -> Component:
@@ -47,7 +50,9 @@ def begin_processing(session: Session, by: Principal, component_id: str) -> bool
 
     Raises:
         NotFoundError: no such component.
+        AccessDenied: not the system (workers).
     """
+    require_role(by)
     row = _locked_component(session, component_id)
     if row.status in _FINAL:
         return False
@@ -61,6 +66,7 @@ def begin_processing(session: Session, by: Principal, component_id: str) -> bool
 def record_failure(session: Session, by: Principal, component_id: str, error: SohoaError, *,
                    final: bool) -> None:
     """Keep the error on the component: ``failed`` when final, back to ``pending`` when a retry follows."""
+    require_role(by)
     row = _locked_component(session, component_id)
     if row.status in _FINAL:
         return
@@ -76,22 +82,26 @@ def record_failure(session: Session, by: Principal, component_id: str, error: So
 
 
 def sweep_stale(session: Session, by: Principal, *, before: datetime, max_attempts: int,
-                limit: int = 200, dry_run: bool = False) -> tuple[list[str], list[str]]:
+                limit: int = 200, dry_run: bool = False, processing_only: bool = False) -> tuple[list[str], list[str]]:
     """Take up components left ``pending`` or ``processing`` since before ``before`` (their job was lost).
 
     Each one is either put back to ``pending`` for the caller to enqueue again, or,
     after ``max_attempts`` attempts, ends ``failed`` with ``job_lost``. Rows another
     sweeper holds are skipped (PostgreSQL ``SKIP LOCKED``), and every row taken is
     touched, so concurrent or repeated sweeps do not enqueue it twice. With
-    ``dry_run`` nothing is changed: the answer says what would be done.
+    ``dry_run`` nothing is changed: the answer says what would be done. With
+    ``processing_only`` only components a worker had taken are looked at (while the
+    queue is busy, a ``pending`` one may simply be waiting its turn).
 
     Returns:
         the ids to enqueue again, and the ids given up on.
     """
+    require_role(by)
+    statuses = (ComponentStatus.PROCESSING,) if processing_only else (ComponentStatus.PENDING,
+                                                                      ComponentStatus.PROCESSING)
     rows = list(session.scalars(
         select(Component)
-        .where(Component.status.in_((ComponentStatus.PENDING, ComponentStatus.PROCESSING)),
-               Component.updated_at < before)
+        .where(Component.status.in_(statuses), Component.updated_at < before)
         .order_by(Component.updated_at).limit(limit).with_for_update(skip_locked=True)
     ))
     again: list[str] = []
@@ -135,7 +145,11 @@ def complete_component(
 
     Returns:
         the ids of the documents made from the component, in page order.
+
+    Raises:
+        AccessDenied: not the system (workers).
     """
+    require_role(by)
     row = _locked_component(session, component_id)
     existing = list(session.scalars(
         select(Document.id).where(Document.component_id == row.id, Document.version == 1)
@@ -159,7 +173,10 @@ def complete_component(
     row.status = ComponentStatus.EXTRACTED
     row.result_json = result.model_dump(mode="json")
     row.updated_at = row.finished_at = utcnow()
-    audit(session, by, "extract", "component", row.id, citizen=citizen.ma_dinh_danh, documents=ids)
+    others = sorted({str(p.metadata.ma_dinh_danh_chu_so_huu) for p in parts_of(result)
+                     if p.metadata.ma_dinh_danh_chu_so_huu not in (None, citizen.ma_dinh_danh)})
+    audit(session, by, "extract", "component", row.id, citizen=citizen.ma_dinh_danh, documents=ids,
+          dossier=dossier.ma_ho_so if dossier else None, **({"names_other_owner": others} if others else {}))
     return ids
 
 
@@ -169,13 +186,18 @@ def _document_row(
 ) -> Document:
     pages, dpi, color = page_facts(result, part)
     doc_id = new_id()
+    flags = list(part.flags)
+    named = part.metadata.ma_dinh_danh_chu_so_huu
+    if named and named != citizen.ma_dinh_danh:
+        # filed in the dossier's citizen's store all the same; the officer is shown why to look twice
+        flags.append(OWNER_MISMATCH)
     doc = Document(
         id=doc_id, lineage_id=doc_id, version=1, is_current=True,
         idempotency_key=f"component:{component.id}:{n}", component_id=component.id,
         citizen_id=citizen.id, dossier_id=dossier.id if dossier else None,
         kind=DocumentKind.COMPONENT, origin=component.origin or Origin.SCANNED,
         status=DocumentStatus.EXTRACTED, doc_type=str(part.doc_type), confidence=part.confidence,
-        fields={k: v.to_json() for k, v in part.fields.items()}, flags=list(part.flags),
+        fields={k: v.to_json() for k, v in part.fields.items()}, flags=flags,
         source_scan_key=component.scan_key, source_sha256=component.scan_sha256,
         searchable_pdf_key=pdf_key, page_start=part.page_range[0], page_count=part.pages,
         page_info=pages, dpi=dpi, color=color, ocr_text=part.text,

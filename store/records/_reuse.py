@@ -12,13 +12,20 @@ from datetime import date
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from schemas.errors import ConflictError
+from schemas.errors import ConflictError, NotFoundError
+from store.records._access import (
+    check_document_read,
+    check_dossier,
+    citizen_scope,
+    known_citizen,
+    require_role,
+)
 from store.records._audit import audit
 from store.records._build import FTS
 from store.records._documents import view_of
 from store.records._fold import search_tokens
 from store.records._intake import ensure_dossier, find_citizen
-from store.records._models import Citizen, Component, Document, utcnow
+from store.records._models import Citizen, Component, Document, Dossier, utcnow
 from store.records._types import ComponentStatus, DocumentStatus, Origin, Principal
 from store.records._views import ComponentView, DocumentView, DuplicateHit, component_view
 
@@ -34,16 +41,26 @@ def _valid_query(citizen_id: str, today: date) -> Select[Document]:
 
 def valid_documents(
     session: Session, by: Principal, ma_dinh_danh: str, *, doc_type: str | None = None,
-    today: date | None = None,
+    today: date | None = None, for_dossier: str | None = None,
 ) -> list[DocumentView]:
-    """A citizen's documents that can be reused: current, confirmed or signed, not expired (audited)."""
-    citizen = find_citizen(session, ma_dinh_danh)
+    """A citizen's documents that can be reused: current, confirmed or signed, not expired (audited).
+
+    Raises:
+        NotFoundError: no such citizen.
+        AccessDenied: see :func:`store.records._access.citizen_scope`.
+    """
+    citizen = known_citizen(session, by, ma_dinh_danh)
+    if citizen is None:
+        return []
+    scope = citizen_scope(session, by, citizen, for_dossier=for_dossier)
     query = _valid_query(citizen.id, today or date.today()).order_by(Document.digitized_at.desc())
+    if not scope.everything:
+        query = query.where(Document.lineage_id.in_(sorted(scope.lineages)))
     if doc_type:
         query = query.where(Document.doc_type == doc_type)
     views = [view_of(session, row) for row in session.scalars(query)]
     audit(session, by, "read_valid_documents", "citizen", None, citizen=ma_dinh_danh, doc_type=doc_type,
-          count=len(views))
+          count=len(views), dossier=scope.ma_ho_so)
     return views
 
 
@@ -51,26 +68,39 @@ def attach_to_dossier(
     session: Session, by: Principal, document_id: str, *, ma_ho_so: str, ma_tthc: str | None = None,
     today: date | None = None,
 ) -> ComponentView:
-    """Attach a valid document to a (new) dossier by reference: a component, no new upload.
+    """Attach a valid document to a dossier by reference: a component of the dossier's citizen, no new upload.
+
+    The dossier is opened for the document's owner when it does not exist yet. A document of
+    another citizen may be attached only with that citizen's consent for this dossier.
 
     Raises:
+        NotFoundError: no such document.
         ConflictError: the document is not reusable (old version, unconfirmed, revoked, expired).
+        AccessDenied: not an officer of the dossier's agency, or a document the dossier may not reuse.
     """
+    require_role(by, "officer")
     doc = session.get(Document, document_id)
-    valid = doc is not None and session.scalar(
-        _valid_query(doc.citizen_id, today or date.today()).where(Document.id == document_id)
-    )
-    if doc is None or not valid:
+    if doc is None:
+        raise NotFoundError("no such document", detail={"document_id": document_id})
+    owner = view_of(session, doc).citizen
+    existing = session.scalar(select(Dossier).where(Dossier.ma_ho_so == ma_ho_so))
+    if existing is not None:
+        check_dossier(by, existing, write=True)
+        dossier = ensure_dossier(session, by, session.get_one(Citizen, existing.citizen_id), ma_ho_so, ma_tthc)
+    else:
+        dossier = ensure_dossier(session, by, find_citizen(session, owner), ma_ho_so, ma_tthc)
+    check_document_read(session, by, doc, for_dossier=ma_ho_so)
+    valid = session.scalar(_valid_query(doc.citizen_id, today or date.today()).where(Document.id == document_id))
+    if not valid:
         raise ConflictError("only a current, confirmed and unexpired document can be reused",
                             detail={"document_id": document_id})
-    citizen = view_of(session, doc).citizen
-    dossier = ensure_dossier(session, by, find_citizen(session, citizen), ma_ho_so, ma_tthc)
+    holder = session.get_one(Citizen, dossier.citizen_id).ma_dinh_danh
     key = f"dossier:{dossier.id}:reuse:{doc.lineage_id}"
     row = session.scalar(select(Component).where(Component.ingest_key == key))
     if row is None:
         now = utcnow()
         row = Component(
-            citizen_id=doc.citizen_id, dossier_id=dossier.id, ingest_key=key,
+            citizen_id=dossier.citizen_id, dossier_id=dossier.id, ingest_key=key,
             file_name=doc.ten_giay_to or doc.doc_type, content_type="application/pdf", size_bytes=0,
             scan_key=doc.source_scan_key or "", scan_sha256=doc.source_sha256 or "", origin=Origin.REUSED,
             reuses_document_id=doc.id, status=ComponentStatus.EXTRACTED, attempts=0, submitted_by=str(by),
@@ -78,16 +108,23 @@ def attach_to_dossier(
         )
         session.add(row)
         session.flush()
-        audit(session, by, "attach", "component", row.id, citizen=citizen, document_id=doc.id,
-              ma_ho_so=ma_ho_so)
-    return component_view(row, citizen=citizen, ma_ho_so=ma_ho_so, document_ids=(doc.id,))
+        audit(session, by, "attach", "component", row.id, citizen=holder, document_id=doc.id,
+              ma_ho_so=ma_ho_so, owner=owner)
+    return component_view(row, citizen=holder, ma_ho_so=ma_ho_so, document_ids=(row.reuses_document_id or doc.id,))
 
 
 def find_duplicates(
     session: Session, by: Principal, ma_dinh_danh: str, *, sha256: str | None = None,
     key_hash: str | None = None, exclude: tuple[str, ...] = (),
 ) -> list[DuplicateHit]:
-    """Records of this citizen that a new scan repeats: the same file, or the same type and key fields."""
+    """Records of this citizen that a new scan repeats: the same file, or the same type and key fields.
+
+    Raises:
+        AccessDenied: a principal who may not read the citizen's whole store.
+    """
+    citizen = known_citizen(session, by, ma_dinh_danh)
+    if citizen is None or not citizen_scope(session, by, citizen).everything:
+        return []
     conditions = []
     if sha256:
         conditions.append(Document.source_sha256 == sha256)
@@ -117,7 +154,19 @@ def search_documents(
     """Current documents whose names, fields, metadata or text contain the words of ``query``, in order.
 
     ``"nguyen van an"`` finds ``Nguyễn Văn An`` (and not ``Nguyễn Văn Anh``); the read is audited.
+
+    Raises:
+        AccessDenied: see :func:`store.records._access.citizen_scope`; searching every citizen's
+            store at once is for the system only.
     """
+    scope, owner = None, None
+    if ma_dinh_danh is None:
+        require_role(by)
+    else:
+        owner = known_citizen(session, by, ma_dinh_danh)
+        if owner is None:
+            return []
+        scope = citizen_scope(session, by, owner)
     tokens = search_tokens(query)
     if not tokens:
         return []
@@ -131,11 +180,12 @@ def search_documents(
         # folded text holds only [0-9a-z ] so it is safe inside the word-boundary pattern
         pattern = func.concat(r"\m", func.sohoa_fold(query), r"\M")
         stmt = stmt.where(Document.search_text.op("~")(pattern))
-    if ma_dinh_danh is not None:
-        stmt = stmt.where(Document.citizen_id == find_citizen(session, ma_dinh_danh).id)
+    if owner is not None:
+        stmt = stmt.where(Document.citizen_id == owner.id)
     if doc_type:
         stmt = stmt.where(Document.doc_type == doc_type)
     views = [view_of(session, row) for row in session.scalars(stmt.order_by(Document.digitized_at.desc())
                                                               .limit(limit))]
-    audit(session, by, "search", "citizen", None, citizen=ma_dinh_danh, query=query, count=len(views))
+    audit(session, by, "search", "citizen", None, citizen=ma_dinh_danh, query=query, count=len(views),
+          dossier=scope.ma_ho_so if scope else None)
     return views

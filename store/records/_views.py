@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from schemas.documents import Metadata
-from store.records._models import AuditEntry, Component, Document, Signature
+from store.records._models import AuditEntry, Component, Document, Dossier, Signature
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,8 @@ class DocumentView:
     confirmed_by: str | None
     confirmed_at: datetime | None
     key_hash: str | None = None
+    change_reason: str | None = None
+    created_by: str | None = None
     ocr_text: str = ""
     page_info: tuple[dict[str, Any], ...] = ()
     signatures: tuple[SignatureView, ...] = field(default=())
@@ -143,6 +145,25 @@ class DocumentView:
 
 
 @dataclass(frozen=True)
+class DossierView:
+    """A dossier: its codes, whose it is, which agency received it.
+
+    Attributes:
+        agency: the receiving unit at the head of the code.
+        results_issued: how many results (``{ma_ho_so}-KQ{n}``) it has.
+    """
+
+    id: str
+    ma_ho_so: str
+    ma_tthc: str | None
+    citizen: str
+    agency: str | None
+    results_issued: int
+    created_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class DuplicateHit:
     """A record already in the store that a new scan seems to repeat.
 
@@ -163,7 +184,13 @@ class DuplicateHit:
 
 @dataclass(frozen=True)
 class AuditView:
-    """One line of the audit log."""
+    """One line of the audit log.
+
+    Attributes:
+        ma_ho_so: the dossier the act was for.
+        request_id: the HTTP request or job it happened in.
+        id: the line's number (newest is highest).
+    """
 
     at: datetime
     actor: str
@@ -172,11 +199,20 @@ class AuditView:
     record_id: str | None
     citizen: str | None
     detail: dict[str, Any]
+    ma_ho_so: str | None = None
+    request_id: str | None = None
+    id: int = 0
 
 
 def signature_view(row: Signature) -> SignatureView:
     """The view of a signature row."""
     return SignatureView(row.role, row.signer_name, row.cert_serial, row.level, row.signed_at, row.pdf_key)
+
+
+def dossier_view(row: Dossier, *, citizen: str) -> DossierView:
+    """The view of a dossier row."""
+    return DossierView(row.id, row.ma_ho_so, row.ma_tthc, citizen, row.co_quan_tiep_nhan, row.results_issued,
+                       row.created_by, row.created_at)
 
 
 def component_view(row: Component, *, citizen: str, ma_ho_so: str | None,
@@ -211,7 +247,8 @@ def document_view(row: Document, *, citizen: str, signatures: tuple[SignatureVie
         ma_ho_so=row.ma_ho_so, ma_tthc=row.ma_tthc, ma_ket_qua=row.ma_ket_qua,
         component_id=row.component_id, supersedes_id=row.supersedes_id, digitized_by=row.digitized_by,
         digitized_at=row.digitized_at, confirmed_by=row.confirmed_by, confirmed_at=row.confirmed_at,
-        key_hash=row.key_hash, ocr_text=row.ocr_text, page_info=tuple(row.page_info or ()),
+        key_hash=row.key_hash, change_reason=row.change_reason, created_by=row.created_by,
+        ocr_text=row.ocr_text, page_info=tuple(row.page_info or ()),
         signatures=signatures,
     )
 
@@ -219,4 +256,4 @@ def document_view(row: Document, *, citizen: str, signatures: tuple[SignatureVie
 def audit_view(row: AuditEntry) -> AuditView:
     """The view of an audit row."""
     return AuditView(row.at, row.actor, row.action, row.record_type, row.record_id, row.citizen,
-                     dict(row.detail or {}))
+                     dict(row.detail or {}), row.ma_ho_so, row.request_id, row.id)

@@ -19,7 +19,9 @@ from store.records import (
     ensure_dossier,
 )
 
-OFFICER = Principal("officer", "cb01")
+OFFICER = Principal("officer", "cb01", frozenset({"000.00.15.H55"}))
+#: an operator's command in development: acts for every agency (files outside dossiers)
+OPERATOR = Principal("officer", "cli", None)
 CITIZEN = "001090000001"
 OTHER = "079190000002"
 DOSSIER = "000.00.15.H55-230612-0001"
@@ -52,9 +54,10 @@ def result(doc_type: str = "can_cuoc", *, fields: dict[str, str] | None = None, 
 def digitized(session: Session, res: DigitizeResult, *, seed: str, citizen: str = CITIZEN,
               dossier: str | None = DOSSIER) -> list[str]:
     """Take a scan in and store ``res`` for it, as ingest + a worker would; returns the document ids."""
-    owner = ensure_citizen(session, OFFICER, citizen)
-    folder = ensure_dossier(session, OFFICER, owner, dossier, PROCEDURE) if dossier else None
-    comp, _ = add_component(session, OFFICER, citizen=owner, dossier=folder, file_name=f"{seed}.png",
+    by = OFFICER if dossier else OPERATOR
+    owner = ensure_citizen(session, by, citizen)
+    folder = ensure_dossier(session, by, owner, dossier, PROCEDURE) if dossier else None
+    comp, _ = add_component(session, by, citizen=owner, dossier=folder, file_name=f"{seed}.png",
                             scan=scan(seed, citizen))
     begin_processing(session, SYSTEM_WORKER, comp.id)
     return complete_component(session, SYSTEM_WORKER, comp.id, res, searchable_pdf_key=None, signature=None)

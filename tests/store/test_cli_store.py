@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import build_app
+from store.records import head_revision
 from workers import fake_scan
 
 CITIZEN = "001090000001"
@@ -36,7 +37,7 @@ def test_db_upgrade_migrates_sqlite_and_postgres(empty_postgres: str, tmp_path: 
         done = subprocess.run([sys.executable, "-m", "cli.main", *args], env=env, cwd=tmp_path, capture_output=True,
                               text=True, timeout=120, check=False)
         assert done.returncode == 0, done.stderr
-        assert f"database at revision 0001 ({dialect})" in done.stdout
+        assert f"database at revision {head_revision()} ({dialect})" in done.stdout
     assert (tmp_path / "sohoa.db").is_file()
 
 

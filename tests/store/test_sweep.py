@@ -15,9 +15,9 @@ from pydantic import SecretStr
 from schemas.settings import Settings
 from store import Store, sweep_orphans
 from store.objects import Bucket, ObjectStore, S3ObjectStore, StoredObject
-from store.records import audit_trail
+from store.records import SYSTEM_WORKER, audit_trail
 from tests.fixtures_services import S3_ACCESS_KEY, S3_SECRET_KEY
-from tests.store.helpers import CITIZEN, OFFICER
+from tests.store.helpers import CITIZEN, OPERATOR
 
 
 @pytest.fixture(params=["embedded", "services"])
@@ -55,15 +55,15 @@ def test_listing_and_deleting_objects(store: Store) -> None:
 
 def test_orphans_are_deleted_and_referenced_files_kept(store: Store, tmp_path: Path) -> None:
     recorded = store.upload_component(_file(tmp_path, "a.png", b"\x89PNG recorded scan"), citizen=CITIZEN,
-                                      by=OFFICER).component
+                                      by=OPERATOR).component
     orphan = store.objects.put_bytes(Bucket.DOCUMENTS, b"%PDF signed by a job that crashed before its commit",
                                      content_type="application/pdf", owner=CITIZEN)
-    young = sweep_orphans(store, older_than_s=3600, by=OFFICER)
+    young = sweep_orphans(store, older_than_s=3600, by=SYSTEM_WORKER)
     assert young.orphans == [] and young.looked_at == 2  # within the grace period: an upload about to commit
-    dry = sweep_orphans(store, older_than_s=0, by=OFFICER, dry_run=True)
+    dry = sweep_orphans(store, older_than_s=0, by=SYSTEM_WORKER, dry_run=True)
     assert dry.orphans == [("documents", orphan.key, orphan.size)] and not dry.deleted
     assert store.objects.exists(Bucket.DOCUMENTS, orphan.key)
-    done = sweep_orphans(store, older_than_s=0, by=OFFICER)
+    done = sweep_orphans(store, older_than_s=0, by=SYSTEM_WORKER)
     assert done.deleted and done.orphans == dry.orphans
     assert not store.objects.exists(Bucket.DOCUMENTS, orphan.key)
     assert store.objects.exists(Bucket.SCANS, recorded.scan_key)
@@ -92,5 +92,5 @@ def test_a_file_swept_between_upload_and_commit_is_uploaded_again(store: Store, 
     path = _file(tmp_path, "again.png", b"\x89PNG handed in again after a failed first try")
     store.objects.put_file(Bucket.SCANS, path, content_type="image/png", owner=CITIZEN)  # the orphan of the first try
     racing = Store(_SweptMeanwhile(store.objects), store.records)  # type: ignore[arg-type]
-    component = racing.upload_component(path, citizen=CITIZEN, by=OFFICER).component
+    component = racing.upload_component(path, citizen=CITIZEN, by=OPERATOR).component
     assert store.objects.get_bytes(Bucket.SCANS, component.scan_key) == path.read_bytes()

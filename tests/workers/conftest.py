@@ -21,7 +21,9 @@ from tests.fixtures_services import WeedServer
 from tests.workers.services import Producer, Services, producer_for
 from workers import FakeDigitizer, FakeSigner, Runtime, fake_scan
 
-OFFICER = Principal("officer", "cb01")
+OFFICER = Principal("officer", "cb01", frozenset({"000.00.15.H55"}))
+#: an operator's command in development: acts for every agency (files outside dossiers)
+OPERATOR = Principal("officer", "cb01", None)
 CITIZEN = "001090000001"
 DOSSIER = "000.00.15.H55-230612-0001"
 CARD = {"doc_type": "can_cuoc", "fields": {"ho_ten": "Nguyễn Văn An", "so_dinh_danh": CITIZEN,
@@ -53,7 +55,8 @@ def upload(store: Store, tmp_path: Path, spec: dict[str, Any] | None = None, *, 
     """Write a fake scan to a file and take it in as a pending component."""
     path = tmp_path / name
     path.write_bytes(raw if raw is not None else fake_scan(spec or CARD, seed=seed))
-    return store.upload_component(path, citizen=CITIZEN, by=OFFICER, dossier=dossier).component
+    by = OFFICER if dossier else OPERATOR
+    return store.upload_component(path, citizen=CITIZEN, by=by, dossier=dossier).component
 
 
 def _services(request: pytest.FixtureRequest, tmp_path: Path, s3: WeedServer) -> Iterator[Services]:

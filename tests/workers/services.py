@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from schemas.settings import Settings, WorkerSettings
 from store import Store
-from store.records import ComponentView, get_component
+from store.records import SYSTEM_WORKER, ComponentView, get_component
 from store.records._models import Document
 from tests.fixtures_services import S3_ACCESS_KEY, S3_SECRET_KEY, WeedServer, free_port
 from workers import fake_scan, open_dispatcher, wait_for
@@ -138,7 +138,7 @@ class Producer:
         for n, spec in enumerate(specs):
             path = self.tmp / f"scan-{n}-{time.monotonic_ns()}.png"
             path.write_bytes(spec if isinstance(spec, bytes) else fake_scan(spec, seed=n))
-            up = self.store.upload_component(path, citizen=CITIZEN, by=Principal("officer", "cb01"))
+            up = self.store.upload_component(path, citizen=CITIZEN, by=Principal("officer", "cb01", None))
             ids.append(up.component.id)
             if enqueue:
                 self.dispatcher.digitize(up.component.id)
@@ -146,7 +146,7 @@ class Producer:
 
     def components(self, ids: Sequence[str]) -> list[ComponentView]:
         with self.store.records.transaction() as s:
-            return [get_component(s, cid) for cid in ids]
+            return [get_component(s, SYSTEM_WORKER, cid) for cid in ids]
 
     def wait(self, ids: Sequence[str], timeout_s: float = 120) -> list[ComponentView]:
         return wait_for(self.store, ids, timeout_s=timeout_s, poll_s=0.3)

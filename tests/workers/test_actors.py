@@ -12,7 +12,7 @@ from dramatiq.brokers.stub import StubBroker
 from schemas.errors import InputError, TransientError
 from schemas.settings import Settings
 from store import Store
-from store.records import get_component
+from store.records import SYSTEM_WORKER, get_component
 from tests.workers.conftest import upload
 from workers import Actors, FakeDigitizer, Runtime, declare_actors, make_broker, should_retry
 from workers._dispatch import QueueDispatcher
@@ -40,7 +40,7 @@ def _run(actors: Actors, settings: Settings) -> None:
 
 def _status(runtime: Runtime, component_id: str) -> tuple[str, int, str | None]:
     with runtime.records.transaction() as s:
-        c = get_component(s, component_id)
+        c = get_component(s, SYSTEM_WORKER, component_id)
     return c.status, c.attempts, c.last_error_code
 
 

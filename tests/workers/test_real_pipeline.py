@@ -33,7 +33,7 @@ pytestmark = pytest.mark.services
 SEED = 4242  # below 100000: never seen in training
 DOSSIER = "000.00.15.H55-250912-0007"
 PROCEDURE = "1.001193"
-OFFICER = Principal("officer", "cb07")
+OFFICER = Principal("officer", "cb07", None)
 
 
 @pytest.fixture(scope="module")

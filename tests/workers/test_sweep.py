@@ -10,9 +10,9 @@ from sqlalchemy import update
 
 from schemas.settings import Settings
 from store import Store
-from store.records import audit_trail, begin_processing, get_component
+from store.records import SYSTEM_WORKER, audit_trail, begin_processing, get_component
 from store.records._models import Component
-from tests.workers.conftest import OFFICER, upload
+from tests.workers.conftest import upload
 from workers import (
     FakeDigitizer,
     InlineDispatcher,
@@ -41,7 +41,7 @@ def _age(runtime: Runtime, component_id: str, *, seconds: float, attempts: int |
 
 def _status(runtime: Runtime, component_id: str) -> tuple[str, int, str | None]:
     with runtime.records.transaction() as s:
-        c = get_component(s, component_id)
+        c = get_component(s, SYSTEM_WORKER, component_id)
     return c.status, c.attempts, c.last_error_code
 
 
@@ -49,7 +49,7 @@ def test_a_component_stuck_processing_after_its_job_was_lost_is_enqueued_again_a
         runtime: Runtime, store: Store, settings: Settings, tmp_path: Path) -> None:
     comp = upload(store, tmp_path)
     with runtime.records.transaction() as s:
-        begin_processing(s, OFFICER, comp.id)  # a worker took it, then its message was dead-lettered
+        begin_processing(s, SYSTEM_WORKER, comp.id)  # a worker took it, then its message was dead-lettered
     _age(runtime, comp.id, seconds=stale_after_s(settings.worker) + 60)
     outcome = sweep_stuck(runtime.records, InlineDispatcher(lambda: runtime), settings.worker)
     assert (outcome.requeued, outcome.given_up, outcome.skipped) == ((comp.id,), (), None)
@@ -66,7 +66,7 @@ def test_a_stale_component_past_its_attempts_ends_failed_with_job_lost(runtime: 
     outcome = sweep_stuck(runtime.records, InlineDispatcher(lambda: runtime), settings.worker)
     assert outcome.given_up == (comp.id,) and outcome.requeued == ()
     with runtime.records.transaction() as s:
-        view = get_component(s, comp.id)
+        view = get_component(s, SYSTEM_WORKER, comp.id)
     assert (view.status, view.last_error_code) == ("failed", "job_lost")
     assert f"{budget} attempts" in (view.last_error_message or "")
 

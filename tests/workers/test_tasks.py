@@ -9,9 +9,19 @@ import pytest
 from schemas.errors import ErrorCode, TransientError
 from store import Store
 from store.objects import Bucket
-from store.records import confirm_document, get_component, get_document, issue_result, list_documents
+from store.records import (
+    SYSTEM_WORKER,
+    Principal,
+    confirm_document,
+    get_component,
+    get_document,
+    issue_result,
+    list_documents,
+)
 from tests.workers.conftest import CITIZEN, DOSSIER, OFFICER, upload
 from workers import FakeDigitizer, Runtime, certify_copy, digitize_component, sign_document
+
+RESOLUTION = Principal("resolution_system", "motcua", frozenset({"000.00.15.H55"}))
 
 
 def test_digitizing_stores_the_record_and_the_officer_signed_pdf(runtime: Runtime, store: Store,
@@ -52,7 +62,7 @@ def test_a_transient_failure_is_raised_for_retry_then_succeeds(runtime: Runtime,
     with pytest.raises(TransientError):
         digitize_component(runtime, comp.id, final=False)
     with runtime.records.transaction() as s:
-        waiting = get_component(s, comp.id)
+        waiting = get_component(s, SYSTEM_WORKER, comp.id)
     assert (waiting.status, waiting.last_error_code) == ("pending", "storage_unavailable")
     done = digitize_component(runtime, comp.id, final=False)
     assert (done.status, done.attempts) == ("extracted", 2)
@@ -78,7 +88,7 @@ def test_agency_signs_a_result_once_per_request(runtime: Runtime, store: Store, 
     pdf = runtime.objects.put_bytes(Bucket.DOCUMENTS, b"%PDF-1.7\nresult", content_type="application/pdf",
                                     owner=CITIZEN)
     with runtime.records.transaction() as s:
-        res = issue_result(s, OFFICER, ma_ho_so=DOSSIER, doc_type="khac", pdf_key=pdf.key, pdf_sha256=pdf.sha256,
+        res = issue_result(s, RESOLUTION, ma_ho_so=DOSSIER, doc_type="khac", pdf_key=pdf.key, pdf_sha256=pdf.sha256,
                            page_count=1)
     signed = sign_document(runtime, res.id, requested_by=OFFICER, request_id="r1")
     again = sign_document(runtime, res.id, requested_by=OFFICER, request_id="r1")

@@ -10,6 +10,7 @@ from typing import Any
 
 from alembic import context
 
+from store.records import _tables  # noqa: F401  (its tables belong to the same metadata)
 from store.records._models import Base
 
 target_metadata = Base.metadata

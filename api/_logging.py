@@ -1,0 +1,46 @@
+"""Structured logs: one JSON object per line on stderr, each carrying the request id it happened in."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+#: the id of the HTTP request being served (``X-Request-ID``), for every log line made while serving it
+REQUEST_ID: ContextVar[str | None] = ContextVar("sohoa_api_request_id", default=None)
+
+#: attributes every LogRecord has: anything else was passed with ``extra=`` and goes into the line
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+
+
+class JsonFormatter(logging.Formatter):
+    """``{"ts", "level", "logger", "message", "request_id", …extra}``; exceptions as text in ``exc``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, object] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None) or REQUEST_ID.get(),
+        }
+        line.update({k: v for k, v in vars(record).items() if k not in _STANDARD and k not in line})
+        if record.exc_info:
+            line["exc"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    """Send every log line (ours, uvicorn's, the libraries') to stderr as JSON."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+    logging.getLogger("uvicorn.access").disabled = True  # our own access line carries more
+    logging.getLogger("pika").setLevel(max(logging.WARNING, root.level))

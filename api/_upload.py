@@ -1,0 +1,199 @@
+"""Multipart uploads read as a stream: each file spooled to a temporary file while it is hashed and counted.
+
+Nothing is held in memory but one chunk; a file over its limit, too many files,
+or a body that is not multipart are refused as soon as they are seen. The type
+of a file is taken later from its bytes (``pipeline.ingest.count_pages``), never
+from its name or its Content-Type. A file name is kept only as a label: any
+folder part is dropped (``../../etc/passwd`` → ``passwd``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import tempfile
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO
+
+from python_multipart.exceptions import MultipartParseError
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.requests import Request
+
+from schemas.errors import ErrorCode, InputError, LimitExceeded
+
+#: the largest plain (non-file) form field
+MAX_FIELD_BYTES = 64 * 1024
+
+
+@dataclass
+class SpooledFile:
+    """One uploaded file, on disk.
+
+    Attributes:
+        field: the form field it came in.
+        name: a safe label (the last part of the name the client gave).
+        path: the temporary file.
+        sha256: hex SHA-256 of its bytes.
+        size: length in bytes.
+        head: its first bytes (for sniffing).
+    """
+
+    field: str
+    name: str
+    path: Path
+    sha256: str
+    size: int
+    head: bytes
+
+
+@dataclass
+class UploadForm:
+    """The parsed form: files on disk, plain fields as text. Call :meth:`cleanup` when done."""
+
+    files: list[SpooledFile] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def cleanup(self) -> None:
+        """Delete the temporary files."""
+        for spooled in self.files:
+            spooled.path.unlink(missing_ok=True)
+
+
+def safe_name(raw: str) -> str:
+    """A file name fit to show and store: no folders, no control characters, NFC, at most 200 characters."""
+    last = PurePosixPath(raw.replace("\\", "/")).name
+    clean = "".join(ch for ch in unicodedata.normalize("NFC", last) if unicodedata.category(ch)[0] != "C").strip()
+    return (clean.lstrip(".") or "upload")[:200]
+
+
+class _Parser:
+    """Callbacks of python-multipart, writing file parts to disk as they come."""
+
+    def __init__(self, tmp_dir: Path, *, max_file_bytes: int, max_files: int) -> None:
+        self.tmp_dir = tmp_dir
+        self.max_file_bytes = max_file_bytes
+        self.max_files = max_files
+        self.form = UploadForm()
+        self._header_name = b""
+        self._header_value = b""
+        self._headers: dict[bytes, bytes] = {}
+        self._field = ""
+        self._name: str | None = None
+        self._out: IO[bytes] | None = None
+        self._digest = hashlib.sha256()
+        self._size = 0
+        self._head = b""
+        self._value = bytearray()
+
+    def callbacks(self) -> dict[str, object]:
+        return {"on_part_begin": self._begin, "on_header_field": self._hfield, "on_header_value": self._hvalue,
+                "on_header_end": self._hend, "on_headers_finished": self._headers_done, "on_part_data": self._data,
+                "on_part_end": self._end}
+
+    def _begin(self) -> None:
+        self._headers, self._header_name, self._header_value = {}, b"", b""
+
+    def _hfield(self, data: bytes, start: int, end: int) -> None:
+        self._header_name += data[start:end]
+
+    def _hvalue(self, data: bytes, start: int, end: int) -> None:
+        self._header_value += data[start:end]
+
+    def _hend(self) -> None:
+        self._headers[self._header_name.strip().lower()] = self._header_value.strip()
+        self._header_name, self._header_value = b"", b""
+
+    def _headers_done(self) -> None:
+        _kind, options = parse_options_header(self._headers.get(b"content-disposition", b""))
+        self._field = options.get(b"name", b"").decode("utf-8", "replace")
+        filename = options.get(b"filename")
+        self._name = safe_name(filename.decode("utf-8", "replace")) if filename is not None else None
+        self._value = bytearray()
+        if self._name is not None:
+            if len(self.form.files) >= self.max_files:
+                raise LimitExceeded(f"at most {self.max_files} files in one upload", code=ErrorCode.REQUEST_TOO_LARGE,
+                                    detail={"max_files": self.max_files})
+            self._out = tempfile.NamedTemporaryFile(dir=self.tmp_dir, prefix=".api-upload-", delete=False)  # noqa: SIM115
+            self._digest, self._size, self._head = hashlib.sha256(), 0, b""
+
+    def _data(self, data: bytes, start: int, end: int) -> None:
+        chunk = data[start:end]
+        if self._out is None:
+            self._value += chunk
+            if len(self._value) > MAX_FIELD_BYTES:
+                raise LimitExceeded("a form field is too long", code=ErrorCode.REQUEST_TOO_LARGE,
+                                    detail={"field": self._field})
+            return
+        self._size += len(chunk)
+        if self._size > self.max_file_bytes:
+            raise LimitExceeded(f"'{self._name}' is over {self.max_file_bytes} bytes", code=ErrorCode.FILE_TOO_LARGE,
+                                detail={"file": self._name, "max_bytes": self.max_file_bytes})
+        if len(self._head) < 64:
+            self._head = (self._head + chunk)[:64]
+        self._digest.update(chunk)
+        self._out.write(chunk)
+
+    def _end(self) -> None:
+        if self._out is None:
+            self.form.fields[self._field] = self._value.decode("utf-8", "replace")
+            return
+        self._out.close()
+        self.form.files.append(SpooledFile(self._field, self._name or "upload", Path(self._out.name),
+                                           self._digest.hexdigest(), self._size, self._head))
+        self._out = None
+
+    @property
+    def unfinished(self) -> bool:
+        """Whether a file part was still open when the body ended."""
+        return self._out is not None
+
+    def abort(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            Path(self._out.name).unlink(missing_ok=True)
+            self._out = None
+        self.form.cleanup()
+
+
+async def read_upload(request: Request, *, tmp_dir: Path, max_file_bytes: int, max_files: int) -> UploadForm:
+    """Read a ``multipart/form-data`` body as it streams in.
+
+    Raises:
+        InputError: not multipart, or malformed (``unsupported_type`` / ``invalid_value``).
+        LimitExceeded: a file over ``max_file_bytes`` (``file_too_large``), too many files or a
+            field too long (``request_too_large``).
+    """
+    kind, options = parse_options_header(request.headers.get("content-type", ""))
+    boundary = options.get(b"boundary")
+    if kind != b"multipart/form-data" or not boundary:
+        raise InputError("send the files as multipart/form-data", code=ErrorCode.UNSUPPORTED_TYPE,
+                         detail={"content_type": request.headers.get("content-type", "")[:100]})
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    parser = _Parser(tmp_dir, max_file_bytes=max_file_bytes, max_files=max_files)
+    multipart = MultipartParser(boundary, parser.callbacks())  # type: ignore[arg-type]
+    try:
+        async for chunk in request.stream():
+            multipart.write(chunk)
+        multipart.finalize()
+    except MultipartParseError as e:
+        parser.abort()
+        raise InputError(f"the multipart body is malformed: {e}", code=ErrorCode.INVALID_VALUE) from e
+    except BaseException:
+        parser.abort()
+        raise
+    if parser.unfinished:  # the body ended inside a file part
+        parser.abort()
+        raise InputError("the multipart body ended early", code=ErrorCode.INVALID_VALUE)
+    return parser.form
+
+
+@contextlib.contextmanager
+def cleaned(form: UploadForm) -> Iterator[UploadForm]:
+    """Delete the form's files when the block ends."""
+    try:
+        yield form
+    finally:
+        form.cleanup()

@@ -1,0 +1,76 @@
+"""A citizen's documents page by page, with the filters callers combine: words, reusable only, type, dossier.
+
+Pages are keyed on (``digitized_at``, ``id``), newest first, so a page is the
+same whatever was added since the first one. The read is audited once per page.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from store.records._access import citizen_scope, known_citizen
+from store.records._audit import audit
+from store.records._build import FTS
+from store.records._documents import view_of
+from store.records._fold import search_tokens
+from store.records._models import Document
+from store.records._reuse import _REUSABLE
+from store.records._types import Principal
+from store.records._views import DocumentView
+
+
+def browse_documents(
+    session: Session, by: Principal, ma_dinh_danh: str, *, q: str | None = None, valid: bool = False,
+    doc_type: str | None = None, for_dossier: str | None = None, after: tuple[datetime, str] | None = None,
+    limit: int = 50, today: date | None = None,
+) -> list[DocumentView]:
+    """Up to ``limit`` of the citizen's current documents, newest first, after the position ``after``.
+
+    Args:
+        q: words to find; ``nguyen van an`` finds ``Nguyễn Văn An``.
+        valid: only documents that can be reused (confirmed or signed, not expired).
+        doc_type: only this type.
+        for_dossier: the dossier the officer reads for (a dossier of another citizen sees only
+            the documents consented to it).
+        after: the (``digitized_at``, ``id``) of the last document of the previous page.
+
+    Raises:
+        AccessDenied: see :func:`store.records._access.citizen_scope`.
+        NotFoundError: ``for_dossier`` does not exist.
+    """
+    citizen = known_citizen(session, by, ma_dinh_danh)
+    if citizen is None:
+        return []
+    scope = citizen_scope(session, by, citizen, for_dossier=for_dossier)
+    stmt = select(Document).where(Document.citizen_id == citizen.id, Document.is_current.is_(True))
+    if not scope.everything:
+        stmt = stmt.where(Document.lineage_id.in_(sorted(scope.lineages)))
+    if valid:
+        stmt = stmt.where(Document.status.in_(_REUSABLE), or_(Document.expires_on.is_(None),
+                                                              Document.expires_on >= (today or date.today())))
+    if doc_type:
+        stmt = stmt.where(Document.doc_type == doc_type)
+    if q:
+        stmt = _matching(session, stmt, q)
+    if after is not None:
+        at, last = after
+        stmt = stmt.where(or_(Document.digitized_at < at, (Document.digitized_at == at) & (Document.id < last)))
+    stmt = stmt.order_by(Document.digitized_at.desc(), Document.id.desc()).limit(limit)
+    views = [view_of(session, row) for row in session.scalars(stmt)]
+    audit(session, by, "search" if q else "read_documents", "citizen", None, citizen=ma_dinh_danh,
+          dossier=scope.ma_ho_so, count=len(views), query=q, valid=valid, doc_type=doc_type)
+    return views
+
+
+def _matching(session: Session, stmt: Select[Document], q: str) -> Select[Document]:
+    tokens = search_tokens(q)
+    if not tokens:
+        return stmt
+    if session.get_bind().dialect.name == "sqlite":
+        phrase = '"' + " ".join(tokens) + '"'
+        return stmt.where(Document.id.in_(select(FTS.c.document_id).where(FTS.c.body.op("MATCH")(phrase))))
+    pattern = func.concat(r"\m", func.sohoa_fold(q), r"\M")
+    return stmt.where(Document.search_text.op("~")(pattern))
