@@ -70,6 +70,15 @@ ERROR_MESSAGES: dict[str, str] = {
                        "những gì đã nhập vẫn được giữ.",
     "forbidden": "Bạn không có quyền xem hoặc làm việc này (ví dụ hồ sơ của cơ quan khác). "
                  "Hãy kiểm tra lại mã hoặc đăng nhập bằng tài khoản đúng.",
+    # HTTP requests
+    "request_too_large": "Dữ liệu gửi lên quá lớn. Hãy gửi ít tệp hơn mỗi lần hoặc quét ở độ phân giải thấp hơn.",
+    "rate_limited": "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Hãy chờ vài giây rồi thử lại; "
+                    "những gì đã nhập vẫn được giữ.",
+    "idempotency_conflict": "Yêu cầu này trùng mã với một yêu cầu khác đã gửi. Hãy tải lại trang rồi làm lại.",
+    "precondition_failed": "Giấy tờ vừa được người khác sửa. Hãy tải lại để xem bản mới nhất rồi sửa tiếp.",
+    "method_not_allowed": "Thao tác này không được hỗ trợ. Hãy tải lại trang; nếu vẫn lỗi, báo bộ phận kỹ thuật.",
+    "callback_not_allowed": "Địa chỉ nhận thông báo không nằm trong danh sách cho phép. Hãy báo bộ phận kỹ thuật.",
+    "callback_failed": "Không gửi được thông báo kết quả tới hệ thống nhận. Hãy báo bộ phận kỹ thuật kiểm tra.",
     # configuration
     "config_invalid": "Cấu hình máy chủ chưa đúng. Hãy báo bộ phận kỹ thuật.",
     "insecure_config": "Cấu hình máy chủ chưa an toàn nên bị từ chối. Hãy báo bộ phận kỹ thuật.",
