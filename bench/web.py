@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx
 
 from bench._ingest_services import RABBIT, start_services
-from tests.web.browser import chromium, page_on
+from tests.web.browser import chromium, page_on, wait_until
 from tests.web.stack import serve
 from tests.workers.services import Services
 
@@ -62,7 +62,7 @@ def _ready_once(browser: Any, url: str) -> float:
     with page_on(browser) as page:
         start = time.perf_counter()
         page.goto(url, wait_until="commit")
-        page.wait_for_function("document.activeElement && document.activeElement.tagName === 'INPUT'")
+        wait_until(page, "document.activeElement && document.activeElement.tagName === 'INPUT'", every_ms=5)
         return (time.perf_counter() - start) * 1000
 
 
@@ -116,7 +116,7 @@ def _drop_once(browser: Any, origin: str, token: str, scan: Path, n: int) -> flo
             }).observe(document.getElementById('fields'), {childList: true, subtree: true});
         }""")
         page.set_input_files("#files", str(scan))
-        page.wait_for_function("window.__t1 !== undefined", timeout=180_000)
+        wait_until(page, "window.__t1 !== undefined", timeout_s=180, every_ms=50)
         return float(page.evaluate("window.__t1 - window.__t0"))
 
 

