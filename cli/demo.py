@@ -99,8 +99,19 @@ def demo(
     files: Annotated[list[Path] | None, typer.Argument(help="Scans to use instead of generated samples.")] = None,
     count: Annotated[int, typer.Option(help="How many samples to generate.")] = len(SAMPLE_KINDS),
     seed: Annotated[int, typer.Option(help="Seed of the generated samples.")] = 2026,
+    serve: Annotated[bool, typer.Option("--serve", help="Serve the API and the counter's pages with sample "
+                                                         "dossiers already read (until Ctrl+C).")] = False,
+    port: Annotated[int | None, typer.Option(help="With --serve: the port (default SOHOA_API__PORT).")] = None,
 ) -> None:
     """Digitize, sign, verify and store a handful of sample scans on the embedded defaults."""
+    if serve:
+        from cli._demo_serve import serve_demo
+        from schemas.settings import get_settings
+
+        serving = get_settings()
+        serve_demo(serving, files or _samples(serving.data_dir / "demo", count, seed), citizen=DEMO_CITIZEN,
+                   port=port)
+        return
     from cli.sign import dev_services
     from pki import resolved_sign_settings
     from schemas.settings import get_settings

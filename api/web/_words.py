@@ -147,10 +147,11 @@ FLAG_WORDS: dict[str, str] = {
     "from_qr": "Lấy từ mã QR",
     "low_confidence": "Độ tin cậy thấp: hãy đối chiếu với bản giấy",
     "owner_mismatch": "Giấy tờ này ghi chủ sở hữu khác với công dân của hồ sơ",
+    "corrected": "Cán bộ đã sửa theo bản giấy",
 }
 
 #: flags that confirm a value rather than question it (shown, not highlighted)
-REASSURING_FLAGS: frozenset[str] = frozenset({"qr_confirmed", "from_qr", "from_mrz"})
+REASSURING_FLAGS: frozenset[str] = frozenset({"qr_confirmed", "from_qr", "from_mrz", "corrected"})
 
 
 def flag_words(flag: str) -> str:

@@ -152,6 +152,7 @@ def test_the_officer_journey_then_the_citizen_sees_it(stack: Served, browser: An
         before = items.count()
         reuse.click()
         wait_until(page, f"document.querySelectorAll('#components li').length === {before + 1}")
+        assert "_scan.jpg" not in page.locator("#components").inner_text()  # each named by what was read
         _checked(page, "journey-06-reused")
 
         # the signed copy of the confirmed scan, and its signature in words
@@ -174,6 +175,7 @@ def test_the_officer_journey_then_the_citizen_sees_it(stack: Served, browser: An
         page.locator("#docs > li").first.wait_for()
         assert page.locator("#docs > li").count() >= 2
         page.locator("#access-log li").first.wait_for()
+        page.get_by_text("Chữ ký số hợp lệ").first.wait_for(timeout=60_000)  # verified by the server, in words
         assert OFFICER in page.locator("#access-log").inner_text()
         wide = page.evaluate("""[...document.querySelectorAll('body *')].filter((e) =>
             e.getBoundingClientRect().right > 361).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' '

@@ -50,8 +50,18 @@
     }
   });
 
+  /* the dossier lists its components; what was read from each finished one comes with the component */
+  async function withDocuments(dossier) {
+    const known = new Map((state.dossier?.components || []).map((c) => [c.id, c]));
+    await Promise.all((dossier.components || []).map(async (c, i) => {
+      if (c.status !== "done" || (c.documents || []).length) return;
+      dossier.components[i] = await api("GET", `/v1/components/${c.id}`).catch(() => known.get(c.id) || c);
+    }));
+    return dossier;
+  }
+
   async function openDossier(ma, focusUpload = false) {
-    const dossier = await api("GET", `/v1/dossiers/${encodeURIComponent(ma)}`);
+    const dossier = await withDocuments(await api("GET", `/v1/dossiers/${encodeURIComponent(ma)}`));
     state.dossier = dossier;
     sohoa.stash("dossier", ma);
     renderFacts(dossier);
@@ -350,6 +360,7 @@
 
   async function refreshDossier() {
     const d = await api("GET", `/v1/dossiers/${encodeURIComponent(state.dossier.ma_ho_so)}`);
+    await withDocuments(d);
     state.dossier = d;
     renderComponents();
     poll();
