@@ -9,8 +9,8 @@ refused, and they would also show up as requests leaving the server.
 from __future__ import annotations
 
 import os
-import time
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
