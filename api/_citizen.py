@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
@@ -22,10 +22,21 @@ from store.records import (
     document_file,
     grant_consent,
     list_consents,
+    require_role,
     revoke_consent,
 )
 
-router = APIRouter(prefix="/v1/me", tags=["citizen"])
+
+def citizen_only(by: Caller) -> None:
+    """The ``/v1/me`` routes are the citizen's (the store still checks whose records they are).
+
+    Raises:
+        AccessDenied: any other role.
+    """
+    require_role(by, "citizen")
+
+
+router = APIRouter(prefix="/v1/me", tags=["citizen"], dependencies=[Depends(citizen_only)])
 
 
 class NewConsent(BaseModel):

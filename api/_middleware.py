@@ -17,6 +17,7 @@ import time
 import uuid
 from typing import Any
 
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api._errors import error_body
@@ -29,8 +30,9 @@ log = logging.getLogger("sohoa.api")
 _ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-class BodyTooLargeError(Exception):
-    """A chunked body ran past the limit."""
+def _too_large() -> StarletteHTTPException:
+    """A chunked body ran past the limit (an HTTP error, so the framework's body parsing lets it through)."""
+    return StarletteHTTPException(413, "the request body is too large")
 
 
 class RequestContext:
@@ -74,9 +76,9 @@ class RequestContext:
                 else:
                     limit = self.max_body if headers.get("content-type", "").startswith("multipart/") else self.max_json
                     await self.app(scope, _limited(receive, limit), send_with_id)
-        except BodyTooLargeError:
+        except StarletteHTTPException as e:  # raised by the body limit where no handler was left to turn it
             if not state["started"]:
-                await self._error(send_with_id, 413, ErrorCode.REQUEST_TOO_LARGE, "the request body is too large")
+                await self._error(send_with_id, e.status_code, ErrorCode.REQUEST_TOO_LARGE, str(e.detail))
         except Exception:
             log.exception("unhandled failure serving %s %s", scope.get("method"), scope.get("path"))
             if not state["started"]:
@@ -120,7 +122,7 @@ class RequestContext:
 
 
 def _limited(receive: Receive, limit: int) -> Receive:
-    """``receive`` that raises :class:`BodyTooLargeError` once more than ``limit`` body bytes arrived."""
+    """``receive`` that raises a 413 HTTP error once more than ``limit`` body bytes arrived."""
     seen = 0
 
     async def wrapped() -> Message:
@@ -129,7 +131,7 @@ def _limited(receive: Receive, limit: int) -> Receive:
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise BodyTooLargeError
+                raise _too_large()
         return message
 
     return wrapped

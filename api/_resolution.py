@@ -16,7 +16,7 @@ from api._upload import cleaned, read_upload
 from api.deps import Caller, Services
 from schemas.errors import ErrorCode, InputError
 from store.objects import Bucket
-from store.records import FileRef, callback_attempts, create_result_job, get_result_job
+from store.records import FileRef, callback_attempts, check_result_request, create_result_job, get_result_job
 from workers import check_callback_url
 
 router = APIRouter(prefix="/v1", tags=["resolution system"])
@@ -65,9 +65,16 @@ async def submit(request: Request, services: Services, by: Caller) -> JSONRespon
     level asked (B-LT by default) in the background. The job's code is ``{ma_ho_so}-KQ{n}`` once done;
     ``callback_url`` (from the allow-list) is called then, signed with HMAC-SHA256."""
     cfg = services.settings
+
+    def allowed(ma_ho_so: str | None) -> None:
+        with services.store.records.transaction() as s:
+            check_result_request(s, by, ma_ho_so)
+
+    await run_in_threadpool(allowed, None)  # 403 for other roles before a byte of the body is read
     form_data = await read_upload(request, tmp_dir=services.tmp_dir, max_file_bytes=cfg.ingest.max_bytes, max_files=1)
     with cleaned(form_data):
         fields = _form(form_data.fields)
+        await run_in_threadpool(allowed, fields.ma_ho_so)
         pdfs = [f for f in form_data.files if f.field == "file"]
         if len(pdfs) != 1:
             raise InputError("send the result PDF in the form field `file`")

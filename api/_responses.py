@@ -30,7 +30,7 @@ _WHY = {
     503: "A service the API needs is unreachable; retry later.",
 }
 #: statuses every authenticated route may answer
-AUTH = (401, 403, 422, 429, 503)
+AUTH = (400, 401, 403, 422, 429, 503)
 
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:

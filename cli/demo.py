@@ -95,22 +95,24 @@ class _Demo:
     results: TextIO
 
 
+#: the agency and dossier ``sohoa demo --serve`` opens for the demo citizen
+DEMO_AGENCY = "000.00.15.H55"
+DEMO_DOSSIER = f"{DEMO_AGENCY}-261206-0001"
+
+
 def demo(
     files: Annotated[list[Path] | None, typer.Argument(help="Scans to use instead of generated samples.")] = None,
     count: Annotated[int, typer.Option(help="How many samples to generate.")] = len(SAMPLE_KINDS),
     seed: Annotated[int, typer.Option(help="Seed of the generated samples.")] = 2026,
-    serve: Annotated[bool, typer.Option("--serve", help="Serve the API and the counter's pages with sample "
-                                                         "dossiers already read (until Ctrl+C).")] = False,
-    port: Annotated[int | None, typer.Option(help="With --serve: the port (default SOHOA_API__PORT).")] = None,
+    serve: Annotated[bool, typer.Option("--serve", help="Serve the API and the counter's pages instead: sample "
+                                                        "dossiers read through the API, how to sign in on the "
+                                                        "pages, tokens for an officer, the resolution system and "
+                                                        "a citizen, and a curl that works.")] = False,
+    port: Annotated[int | None, typer.Option(help="Port for --serve (default SOHOA_API__PORT, 8000).")] = None,
 ) -> None:
     """Digitize, sign, verify and store a handful of sample scans on the embedded defaults."""
     if serve:
-        from cli._demo_serve import serve_demo
-        from schemas.settings import get_settings
-
-        serving = get_settings()
-        serve_demo(serving, files or _samples(serving.data_dir / "demo", count, seed), citizen=DEMO_CITIZEN,
-                   port=port)
+        _serve_demo(port, files=files, count=count, seed=seed)
         return
     from cli.sign import dev_services
     from pki import resolved_sign_settings
@@ -143,6 +145,53 @@ def demo(
         store.close()
     out.print(f"\nresults: {folder / 'results.jsonl'}\nsigned PDFs: {folder / 'signed'}\n"
               f"store (files and SQLite): {settings.data_dir}")
+
+
+def _serve_demo(port: int | None, *, files: list[Path] | None, count: int, seed: int) -> None:
+    """Open a demo dossier, print the page, the tokens and a curl, then serve the API and the pages on loopback
+    with sample dossiers read through the API (:mod:`cli._demo_serve`)."""
+    from api import mint_dev_token
+    from schemas.errors import SohoaError
+    from schemas.settings import get_settings
+    from store import Store
+    from store.records import Principal, ensure_citizen, ensure_dossier
+
+    settings = get_settings()
+    port = settings.api.port if port is None else port
+    officer = Principal("officer", "canbo01", frozenset({DEMO_AGENCY}))
+    try:
+        store = Store.open(settings)
+        try:
+            with store.records.transaction() as session:
+                ensure_dossier(session, officer, ensure_citizen(session, officer, DEMO_CITIZEN), DEMO_DOSSIER,
+                               "1.001193")
+        finally:
+            store.close()
+        ttl = 8 * 3600
+        tokens = {"officer": mint_dev_token(settings, role="officer", sub="canbo01", agency=DEMO_AGENCY, ttl_s=ttl),
+                  "resolution_system": mint_dev_token(settings, role="resolution_system", sub="motcua", ttl_s=ttl),
+                  "citizen": mint_dev_token(settings, role="citizen", sub=DEMO_CITIZEN, ttl_s=ttl)}
+    except SohoaError as e:
+        err.print(f"[red]{e.code}[/red]: {e.message}")
+        raise typer.Exit(1) from e
+    base = f"http://127.0.0.1:{port}"
+    out.print(f"OpenAPI page: {base}/docs\n")
+    out.print(f"officer canbo01 of {DEMO_AGENCY} (dossier {DEMO_DOSSIER} is open for citizen {DEMO_CITIZEN}):")
+    out.print(f"OFFICER={tokens['officer']}", soft_wrap=True)
+    out.print("the resolution system (every agency):")
+    out.print(f"RESOLUTION={tokens['resolution_system']}", soft_wrap=True)
+    out.print(f"citizen {DEMO_CITIZEN}:")
+    out.print(f"CITIZEN={tokens['citizen']}\n", soft_wrap=True)
+    out.print("try (after pasting the three lines above into a shell):")
+    out.print(f'curl -s -H "Authorization: Bearer $OFFICER" {base}/v1/dossiers/{DEMO_DOSSIER}\n', soft_wrap=True)
+    from cli._demo_serve import serve_demo
+
+    scans = files or _samples(settings.data_dir / "demo", count, seed)
+    try:
+        serve_demo(settings, scans, citizen=DEMO_CITIZEN, host="127.0.0.1", port=port)
+    except SohoaError as e:
+        err.print(f"[red]{e.code}[/red]: {e.message}")
+        raise typer.Exit(1) from e
 
 
 def register(app: typer.Typer) -> None:

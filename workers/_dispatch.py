@@ -150,8 +150,18 @@ class InlineDispatcher:
         self.deliver_callback(job_id)
 
     def deliver_callback(self, job_id: str) -> None:
-        """Make the job's callback now, if one is due (a few tries with backoff)."""
-        self._run(lambda final: _callbacks.deliver_callback(self.runtime(), job_id, final=final))
+        """Make the job's callback now, if one is due: ``callbacks.max_attempts`` tries with backoff (capped
+        at 30 s between tries, since this thread waits them out)."""
+        rt = self.runtime()
+        cfg = rt.settings.callbacks
+        for attempt in range(1, cfg.max_attempts + 1):
+            try:
+                _callbacks.deliver_callback(rt, job_id, final=attempt == cfg.max_attempts)
+                return
+            except SohoaError as e:
+                if not e.retryable or attempt == cfg.max_attempts:
+                    raise
+                time.sleep(min(cfg.min_backoff_ms * 2 ** (attempt - 1), cfg.max_backoff_ms, 30_000) / 1000)
 
     def queued(self) -> int:
         """Nothing waits: jobs run at once."""

@@ -81,8 +81,16 @@ class FakeDigitizer:
         return DigitizeOutput(result, pdf.getvalue())
 
 
+#: a PDF comment that makes :class:`FakeSigner` take this many seconds (tests of workers killed mid-job)
+SIGN_DELAY_MARK = b"%sohoa-fake-sign-delay="
+
+
 class FakeSigner:
-    """Appends a marker comment instead of a signature (the PDF stays readable); records the facts."""
+    """Appends a marker comment instead of a signature (the PDF stays readable); records the facts.
+
+    A PDF holding ``%sohoa-fake-sign-delay=<seconds>`` is signed that much later, so a
+    test can kill a worker while it signs.
+    """
 
     def __init__(self, *, name: str = "Cán bộ Thử nghiệm (FAKE)") -> None:
         self.name = name
@@ -93,6 +101,10 @@ class FakeSigner:
         """``pdf`` plus ``%sohoa-fake-signature``; refuses what is not a PDF like the real one."""
         if not pdf.startswith(b"%PDF-"):
             raise InputError("not a PDF", code=ErrorCode.NOT_A_PDF)
+        at = pdf.find(SIGN_DELAY_MARK)
+        if at >= 0:
+            digits = pdf[at + len(SIGN_DELAY_MARK):at + len(SIGN_DELAY_MARK) + 8].split(b"\n")[0]
+            time.sleep(float(digits or b"0"))
         self.signed += 1
         now = datetime.now(UTC)
         data = pdf + f"\n%sohoa-fake-signature role={role} at={now.isoformat()}\n".encode()

@@ -5,7 +5,7 @@ and the acting :class:`Principal`, so callers compose them in one transaction
 and the audit log records who did what.
 """
 
-from store.records._access import Scope, citizen_scope, dossier_agency
+from store.records._access import Scope, citizen_scope, dossier_agency, require_role
 from store.records._audit import (
     READ_ACTIONS,
     access_log,
@@ -57,6 +57,7 @@ from store.records._jobs import (
     begin_result_job,
     callback_attempts,
     callback_due,
+    check_result_request,
     create_result_job,
     fail_result_job,
     finish_result_job,
@@ -121,6 +122,7 @@ __all__ = [
     "callback_attempts",
     "callback_due",
     "check_current",
+    "check_result_request",
     "citizen_scope",
     "claim_key",
     "claim_objects",
@@ -167,6 +169,7 @@ __all__ = [
     "record_failure",
     "referenced_keys",
     "release_key",
+    "require_role",
     "revoke_consent",
     "revoke_document",
     "search_documents",

@@ -134,6 +134,18 @@ def create_result_job(
     return _view(session, row)
 
 
+def check_result_request(session: Session, by: Principal, ma_ho_so: str | None = None) -> None:
+    """Whether ``by`` may ask for results (of this dossier, when named): checked before a byte is stored.
+
+    Raises:
+        NotFoundError: no such dossier.
+        AccessDenied: not the resolution system acting for the dossier's agency.
+    """
+    require_role(by, "resolution_system")
+    if ma_ho_so is not None:
+        check_dossier(by, find_dossier(session, ma_ho_so), write=True)
+
+
 def get_result_job(session: Session, by: Principal, job_id: str) -> ResultJobView:
     """A result job.
 

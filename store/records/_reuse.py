@@ -68,7 +68,8 @@ def attach_to_dossier(
     session: Session, by: Principal, document_id: str, *, ma_ho_so: str, ma_tthc: str | None = None,
     today: date | None = None,
 ) -> ComponentView:
-    """Attach a valid document to a dossier by reference: a component of the dossier's citizen, no new upload.
+    """Attach a valid document (its current version) to a dossier by reference: a component of the dossier's
+    citizen, no new upload.
 
     The dossier is opened for the document's owner when it does not exist yet. A document of
     another citizen may be attached only with that citizen's consent for this dossier.
@@ -79,9 +80,13 @@ def attach_to_dossier(
         AccessDenied: not an officer of the dossier's agency, or a document the dossier may not reuse.
     """
     require_role(by, "officer")
-    doc = session.get(Document, document_id)
-    if doc is None:
+    named = session.get(Document, document_id)
+    if named is None:
         raise NotFoundError("no such document", detail={"document_id": document_id})
+    # any version names the document: its current version is what is attached
+    doc = session.scalar(select(Document).where(Document.lineage_id == named.lineage_id,
+                                                Document.is_current.is_(True))) or named
+    document_id = doc.id
     owner = view_of(session, doc).citizen
     existing = session.scalar(select(Dossier).where(Dossier.ma_ho_so == ma_ho_so))
     if existing is not None:
