@@ -29,7 +29,7 @@ def audit(services: Services, by: Caller, *,
           cursor: Cursor = None, limit: Limit = 50) -> Page[AuditOut]:
     """Who did what to which record, when, for which dossier, in which request; newest first."""
     at = decode_cursor(cursor, "id")
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         lines = audit_log(s, by, citizen=so_dinh_danh, actor=actor, action=action, since=since, until=until,
                           before_id=int(at["id"]) if at else None, limit=limit + 1)
     nxt = encode_cursor({"id": lines[limit - 1].id}) if len(lines) > limit else None

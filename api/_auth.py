@@ -141,6 +141,11 @@ class TokenVerifier:
                                       timeout=5) if self.cfg.jwks_url else None)
         self._lock = threading.Lock()
 
+    @property
+    def may_block(self) -> bool:
+        """Whether verifying may wait on the network (the identity provider's keys fetched by URL)."""
+        return self._jwks_url is not None
+
     def verify(self, token: str) -> Principal:
         """The principal of a valid token.
 

@@ -55,7 +55,7 @@ def my_documents(services: Services, by: Caller, *,
                  valid: Annotated[bool, Query(description="only reusable ones")] = False,
                  cursor: Cursor = None, limit: Limit = 50) -> Page[DocumentOut]:
     """Everything digitized for me and the results issued to me, newest first."""
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         views = browse_documents(s, by, by.id, q=q, valid=valid, after=after_of(cursor), limit=limit + 1)
     return page_of(views, limit)
 
@@ -67,7 +67,7 @@ def my_document_file(document_id: Annotated[str, Path(max_length=36)], services:
     """The scan (``original``), the searchable PDF, or the signed PDF of one of my documents."""
     if variant == "printable":  # the paper copy with its QR code (api/web)
         return printable_of_document(services, by, document_id)
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         ref = document_file(s, by, document_id, variant)
     return file_response(services, ref, redirect=redirect)
 
@@ -76,7 +76,7 @@ def my_document_file(document_id: Annotated[str, Path(max_length=36)], services:
 def my_consents(services: Services, by: Caller,
                 revoked: Annotated[bool, Query(description="include those taken back")] = False) -> Page[ConsentOut]:
     """The dossiers I let reuse my documents."""
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         return Page(items=[ConsentOut.of(c) for c in list_consents(s, by, include_revoked=revoked)])
 
 
@@ -106,7 +106,7 @@ def remove_consent(consent_id: Annotated[str, Path(max_length=36)], services: Se
 def my_access_log(services: Services, by: Caller, cursor: Cursor = None, limit: Limit = 50) -> Page[AccessOut]:
     """Every read of my data by someone else: who, when, for which dossier, in which request."""
     at = decode_cursor(cursor, "id")
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         lines = access_log(s, by, before_id=int(at["id"]) if at else None, limit=limit + 1)
     nxt = encode_cursor({"id": lines[limit - 1].id}) if len(lines) > limit else None
     return Page(items=[AccessOut.of(line) for line in lines[:limit]], next=nxt)

@@ -119,7 +119,7 @@ def dossiers(services: Services, by: Caller, cursor: Annotated[str | None, Query
              limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[DossierOut]:
     """Newest first, paged."""
     at = decode_cursor(cursor, "at", "id")
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         rows = list_dossiers(s, by, before=(at["at"], at["id"]) if at else None, limit=limit + 1)
     items = [DossierOut.of(r) for r in rows[:limit]]
     last = rows[limit - 1] if len(rows) > limit else None
@@ -130,7 +130,7 @@ def dossiers(services: Services, by: Caller, cursor: Annotated[str | None, Query
             responses=errors(404))
 def dossier(ma_ho_so: Code, services: Services, by: Caller) -> DossierDetail:
     """The dossier, its components and their states."""
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         view, components = get_dossier(s, by, ma_ho_so)
     return DossierDetail(**DossierOut.of(view).model_dump(), components=[ComponentOut.of(c) for c in components])
 
@@ -197,7 +197,7 @@ async def reuse(ma_ho_so: Code, body: Reuse, request: Request, services: Service
 def component(component_id: ComponentId, request: Request, services: Services, by: Caller) -> Response:
     """``queued``, ``running``, ``done`` or ``failed``; when done, each document with its fields (value,
     confidence, box, flags) and Art. 9 metadata; when failed, the error code. Has an ETag."""
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         view, docs = read_component(s, by, component_id)
     return with_etag(request, ComponentOut.of(view, docs))
 
@@ -236,6 +236,6 @@ def component_bytes(component_id: ComponentId, services: Services, by: Caller,
     with a short-lived link instead."""
     if variant == "printable":  # the paper copy with its QR code (api/web)
         return printable_of_component(services, by, component_id)
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         ref = component_file(s, by, component_id, variant)
     return file_response(services, ref, redirect=redirect)

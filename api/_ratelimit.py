@@ -7,11 +7,12 @@ If Redis stops answering, requests are let through (and the failure logged, and
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import threading
 import time
-from typing import Protocol
+from typing import Any, Protocol
 
 log = logging.getLogger("sohoa.api")
 
@@ -19,9 +20,9 @@ _WINDOW_S = 60
 
 
 class RateLimiter(Protocol):
-    """Counts a request of ``key``; says how long to wait when over the limit."""
+    """Counts a request of ``key``; says how long to wait when over the limit (on the event loop)."""
 
-    def hit(self, key: str) -> float | None:
+    async def hit(self, key: str) -> float | None:
         """``None`` when the request may go ahead, else seconds until the window ends."""
 
     def ping(self) -> None:
@@ -37,7 +38,7 @@ class MemoryLimiter:
         self._counts: dict[tuple[str, int], int] = {}
         self._lock = threading.Lock()
 
-    def hit(self, key: str) -> float | None:
+    async def hit(self, key: str) -> float | None:
         """Count one request of ``key`` in the current minute."""
         if self.per_minute <= 0:
             return None
@@ -66,12 +67,21 @@ class RedisLimiter:
     def __init__(self, url: str, per_minute: int, *, prefix: str = "sohoa:rl", timeout_s: float = 0.5) -> None:
         import redis
 
-        self.per_minute = per_minute
-        self.prefix = prefix
+        self.url, self.per_minute, self.prefix, self.timeout_s = url, per_minute, prefix, timeout_s
         self._redis = redis.Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
+        self._loops: dict[int, Any] = {}  # an asyncio client per event loop (one per uvicorn worker)
 
-    def hit(self, key: str) -> float | None:
-        """Count one request of ``key`` in the current minute, in Redis."""
+    def _client(self) -> Any:
+        import redis.asyncio
+
+        loop = id(asyncio.get_running_loop())
+        if loop not in self._loops:
+            self._loops[loop] = redis.asyncio.Redis.from_url(self.url, socket_timeout=self.timeout_s,
+                                                             socket_connect_timeout=self.timeout_s)
+        return self._loops[loop]
+
+    async def hit(self, key: str) -> float | None:
+        """Count one request of ``key`` in the current minute, in Redis (one round trip, on the event loop)."""
         if self.per_minute <= 0:
             return None
         import redis
@@ -80,11 +90,11 @@ class RedisLimiter:
         window = int(now // _WINDOW_S)
         name = f"{self.prefix}:{key}:{window}"
         try:
-            pipe = self._redis.pipeline()
-            pipe.incr(name)
-            pipe.expire(name, _WINDOW_S + 5)
-            count = int(pipe.execute()[0])
-        except redis.RedisError as e:
+            async with self._client().pipeline(transaction=False) as pipe:
+                pipe.incr(name)
+                pipe.expire(name, _WINDOW_S + 5)
+                count = int((await pipe.execute())[0])
+        except (redis.RedisError, OSError) as e:
             log.warning("rate limit not applied: Redis is unreachable (%s)", e)
             return None
         return None if count <= self.per_minute else max((window + 1) * _WINDOW_S - now, 0.001)

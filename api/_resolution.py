@@ -107,7 +107,7 @@ async def submit(request: Request, services: Services, by: Caller) -> JSONRespon
 @router.get("/results/{job_id}", response_model=ResultJobOut, summary="A result job", responses=errors(404))
 def result(job_id: JobId, services: Services, by: Caller) -> ResultJobOut:
     """``queued``, ``running``, ``done`` (with ``ma_ket_qua``) or ``failed`` (with the error code)."""
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         return ResultJobOut.of(get_result_job(s, by, job_id))
 
 
@@ -118,7 +118,7 @@ def result_bytes(job_id: JobId, services: Services, by: Caller, redirect: bool =
     from schemas.errors import ConflictError
     from store.records import document_file
 
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         job = get_result_job(s, by, job_id)
         if job.state != "done" or job.document_id is None:
             raise ConflictError("the result is not signed yet", detail={"state": job.state})
@@ -131,7 +131,7 @@ def result_bytes(job_id: JobId, services: Services, by: Caller, redirect: bool =
             summary="Every attempt at the job's callback", responses=errors(404))
 def callbacks(job_id: JobId, services: Services, by: Caller) -> list[CallbackAttemptOut]:
     """When each call was made, what came back, how long it took."""
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         return [CallbackAttemptOut.of(a) for a in callback_attempts(s, by, job_id)]
 
 

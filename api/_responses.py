@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import Request, Response
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 
 from api._models import ErrorBody
@@ -38,21 +37,23 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": ErrorBody, "description": _WHY.get(s, "Error.")} for s in sorted({*AUTH, *statuses})}
 
 
-def etag_of(body: Any) -> str:
-    """A strong ETag of a JSON body."""
-    raw = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str).encode()
+def etag_of(raw: bytes) -> str:
+    """A strong ETag of a serialized body."""
     return '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
 
 
 def with_etag(request: Request, model: BaseModel, *, status_code: int = 200) -> Response:
-    """The model as JSON with its ETag; ``304 Not Modified`` when the client already has this version."""
-    body = model.model_dump(mode="json")
-    tag = etag_of(body)
+    """The model as JSON with its ETag; ``304 Not Modified`` when the client already has this version.
+
+    The body is serialized once (pydantic's own JSON) and the ETag is the digest of those bytes.
+    """
+    raw = model.model_dump_json().encode()
+    tag = etag_of(raw)
     headers = {"ETag": tag, "Cache-Control": "private, no-cache"}
     wanted = request.headers.get("if-none-match", "")
     if tag in [t.strip() for t in wanted.split(",")] or wanted.strip() == "*":
         return Response(status_code=304, headers=headers)
-    return JSONResponse(body, status_code=status_code, headers=headers)
+    return Response(raw, status_code=status_code, headers=headers, media_type="application/json")
 
 
 def check_if_match(request: Request, model: BaseModel) -> None:
@@ -64,7 +65,7 @@ def check_if_match(request: Request, model: BaseModel) -> None:
     wanted = request.headers.get("if-match")
     if wanted is None:
         return
-    tag = etag_of(model.model_dump(mode="json"))
+    tag = etag_of(model.model_dump_json().encode())
     if wanted.strip() != "*" and tag not in [t.strip() for t in wanted.split(",")]:
         raise SohoaError("the record changed since you read it: read it again", code=ErrorCode.PRECONDITION_FAILED,
                          detail={"etag": tag})

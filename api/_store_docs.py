@@ -48,7 +48,7 @@ def citizen_documents(
 ) -> Page[DocumentOut]:
     """Newest first. An officer sees them through a dossier of their agency for this citizen, or (for another
     citizen's dossier) those the citizen consented to; every read is in the citizen's access log."""
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         views = browse_documents(s, by, so_dinh_danh, q=q, valid=valid, doc_type=doc_type, for_dossier=for_dossier,
                                  after=after_of(cursor), limit=limit + 1)
     return page_of(views, limit)
@@ -59,7 +59,7 @@ def citizen_documents(
 def document(document_id: Annotated[str, Path(max_length=36)], request: Request, services: Services, by: Caller,
              for_dossier: ForDossier = None) -> Response:
     """One version of a document, with its ETag."""
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         view = get_document(s, by, document_id, for_dossier=for_dossier)
     return with_etag(request, DocumentOut.of(view))
 
@@ -71,6 +71,6 @@ def document_bytes(document_id: Annotated[str, Path(max_length=36)], services: S
     """The document's scan (``original``), searchable PDF, or signed PDF; ``?redirect=1`` for a short-lived link."""
     if variant == "printable":  # the paper copy with its QR code (api/web)
         return printable_of_document(services, by, document_id, for_dossier=for_dossier)
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         ref = document_file(s, by, document_id, variant, for_dossier=for_dossier)
     return file_response(services, ref, redirect=redirect)

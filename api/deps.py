@@ -12,6 +12,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from api._auth import unauthenticated
 from api._ratelimit import retry_after
@@ -34,9 +35,12 @@ def get_services(request: Request) -> ApiServices:
 Services = Annotated[ApiServices, Depends(get_services)]
 
 
-def current_principal(request: Request, services: Services,
-                      credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
+async def current_principal(request: Request, services: Services,
+                            credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     """Who is calling, from the bearer token; the request is counted against its rate limit.
+
+    Runs on the event loop (a signature check and one Redis round trip); only a verifier
+    that may fetch the identity provider's keys over the network is sent to a thread.
 
     Raises:
         SohoaError: ``unauthenticated`` (401), ``rate_limited`` (429).
@@ -44,13 +48,17 @@ def current_principal(request: Request, services: Services,
     if credentials is None or credentials.scheme.lower() != "bearer":
         services.metrics.denied.labels("unauthenticated").inc()
         raise unauthenticated("send a bearer token (Authorization: Bearer …)")
+    verifier = services.verifier
     try:
-        principal = services.verifier.verify(credentials.credentials)
+        if verifier.may_block:
+            principal = await run_in_threadpool(verifier.verify, credentials.credentials)
+        else:
+            principal = verifier.verify(credentials.credentials)
     except SohoaError:
         services.metrics.denied.labels("unauthenticated").inc()
         raise
     request.state.principal = str(principal)
-    wait = services.limiter.hit(str(principal))
+    wait = await services.limiter.hit(str(principal))
     if wait is not None:
         services.metrics.denied.labels("rate_limited").inc()
         raise SohoaError("too many requests for this token: slow down", code=ErrorCode.RATE_LIMITED,

@@ -289,9 +289,12 @@ class StoreSettings(BaseModel):
     presign_expiry_s: int = Field(default=300, ge=1, le=7 * 24 * 3600)
     #: seconds to wait for a database connection
     db_connect_timeout_s: float = 5.0
-    db_pool_size: int = 5
+    db_pool_size: int = 10
     #: apply migrations on open (only ever done for the embedded SQLite store)
     auto_migrate_sqlite: bool = True
+    #: wait for the disk when committing the audit lines of reads too (PostgreSQL); off, a database crash
+    #: may lose the last fraction of a second of read audit lines (never a record), and reads answer faster
+    sync_read_audit: bool = False
 
 
 class WorkerSettings(BaseModel):

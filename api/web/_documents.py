@@ -102,7 +102,7 @@ def page_image(document_id: DocumentId, number: Annotated[int, Path(ge=1, le=10_
                by: Caller, *, for_dossier: ForDossier = None,
                width: Annotated[int, Query(ge=200, le=2000)] = 1100) -> Response:
     """Page ``number`` (of the file, as field boxes count pages) for a screen beside the fields."""
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         view = get_document(s, by, document_id, for_dossier=for_dossier)
     bucket, key = _pdf_of(view, signed=False)
     cached: tuple[PageImage, tuple[int, int]] | None = _pages.get((key, number, width))
@@ -121,7 +121,7 @@ def page_image(document_id: DocumentId, number: Annotated[int, Path(ge=1, le=10_
 def signatures(document_id: DocumentId, services: Services, by: Caller, *,
                for_dossier: ForDossier = None) -> SignaturesOut:
     """Verify the document's signed PDF: signer, time, PAdES level, valid or not and why (Vietnamese)."""
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         view = get_document(s, by, document_id, for_dossier=for_dossier)
     if not view.signatures:
         return SignaturesOut(valid=False, items=[])
@@ -186,14 +186,14 @@ def _pdf_response(data: bytes, name: str) -> Response:
 
 def printable_of_document(services: Any, by: Any, document_id: str, *, for_dossier: str | None = None) -> Response:
     """``GET …/documents/{id}/file?variant=printable``: the printed copy, read as the document is (checked, audited)."""
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         view = get_document(s, by, document_id, for_dossier=for_dossier)
     return _pdf_response(*printable_copy(services, view))
 
 
 def printable_of_component(services: Any, by: Any, component_id: str) -> Response:
     """``GET /v1/components/{id}/file?variant=printable``: the printed copy of the component's (first) document."""
-    with services.store.records.transaction() as s:
+    with services.store.records.read_transaction() as s:
         _, docs = read_component(s, by, component_id)
     if not docs:
         raise NotFoundError("nothing was read from this component yet", detail={"component_id": component_id})

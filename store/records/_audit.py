@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from store.records._access import require_role
@@ -70,9 +70,10 @@ def audit(
     """
     if dossier is None and isinstance(detail.get("ma_ho_so"), str):
         dossier = detail["ma_ho_so"]
-    session.add(AuditEntry(at=utcnow(), actor=str(by), action=action, record_type=record_type,
-                           record_id=record_id, citizen=citizen, ma_ho_so=dossier,
-                           request_id=_REQUEST_ID.get(), detail=detail))
+    # a plain INSERT (no unit of work, no id fetched back): reads write one of these per request
+    session.execute(insert(AuditEntry).values(
+        at=utcnow(), actor=str(by), action=action, record_type=record_type, record_id=record_id, citizen=citizen,
+        ma_ho_so=dossier, request_id=_REQUEST_ID.get(), detail=detail))
 
 
 def audit_trail(

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from store.records._access import citizen_scope, known_citizen
 from store.records._audit import audit
 from store.records._build import FTS
-from store.records._documents import view_of
+from store.records._documents import views_of
 from store.records._fold import search_tokens
 from store.records._models import Document
 from store.records._reuse import _REUSABLE
@@ -59,7 +59,7 @@ def browse_documents(
         at, last = after
         stmt = stmt.where(or_(Document.digitized_at < at, (Document.digitized_at == at) & (Document.id < last)))
     stmt = stmt.order_by(Document.digitized_at.desc(), Document.id.desc()).limit(limit)
-    views = [view_of(session, row) for row in session.scalars(stmt)]
+    views = views_of(session, list(session.scalars(stmt)))
     audit(session, by, "search" if q else "read_documents", "citizen", None, citizen=ma_dinh_danh,
           dossier=scope.ma_ho_so, count=len(views), query=q, valid=valid, doc_type=doc_type)
     return views

@@ -16,9 +16,9 @@ from schemas.errors import ConflictError, ErrorCode, InputError, NotFoundError
 from store.objects import Bucket
 from store.records._access import check_component, check_document_read
 from store.records._audit import audit
-from store.records._documents import confirm_document, correct_document, view_of
+from store.records._documents import confirm_document, correct_document, view_of, views_of
 from store.records._intake import component_row, component_view_of
-from store.records._models import Document
+from store.records._models import Component, Document
 from store.records._types import ComponentStatus, Principal
 from store.records._views import ComponentView, DocumentView
 
@@ -35,14 +35,25 @@ class FileRef:
     file_name: str
 
 
+def _all_versions(session: Session, component: Component) -> list[Document]:
+    """Every version of the documents of a component (one query): those read from it, or the one it reuses."""
+    if component.reuses_document_id:
+        reused = session.get(Document, component.reuses_document_id)
+        lineage = [reused.lineage_id] if reused is not None else []
+        return list(session.scalars(select(Document).where(Document.lineage_id.in_(lineage))))
+    # corrections keep the component id, so every version of the component's documents is here
+    return list(session.scalars(select(Document).where(Document.component_id == component.id)))
+
+
+def _current(versions: list[Document]) -> list[Document]:
+    """The current version of each document, in page order."""
+    first = {r.lineage_id: r.page_start for r in versions if r.version == 1}
+    return sorted((r for r in versions if r.is_current), key=lambda r: (first.get(r.lineage_id, 0), r.lineage_id))
+
+
 def _current_rows(session: Session, view: ComponentView) -> list[Document]:
-    lineages = [d.lineage_id for d in (session.get(Document, i) for i in view.document_ids) if d is not None]
-    if not lineages:
-        return []
-    rows = session.scalars(select(Document).where(Document.lineage_id.in_(lineages),
-                                                  Document.is_current.is_(True)))
-    order = {lineage: n for n, lineage in enumerate(lineages)}
-    return sorted(rows, key=lambda r: order[r.lineage_id])
+    row = component_row(session, view.id)
+    return _current(_all_versions(session, row))
 
 
 def read_component(session: Session, by: Principal, component_id: str) -> tuple[ComponentView, list[DocumentView]]:
@@ -52,10 +63,11 @@ def read_component(session: Session, by: Principal, component_id: str) -> tuple[
         NotFoundError: no such component.
         AccessDenied: another agency's dossier, another citizen's component.
     """
-    row = component_row(session, component_id)
+    row = component_row(session, component_id, with_owner=True)
     check_component(session, by, row)
-    view = component_view_of(session, row)
-    docs = [view_of(session, d) for d in _current_rows(session, view)]
+    versions = _all_versions(session, row) if row.status == ComponentStatus.EXTRACTED else []
+    view = component_view_of(session, row, documents=versions)
+    docs = views_of(session, _current(versions))
     audit(session, by, "read_component", "component", component_id, citizen=view.citizen, dossier=view.ma_ho_so,
           documents=[d.id for d in docs])
     return view, docs

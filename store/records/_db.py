@@ -32,12 +32,16 @@ def database_url(settings: Settings) -> str:
     return url
 
 
-def make_engine(settings: Settings, *, url: str | None = None) -> Engine:
+def make_engine(settings: Settings, *, url: str | None = None, synchronous_commit: bool = True) -> Engine:
     """An engine for the configured database.
 
     Args:
         settings: ``database_url``, ``data_dir`` and the ``store`` section (timeouts, pool).
         url: overrides the URL (tests, ``sohoa db upgrade --url``).
+        synchronous_commit: ``False`` makes PostgreSQL commits of this engine's sessions not wait
+            for the disk (for read transactions, whose only writes are audit lines); such an engine
+            also skips the ping on checkout (a read on a dropped connection fails once as
+            ``database_unavailable``, the pool is refreshed, and the retry reads).
 
     Raises:
         ConfigError: the URL names an unsupported database.
@@ -56,10 +60,11 @@ def make_engine(settings: Settings, *, url: str | None = None) -> Engine:
         raise ConfigError("only PostgreSQL and SQLite are supported", detail={"url": str(target)})
     return create_engine(
         target,
-        pool_pre_ping=True,
+        pool_pre_ping=synchronous_commit,
         pool_size=cfg.db_pool_size,
         pool_timeout=cfg.db_connect_timeout_s * 2,
-        connect_args={"connect_timeout": max(1, int(cfg.db_connect_timeout_s))},
+        connect_args={"connect_timeout": max(1, int(cfg.db_connect_timeout_s)),
+                      **({} if synchronous_commit else {"options": "-c synchronous_commit=off"})},
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from schemas.codes import result_code
 from schemas.documents import METADATA_FIELDS
@@ -58,6 +59,26 @@ def view_of(session: Session, row: Document) -> DocumentView:
                            .order_by(Signature.signed_at, Signature.id))
     return document_view(row, citizen=citizen.ma_dinh_danh if citizen else "",
                          signatures=tuple(signature_view(s) for s in sigs))
+
+
+def views_of(session: Session, rows: list[Document]) -> list[DocumentView]:
+    """Document rows as views, with their owners and signatures read in one query each (lists, pages)."""
+    if not rows:
+        return []
+    owners: dict[str, str] = {}
+    for citizen_id in {r.citizen_id for r in rows}:
+        known = session.identity_map.get(identity_key(Citizen, citizen_id))
+        if isinstance(known, Citizen):
+            owners[citizen_id] = known.ma_dinh_danh
+    missing = {r.citizen_id for r in rows} - set(owners)
+    if missing:
+        owners.update({c.id: c.ma_dinh_danh for c in session.scalars(select(Citizen).where(Citizen.id.in_(missing)))})
+    sigs: dict[str, list[Signature]] = {}
+    for sig in session.scalars(select(Signature).where(Signature.document_id.in_([r.id for r in rows]))
+                               .order_by(Signature.signed_at, Signature.id)):
+        sigs.setdefault(sig.document_id, []).append(sig)
+    return [document_view(r, citizen=owners.get(r.citizen_id, ""),
+                          signatures=tuple(signature_view(s) for s in sigs.get(r.id, ()))) for r in rows]
 
 
 def _row(session: Session, document_id: str, *, lock: bool = False) -> Document:

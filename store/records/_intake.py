@@ -174,12 +174,22 @@ def get_component(session: Session, by: Principal, component_id: str) -> Compone
     return component_view_of(session, row)
 
 
-def component_row(session: Session, component_id: str, *, lock: bool = False) -> Component:
-    """The component row.
+def component_row(session: Session, component_id: str, *, lock: bool = False,
+                  with_owner: bool = False) -> Component:
+    """The component row (``with_owner``: its citizen and dossier loaded in the same query).
 
     Raises:
         NotFoundError: no such component.
     """
+    if with_owner and not lock:
+        found = session.execute(
+            select(Component, Citizen, Dossier).join(Citizen, Citizen.id == Component.citizen_id)
+            .outerjoin(Dossier, Dossier.id == Component.dossier_id).where(Component.id == component_id)).first()
+        if found is None:
+            raise NotFoundError("no such component", detail={"component_id": component_id})
+        # the identity map holds rows weakly: keep the owner and dossier alive for the checks that follow
+        session.info.setdefault("sohoa_loaded", []).extend(found[1:])
+        return found[0]
     query = select(Component).where(Component.id == component_id)
     row = session.scalar(query.with_for_update() if lock else query)
     if row is None:
@@ -206,12 +216,22 @@ def list_components(
     return [component_view_of(session, row) for row in session.scalars(query)]
 
 
-def component_view_of(session: Session, row: Component) -> ComponentView:
-    """The view of a component row, with its owner, dossier code and documents."""
+def component_view_of(session: Session, row: Component, *,
+                      documents: list[Document] | None = None) -> ComponentView:
+    """The view of a component row, with its owner, dossier code and documents.
+
+    Args:
+        documents: every version of its documents, when the caller already read them.
+    """
     citizen = session.get(Citizen, row.citizen_id)
     dossier = session.get(Dossier, row.dossier_id) if row.dossier_id else None
-    if row.reuses_document_id:
-        doc_ids: tuple[str, ...] = (row.reuses_document_id,)
+    if documents is not None and not row.reuses_document_id:
+        firsts = sorted((d for d in documents if d.version == 1), key=lambda d: d.page_start)
+        doc_ids: tuple[str, ...] = tuple(d.id for d in firsts)
+    elif row.reuses_document_id:
+        doc_ids = (row.reuses_document_id,)
+    elif row.status != ComponentStatus.EXTRACTED:
+        doc_ids = ()  # documents are written with the final status, in one transaction
     else:
         doc_ids = tuple(session.scalars(
             select(Document.id).where(Document.component_id == row.id, Document.version == 1)

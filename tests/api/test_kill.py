@@ -5,6 +5,7 @@ And the rate limit is one count across API replicas (it lives in Redis).
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
@@ -90,8 +91,8 @@ def test_a_worker_killed_mid_signature_leaves_one_result_and_one_callback(live_s
 def test_the_rate_limit_is_one_count_across_replicas(redis_url: str) -> None:
     prefix = f"sohoa-test-rl:{uuid.uuid4().hex[:8]}"
     replicas = [RedisLimiter(REDIS_URL, 5, prefix=prefix) for _ in range(2)]
-    answers = [replicas[n % 2].hit("officer:canbo01") for n in range(6)]
+    answers = [asyncio.run(replicas[n % 2].hit("officer:canbo01")) for n in range(6)]
     assert answers[:5] == [None] * 5 and answers[5] is not None and 0 < answers[5] <= 60
-    assert replicas[1].hit("officer:canbo02") is None  # per token
+    assert asyncio.run(replicas[1].hit("officer:canbo02")) is None  # per token
     down = RedisLimiter("redis://127.0.0.1:1/0", 1, prefix=prefix, timeout_s=0.2)
-    assert down.hit("x") is None and down.hit("x") is None  # Redis down: let requests through, do not fail them
+    assert asyncio.run(down.hit("x")) is None and asyncio.run(down.hit("x")) is None  # down: let requests through

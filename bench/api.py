@@ -1,0 +1,264 @@
+"""Benchmark the API on the real services, beside anchors measured in the same run.
+
+Usage: .venv/bin/python bench/api.py [--clients 50] [--requests 3000] [--workers 1] [--uploads 8] [--mb 5]
+       [--skip-pipeline]
+
+Starts its own services on 127.0.0.1 (a fresh PostgreSQL database, a RabbitMQ
+queue, SeaweedFS, and Redis for the rate limit, which stays on but never bites),
+``sohoa serve`` and, beside it, a bare FastAPI route (``bench/_bare.py``) served
+by uvicorn the same way (same worker count, same machine, same client).
+
+1. Uploads: ``--uploads`` scans of ``--mb`` MB each (uncompressed TIFF, every one
+   different) POSTed one at a time, beside a plain ``put_object`` of the same bytes
+   to the same S3 server with the ``minio`` SDK. Target: at most 1.3× the put.
+2. One page from upload to ``done`` (a real ``sohoa worker``, the real pipeline and
+   PAdES signing with the development PKI), beside the pipeline alone on that page
+   (digitize and sign, in this process). Both warmed up on another page first.
+   Target: at most the pipeline's time plus 0.5 s.
+3. Reads: ``GET /v1/components/{id}`` and ``GET /v1/citizens/{id}/documents`` (each
+   authenticated, rate-counted in Redis, read from PostgreSQL and audited) from
+   ``--clients`` concurrent clients, beside ``GET /bare``. Targets: p99 ≤ 50 ms,
+   requests per second at least a third of the bare route's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import httpx
+from pydantic import SecretStr
+
+from bench._api_load import LoadResult, load
+from bench._ingest_services import RABBIT, BenchServices, start_services
+from schemas.settings import ApiSettings, PkiSettings, Settings, WorkerSettings
+from tests.fixtures_services import S3_ACCESS_KEY, S3_SECRET_KEY, free_port
+
+AGENCY, CITIZEN = "000.00.15.H55", "001090000001"
+DOSSIER = f"{AGENCY}-261206-0001"
+SECRET = "bench-token-secret-0123456789-abcdefghij"
+REDIS = "redis://127.0.0.1:6379/0"
+VENV_BIN = Path(sys.executable).parent
+
+
+def _env(svc: BenchServices, data_dir: Path, pki_port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
+    env.update({
+        "OMP_THREAD_LIMIT": "1", "SOHOA_DATA_DIR": str(data_dir), "SOHOA_DATABASE_URL": svc.database_url,
+        "SOHOA_S3_ENDPOINT": svc.weed.endpoint, "SOHOA_S3_ACCESS_KEY": S3_ACCESS_KEY,
+        "SOHOA_S3_SECRET_KEY": S3_SECRET_KEY, "SOHOA_S3_SECURE": "false", "SOHOA_BUCKET_PREFIX": "bench",
+        "SOHOA_BROKER_URL": RABBIT, "SOHOA_WORKER__QUEUE": svc.queue, "SOHOA_REDIS_URL": REDIS,
+        "SOHOA_API__TOKEN_SECRET": SECRET, "SOHOA_API__RATE_LIMIT_PER_MINUTE": "1000000000",
+        "SOHOA_PKI__PORT": str(pki_port),
+    })
+    return env
+
+
+@contextmanager
+def _process(args: list[str], env: dict[str, str], log: Path, ready: str | None = None) -> Iterator[None]:
+    proc = subprocess.Popen(args, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+                            cwd=log.parent)
+    try:
+        deadline = time.monotonic() + 90
+        while ready is not None:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{args[:2]} exited: {log.read_text()[-1500:]}")
+            try:
+                if httpx.get(ready, timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{args[:2]} not ready: {log.read_text()[-1500:]}")
+            time.sleep(0.3)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def _tiff(mb: float, n: int) -> bytes:
+    """An uncompressed RGB TIFF of about ``mb`` MB, its last bytes made unique by ``n``."""
+    from PIL import Image
+
+    side = int((mb * 1024 * 1024 / 3) ** 0.5)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(out, "TIFF", dpi=(300, 300))
+    data = bytearray(out.getvalue())
+    data[-16:-8] = n.to_bytes(8, "big")
+    return bytes(data)
+
+
+def bench_uploads(api: str, headers: dict[str, str], svc: BenchServices, *, count: int, mb: float) -> tuple[float,
+                                                                                                           float]:
+    """Median seconds of one upload through the API, and of a plain put of the same bytes."""
+    from minio import Minio
+
+    client = Minio(svc.weed.endpoint, access_key=S3_ACCESS_KEY, secret_key=S3_SECRET_KEY, secure=False)
+    bucket = f"plain-{uuid.uuid4().hex[:8]}"
+    client.make_bucket(bucket)
+    ours, plain = [], []
+    with httpx.Client(timeout=120) as http:
+        for n in range(count + 1):  # the first of each is a warm-up
+            data = _tiff(mb, n)
+            start = time.perf_counter()
+            r = http.post(f"{api}/v1/dossiers/{DOSSIER}/components", headers=headers,
+                          files=[("files", (f"scan-{n}.tif", data, "image/tiff"))])
+            took = time.perf_counter() - start
+            assert r.status_code == 202, r.text
+            start = time.perf_counter()
+            client.put_object(bucket, f"scan-{n}", io.BytesIO(_tiff(mb, 1000 + n)), len(data))
+            put = time.perf_counter() - start
+            if n:
+                ours.append(took)
+                plain.append(put)
+    return statistics.median(ours), statistics.median(plain)
+
+
+def _purge(queue: str) -> None:
+    import pika
+
+    conn = pika.BlockingConnection(pika.URLParameters(RABBIT))
+    channel = conn.channel()
+    for name in (queue, f"{queue}.DQ"):
+        channel.queue_purge(name)
+    conn.close()
+
+
+def bench_page(api: str, headers: dict[str, str], pages: list[tuple[str, bytes]]) -> tuple[float, float, str]:
+    """Seconds from POST to ``done`` for the second page (the first warms the worker up): seen by the client
+    polling every 20 ms, and as the records say (created → finished); and the component id."""
+    component = ""
+    client_s, server_s = 0.0, 0.0
+    with httpx.Client(timeout=60) as http:
+        for name, data in pages:
+            start = time.perf_counter()
+            r = http.post(f"{api}/v1/dossiers/{DOSSIER}/components", headers=headers,
+                          files=[("files", (name, data, "image/png"))])
+            component = r.json()["items"][0]["id"]
+            while (body := http.get(f"{api}/v1/components/{component}", headers=headers).json())["status"] not in (
+                    "done", "failed"):
+                time.sleep(0.02)
+            client_s = time.perf_counter() - start
+            assert body["status"] == "done", body
+            from datetime import datetime
+
+            server_s = (datetime.fromisoformat(body["finished_at"]) - datetime.fromisoformat(body["created_at"])
+                        ).total_seconds()
+    return client_s, server_s, component
+
+
+def bench_pipeline_alone(settings: Settings, pages: list[tuple[str, bytes]]) -> float:
+    """Seconds to digitize and sign the second page in this process (the first warms it up)."""
+    from workers import make_digitizer, make_signer
+
+    digitizer, signer = make_digitizer(settings), make_signer(settings)
+    took = 0.0
+    for name, data in pages:
+        start = time.perf_counter()
+        out = digitizer.digitize(data, name=name)
+        assert out.searchable_pdf is not None, out.result.error
+        signer.sign(out.searchable_pdf, role="officer", meta={"reason": "Số hóa hồ sơ"})
+        took = time.perf_counter() - start
+    return took
+
+
+def _pages(tmp: Path) -> list[tuple[str, bytes]]:
+    from corpus import generate_corpus
+
+    truths = generate_corpus(tmp / "pages", count=2, seed=4242, kinds=("scan",))
+    return [(t.file, (tmp / "pages" / t.file).read_bytes()) for t in truths]
+
+
+def _tokens(data_dir: Path) -> dict[str, str]:
+    from api import mint_dev_token
+
+    settings = Settings(data_dir=data_dir, api=ApiSettings(token_secret=SecretStr(SECRET)))
+    return {"officer": mint_dev_token(settings, role="officer", sub="canbo01", agency=AGENCY, ttl_s=12 * 3600)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of both servers")
+    parser.add_argument("--uploads", type=int, default=8)
+    parser.add_argument("--mb", type=float, default=5.0)
+    parser.add_argument("--skip-pipeline", action="store_true", help="no real page (reads on an uploaded file)")
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()}")
+    with tempfile.TemporaryDirectory(prefix="sohoa-bench-api-") as tmp_name, start_services(Path(tmp_name)) as svc:
+        tmp = Path(tmp_name)
+        data_dir, pki_port = tmp / "data", free_port()
+        data_dir.mkdir()
+        env = _env(svc, data_dir, pki_port)
+        port, bare_port = free_port(), free_port()
+        api = f"http://127.0.0.1:{port}"
+        serve = [str(VENV_BIN / "sohoa"), "serve", "--port", str(port), "--workers", str(args.workers)]
+        bare = [sys.executable, "-m", "uvicorn", "bench._bare:app", "--port", str(bare_port), "--workers",
+                str(args.workers), "--no-access-log", "--log-level", "warning"]
+        with _process(serve, env, data_dir / "api.log", f"{api}/readyz"), \
+                _process(bare, {**env, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}, data_dir / "bare.log",
+                         f"http://127.0.0.1:{bare_port}/bare"):
+            headers = {"Authorization": f"Bearer {_tokens(data_dir)['officer']}"}
+            httpx.post(f"{api}/v1/dossiers", headers=headers,
+                       json={"ma_ho_so": DOSSIER, "ma_tthc": "1.001193", "so_dinh_danh": CITIZEN}).raise_for_status()
+            up, put = bench_uploads(api, headers, svc, count=args.uploads, mb=args.mb)
+            _purge(svc.queue)  # nobody digitizes the noise
+            report: list[str] = [f"upload of a {args.mb:g} MB scan (median of {args.uploads})".ljust(44)
+                                 + f"{up * 1000:7.0f} ms  ({args.mb / up:5.1f} MB/s)",
+                                 "plain S3 put_object of the same bytes".ljust(44)
+                                 + f"{put * 1000:7.0f} ms  ({args.mb / put:5.1f} MB/s)  -> ratio {up / put:.2f} "
+                                   f"(target <= 1.3)"]
+            component = None
+            if not args.skip_pipeline:
+                pages = _pages(tmp)
+                worker = [str(VENV_BIN / "sohoa"), "worker", "--threads", "1"]
+                with _process(worker, {**env, "SOHOA_WORKER__SWEEP_INTERVAL_S": "0"}, data_dir / "worker.log"):
+                    client_s, server_s, component = bench_page(api, headers, pages)
+                    settings = Settings(data_dir=data_dir, pki=PkiSettings(port=pki_port),
+                                        worker=WorkerSettings(digitizer="pipeline", signer="pipeline"))
+                    alone = bench_pipeline_alone(settings, pages)
+                report += ["one page upload -> done (client, 20 ms polls)".ljust(44) + f"{client_s:7.2f} s",
+                           "one page upload -> done (records)".ljust(44) + f"{server_s:7.2f} s",
+                           "the pipeline alone on that page".ljust(44) + f"{alone:7.2f} s  -> overhead "
+                           f"{client_s - alone:+.2f} s (target <= +0.50 s)"]
+            if component is None:
+                component = httpx.get(f"{api}/v1/dossiers/{DOSSIER}", headers=headers).json()["components"][0]["id"]
+            runs: list[LoadResult] = []
+            for name, url, hdrs in (("GET /bare (anchor)", f"http://127.0.0.1:{bare_port}/bare", {}),
+                                    ("GET /v1/components/{id}", f"{api}/v1/components/{component}", headers),
+                                    ("GET /v1/citizens/{id}/documents", f"{api}/v1/citizens/{CITIZEN}/documents",
+                                     headers),
+                                    ("GET /bare (anchor, again)", f"http://127.0.0.1:{bare_port}/bare", {})):
+                runs.append(load(name, url, hdrs, clients=args.clients, requests=args.requests))
+                print(runs[-1].line(), flush=True)
+    bare_rps = statistics.mean([runs[0].rps, runs[3].rps])
+    print(f"\nload average after: {os.getloadavg()}  (uvicorn workers: {args.workers}, clients: {args.clients})")
+    for line in report:
+        print(line)
+    for run in runs[1:3]:
+        print(f"{run.name:<38} p99 {run.percentile(99):6.1f} ms (target <= 50)  {run.rps:6.0f} req/s = "
+              f"{run.rps / bare_rps:.2f} of the bare route's {bare_rps:.0f} (target >= 0.33)")
+    print(json.dumps({"upload_ratio": round(up / put, 2), "reads": {r.name: {"p50": round(r.percentile(50), 1),
+                      "p99": round(r.percentile(99), 1), "rps": round(r.rps)} for r in runs}}))
+
+
+if __name__ == "__main__":
+    main()
