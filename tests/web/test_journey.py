@@ -112,7 +112,8 @@ def test_the_officer_journey_then_the_citizen_sees_it(stack: Served, browser: An
         page.get_by_label("Số định danh cá nhân của công dân").type(CITIZEN)
         assert "Hà Nội" in page.locator("#so-dinh-danh-hint").inner_text()
         page.get_by_role("button", name="Tạo và mở hồ sơ").click()
-        page.locator("#dossier-facts").wait_for()
+        page.locator("#dossier-facts:not([hidden]), #dossier-error:not([hidden])").first.wait_for()
+        assert page.locator("#dossier-error").is_hidden(), page.locator("#dossier-error").inner_text()
         _checked(page, "journey-02-dossier-open")
 
         # two scans dropped at once; each read by the worker while the page watches

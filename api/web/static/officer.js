@@ -159,22 +159,31 @@
   });
 
   /* Live progress without reloading: while anything is being read, ask for each such component. */
+  /* Live progress without reloading: while anything is being read, one request a tick asks for the
+     dossier's components and their states; a component that has just finished is asked for what was read. */
   function poll() {
     if (state.polling) return;
     const tick = async () => {
-      const waiting = (state.dossier?.components || []).filter((c) => c.id && busy(c));
-      if (!waiting.length) { state.polling = null; return; }
+      const d = state.dossier;
+      if (!d || !(d.components || []).some((c) => c.id && busy(c))) { state.polling = null; return; }
       try {
-        const answers = await Promise.all(waiting.map((c) => api("GET", `/v1/components/${c.id}`)));
+        const fresh = await api("GET", `/v1/dossiers/${encodeURIComponent(d.ma_ho_so)}`);
+        if (state.dossier !== d) { state.polling = null; return; }
+        const known = new Map(d.components.filter((c) => c.id).map((c) => [c.id, c]));
         let firstDone = null;
-        answers.forEach((a, i) => {
-          const before = waiting[i].status;
-          Object.assign(waiting[i], summary(a));
-          if (before !== "done" && a.status === "done" && !firstDone) firstDone = a;
-        });
+        const comps = await Promise.all((fresh.components || []).map(async (c) => {
+          const before = known.get(c.id);
+          if (before && before.status === c.status && (c.status !== "done" || (before.documents || []).length)) return before;
+          if (c.status !== "done") return before ? Object.assign(before, c) : c;
+          const full = await api("GET", `/v1/components/${c.id}`);
+          if (!firstDone && (!before || before.status !== "done")) firstDone = full;
+          return full;
+        }));
+        const uploading = d.components.filter((c) => !c.id);
+        d.components = [...comps, ...uploading];
         renderComponents();
         if (firstDone && !state.selected) select(firstDone.id, false, firstDone);
-        else if (state.selected && waiting.some((c) => c.id === state.selected && c.status === "done")) select(state.selected, false);
+        else if (firstDone && state.selected === firstDone.id) select(firstDone.id, false, firstDone);
       } catch (err) { show("upload-error", err.message); }
       state.polling = setTimeout(tick, POLL_MS);
     };

@@ -224,6 +224,11 @@ const sohoa = (() => {
         continue;
       }
       if (response.status === 401) { await askSignIn(words.client.session_expired); continue; }
+      if (response.status === 429 && method === "GET") {  // over the token's rate: wait as told, then ask again
+        const wait = Math.min(30, Math.max(1, +(response.headers.get("retry-after") || 1)));
+        await new Promise((r) => setTimeout(r, wait * 1000));
+        continue;
+      }
       if (response.status === 503 || response.status === 502 || response.status === 504) {
         const err = await apiError(response);
         if (method === "GET") { banner(err.message); await new Promise((r) => setTimeout(r, 2000)); continue; }
