@@ -85,4 +85,6 @@ def create_app(settings: Settings | None = None, *, services: ApiServices | None
 
 def app_from_environment() -> FastAPI:
     """The app for ``uvicorn --factory`` (each worker process reads the settings from the environment)."""
-    return create_app()
+    from api.web import ROUTERS as WEB_ROUTERS  # the officer's and citizen's pages (api/web)
+
+    return create_app(extra_routers=WEB_ROUTERS)

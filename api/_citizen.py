@@ -15,8 +15,8 @@ from api._paging import decode_cursor, encode_cursor
 from api._responses import FILE_RESPONSES, errors, file_response
 from api._store_docs import Cursor, Limit, after_of, page_of
 from api.deps import Caller, Services
+from api.web._documents import FileVariant, printable_of_document
 from store.records import (
-    Variant,
     access_log,
     browse_documents,
     document_file,
@@ -63,8 +63,10 @@ def my_documents(services: Services, by: Caller, *,
 @router.get("/documents/{document_id}/file", summary="A file of one of my documents", response_class=Response,
             responses={**FILE_RESPONSES, **errors(404)})
 def my_document_file(document_id: Annotated[str, Path(max_length=36)], services: Services, by: Caller,
-                     variant: Variant = "signed", redirect: bool = False) -> Any:
+                     variant: FileVariant = "signed", redirect: bool = False) -> Any:
     """The scan (``original``), the searchable PDF, or the signed PDF of one of my documents."""
+    if variant == "printable":  # the paper copy with its QR code (api/web)
+        return printable_of_document(services, by, document_id)
     with services.store.records.read_transaction() as s:
         ref = document_file(s, by, document_id, variant)
     return file_response(services, ref, redirect=redirect)

@@ -31,10 +31,10 @@ from api._paging import decode_cursor, encode_cursor
 from api._responses import FILE_RESPONSES, check_if_match, errors, file_response, with_etag
 from api._upload import cleaned, read_upload
 from api.deps import Caller, Services
+from api.web._documents import FileVariant, printable_of_component
 from schemas.documents import DocType
 from schemas.errors import InputError
 from store.records import (
-    Variant,
     attach_to_dossier,
     component_file,
     confirm_component,
@@ -231,9 +231,11 @@ def confirm(component_id: ComponentId, request: Request, services: Services, by:
 @router.get("/components/{component_id}/file", summary="A component's file", response_class=Response,
             responses={**FILE_RESPONSES, **errors(404)})
 def component_bytes(component_id: ComponentId, services: Services, by: Caller,
-                    variant: Variant = "original", redirect: bool = False) -> Any:
+                    variant: FileVariant = "original", redirect: bool = False) -> Any:
     """The scan as received (``original``), the searchable PDF, or the signed PDF; ``?redirect=1`` answers
     with a short-lived link instead."""
+    if variant == "printable":  # the paper copy with its QR code (api/web)
+        return printable_of_component(services, by, component_id)
     with services.store.records.read_transaction() as s:
         ref = component_file(s, by, component_id, variant)
     return file_response(services, ref, redirect=redirect)

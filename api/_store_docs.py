@@ -11,7 +11,8 @@ from api._models import CITIZEN_EXAMPLE, DOSSIER_EXAMPLE, DocumentOut, Page
 from api._paging import decode_cursor, encode_cursor
 from api._responses import FILE_RESPONSES, errors, file_response, with_etag
 from api.deps import Caller, Services
-from store.records import DocumentView, Variant, browse_documents, document_file, get_document
+from api.web._documents import FileVariant, printable_of_document
+from store.records import DocumentView, browse_documents, document_file, get_document
 
 router = APIRouter(prefix="/v1", tags=["officer", "resolution system"])
 
@@ -66,8 +67,10 @@ def document(document_id: Annotated[str, Path(max_length=36)], request: Request,
 @router.get("/documents/{document_id}/file", summary="A document's file", response_class=Response,
             responses={**FILE_RESPONSES, **errors(404)})
 def document_bytes(document_id: Annotated[str, Path(max_length=36)], services: Services, by: Caller, *,
-                   variant: Variant = "signed", for_dossier: ForDossier = None, redirect: bool = False) -> Any:
+                   variant: FileVariant = "signed", for_dossier: ForDossier = None, redirect: bool = False) -> Any:
     """The document's scan (``original``), searchable PDF, or signed PDF; ``?redirect=1`` for a short-lived link."""
+    if variant == "printable":  # the paper copy with its QR code (api/web)
+        return printable_of_document(services, by, document_id, for_dossier=for_dossier)
     with services.store.records.read_transaction() as s:
         ref = document_file(s, by, document_id, variant, for_dossier=for_dossier)
     return file_response(services, ref, redirect=redirect)

@@ -105,14 +105,15 @@ def demo(
     files: Annotated[list[Path] | None, typer.Argument(help="Scans to use instead of generated samples.")] = None,
     count: Annotated[int, typer.Option(help="How many samples to generate.")] = len(SAMPLE_KINDS),
     seed: Annotated[int, typer.Option(help="Seed of the generated samples.")] = 2026,
-    serve: Annotated[bool, typer.Option("--serve", help="Serve the API instead: print its OpenAPI page, tokens "
-                                                        "for an officer, the resolution system and a citizen, "
-                                                        "and a curl that works.")] = False,
+    serve: Annotated[bool, typer.Option("--serve", help="Serve the API and the counter's pages instead: sample "
+                                                        "dossiers read through the API, how to sign in on the "
+                                                        "pages, tokens for an officer, the resolution system and "
+                                                        "a citizen, and a curl that works.")] = False,
     port: Annotated[int | None, typer.Option(help="Port for --serve (default SOHOA_API__PORT, 8000).")] = None,
 ) -> None:
     """Digitize, sign, verify and store a handful of sample scans on the embedded defaults."""
     if serve:
-        _serve_demo(port)
+        _serve_demo(port, files=files, count=count, seed=seed)
         return
     from cli.sign import dev_services
     from pki import resolved_sign_settings
@@ -147,9 +148,10 @@ def demo(
               f"store (files and SQLite): {settings.data_dir}")
 
 
-def _serve_demo(port: int | None) -> None:
-    """Open a demo dossier, print the page, the tokens and a curl, then serve the API on loopback."""
-    from api import mint_dev_token, serve_api
+def _serve_demo(port: int | None, *, files: list[Path] | None, count: int, seed: int) -> None:
+    """Open a demo dossier, print the page, the tokens and a curl, then serve the API and the pages on loopback
+    with sample dossiers read through the API (:mod:`cli._demo_serve`)."""
+    from api import mint_dev_token
     from schemas.errors import SohoaError
     from schemas.settings import get_settings
     from store import Store
@@ -183,8 +185,11 @@ def _serve_demo(port: int | None) -> None:
     out.print(f"CITIZEN={tokens['citizen']}\n", soft_wrap=True)
     out.print("try (after pasting the three lines above into a shell):")
     out.print(f'curl -s -H "Authorization: Bearer $OFFICER" {base}/v1/dossiers/{DEMO_DOSSIER}\n', soft_wrap=True)
+    from cli._demo_serve import serve_demo
+
+    scans = files or _samples(settings.data_dir / "demo", count, seed)
     try:
-        serve_api(settings, host="127.0.0.1", port=port)
+        serve_demo(settings, scans, citizen=DEMO_CITIZEN, host="127.0.0.1", port=port)
     except SohoaError as e:
         err.print(f"[red]{e.code}[/red]: {e.message}")
         raise typer.Exit(1) from e

@@ -12,6 +12,8 @@ APT_PACKAGES=(
   qpdf ghostscript                                   # PDF repair and PDF/A checks in tests
   jbig2dec                                           # JBIG2 scans in PDFs, decoded at native resolution (pikepdf)
 )
+# The browser the web pages are tested in (Playwright drives Debian's Chromium: its own download cannot run here).
+[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(chromium)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
