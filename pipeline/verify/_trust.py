@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from asn1crypto import pem, x509
+from asn1crypto import x509
 
-from pipeline.sign._trust import load_certs
+from pipeline.verify._certs import load_certs, read_certs
 from schemas.errors import ConfigError, ErrorCode
 
 #: certificate files read from a trust folder
@@ -50,23 +50,9 @@ def load_trust(files: Iterable[Path], folder: Path | None) -> TrustStore:
             raise ConfigError(f"the trust folder {folder} does not exist", code=ErrorCode.CONFIG_INVALID,
                               detail={"folder": str(folder)})
         for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in _SUFFIXES and p.is_file()):
-            for cert in _read(path):
-                (roots if cert.self_signed else intermediates).append(cert)
+            for cert in read_certs(path):
+                (roots if _self_signed(cert) else intermediates).append(cert)
     return TrustStore(roots=tuple(roots), intermediates=tuple(intermediates))
-
-
-def _read(path: Path) -> list[x509.Certificate]:
-    try:
-        data = path.read_bytes()
-        if pem.detect(data):
-            return [x509.Certificate.load(der) for kind, _, der in pem.unarmor(data, multiple=True)
-                    if kind == "CERTIFICATE"]
-        cert = x509.Certificate.load(data)
-        _ = cert.subject.native  # parse now: a file that is no certificate fails here, named
-        return [cert]
-    except (OSError, ValueError, TypeError) as e:
-        raise ConfigError(f"cannot read the certificate {path}", code=ErrorCode.CONFIG_INVALID,
-                          detail={"file": str(path)}) from e
 
 
 @dataclass(frozen=True)
@@ -104,7 +90,7 @@ def chain_walk(cert: x509.Certificate, known: Iterable[x509.Certificate],
     for _ in range(_MAX_CHAIN):
         if current.subject.dump() + current.public_key.dump() in root_keys:
             return ChainWalk(tuple(names), None, True)
-        if current.self_signed:
+        if _self_signed(current):
             return ChainWalk(tuple(names), None, False)
         issuer = by_subject.get(current.issuer.dump())
         if issuer is None or issuer.dump() in seen:
@@ -114,3 +100,8 @@ def chain_walk(cert: x509.Certificate, known: Iterable[x509.Certificate],
         names.append(name_of(issuer))
         current = issuer
     return ChainWalk(tuple(names), None, False)
+
+
+def _self_signed(cert: x509.Certificate) -> bool:
+    # asn1crypto answers "yes", "maybe" (subject = issuer, no key identifiers to confirm) or "no"
+    return cert.self_signed in ("yes", "maybe")
