@@ -232,7 +232,9 @@ def _page(before: object | None, new: pikepdf.Object, label: str, pages: tuple[i
     if "/Resources" in keys and _only_added(before.get("/Resources"), new.get("/Resources")):  # type: ignore[attr-defined]
         keys.discard("/Resources")
     if keys - {"/Annots"}:
-        return Change("page_changed", f"{label}: {', '.join(sorted(keys))} changed", pages, ref)
+        kind = "page_content_changed" if "/Contents" in keys else \
+            "page_resource_changed" if "/Resources" in keys else "page_changed"
+        return Change(kind, f"{label}: {', '.join(sorted(keys))} changed", pages, ref)
     gone = _refs(before.get("/Annots")) - _refs(new.get("/Annots"))  # type: ignore[attr-defined]
     return Change("annotation_removed", f"annotations of {label}: {len(gone)} removed", pages, ref) if gone else None
 

@@ -103,6 +103,8 @@ def check_cms(contents: bytes, signed: SignedBytes, *, kind: str, subfilter: str
     except UnsupportedAlgorithm as e:
         return unreadable("unsupported_algorithm", f"unknown {e}", signed_data)
     except CMSExtractionError as e:
+        if not _certificates_readable(signed_data):
+            return unreadable("cms_unreadable", "the certificates of the signature container are damaged", signed_data)
         return unreadable("no_signing_certificate", str(e), signed_data)
     except SignatureValidationError as e:
         return unreadable("cms_format", e.failure_message, signed_data)
@@ -119,14 +121,29 @@ def _signed_data(contents: bytes) -> cms.SignedData:
     return signed_data
 
 
+def _certificates_readable(signed_data: cms.SignedData) -> bool:
+    try:
+        _ = signed_data["certificates"].native
+        return True
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+        return False
+
+
 def _names(signer_info: cms.SignerInfo) -> tuple[str, str]:
     digest = signer_info["digest_algorithm"]["algorithm"]
     sig = signer_info["signature_algorithm"]["algorithm"]
     return digest.native, EXTRA_NAMES.get(sig.dotted, sig.native)
 
 
+def _one_signer(signed_data: cms.SignedData) -> cms.SignerInfo:
+    try:
+        return extract_signer_info(signed_data)
+    except CMSExtractionError as e:  # PAdES allows exactly one signer: anything else is no PAdES signature
+        raise SignatureValidationError(f"the container does not hold exactly one signer ({e})") from e
+
+
 def _signature(signed_data: cms.SignedData, signed: SignedBytes, *, sha1_subfilter: bool) -> Crypto:
-    signer_info = extract_signer_info(signed_data)
+    signer_info = _one_signer(signed_data)
     cert = extract_certificate_info(signed_data).signer_cert
     md, scheme = _names(signer_info)
     content = signed_data["encap_content_info"]["content"]
@@ -144,7 +161,7 @@ def _signature(signed_data: cms.SignedData, signed: SignedBytes, *, sha1_subfilt
 
 
 def _timestamp(signed_data: cms.SignedData, signed: SignedBytes) -> Crypto:
-    signer_info = extract_signer_info(signed_data)
+    signer_info = _one_signer(signed_data)
     cert = extract_certificate_info(signed_data).signer_cert
     md, scheme = _names(signer_info)
     content = signed_data["encap_content_info"]["content"]

@@ -96,7 +96,7 @@ def _problems(p: Parts, status: Any, ts: Any, revocation: Revocation) -> list[st
     out = list(p.sig.problems) + list(p.extra_problems)
     if p.crypto.problem is not None:
         out.append(p.crypto.problem)
-        if p.crypto.problem in ("cms_unreadable", "cms_format"):
+        if p.crypto.problem in ("cms_unreadable", "cms_format"):  # the word for both
             out.append("signature_unreadable")
     if p.coverage == "unclear" and not p.sig.problems:
         out.append("coverage_unclear")

@@ -18,11 +18,12 @@ signature is read becomes a problem of that signature. The whole file gets
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from datetime import datetime
 
 from pipeline.verify._changes import Change, changes_after
 from pipeline.verify._checker import Checker, Judged, Signed, proofs_of_existence
-from pipeline.verify._cms import SignedBytes, check_cms, unreadable
+from pipeline.verify._cms import Crypto, SignedBytes, check_cms, unreadable
 from pipeline.verify._document import PdfFile
 from pipeline.verify._entry import Parts, entry
 from pipeline.verify._etsi import Verdict, document_verdict
@@ -110,15 +111,17 @@ def _read(field: SigField, doc: PdfFile) -> SigDict:
 def _parts(doc: PdfFile, sigs: list[SigDict], deadline: Deadline) -> list[Parts]:
     final: list[Roles] = []  # walked once, when a first signature needs it
     out: list[Parts] = []
+    seen: dict[tuple[object, ...], tuple[Crypto, SignedBytes | None]] = {}  # fields sharing one signature
+    compared: dict[int, tuple[str, list[Change]]] = {}  # signatures ending at the same revision
     for i, sig in enumerate(sigs):
         deadline.check()
         later = any(s.kind == "doc_timestamp" for s in sigs[i + 1:])
-        usable = sig.byte_range is not None and "byte_range_invalid" not in sig.problems
-        signed = SignedBytes(doc.data, sig.byte_range) if usable and sig.byte_range is not None else None
         try:
-            crypto = check_cms(sig.contents, signed, kind=sig.kind, subfilter=sig.subfilter) if signed is not None \
-                else unreadable("byte_range_invalid", "the byte range is not usable")
-            coverage, changes = _coverage_and_changes(doc, sig, final, deadline)
+            key = (sig.byte_range, sig.kind, sig.subfilter, hashlib.sha256(sig.contents).digest())
+            if key not in seen:
+                seen[key] = _crypto(doc, sig)
+            crypto, signed = seen[key]
+            coverage, changes = _coverage_and_changes(doc, sig, final, compared, deadline)
             out.append(Parts(sig, crypto, tuple(changes), coverage, None, later, False, signed=signed))
         except (VerifyTimeout, MemoryError):
             raise
@@ -128,11 +131,27 @@ def _parts(doc: PdfFile, sigs: list[SigDict], deadline: Deadline) -> list[Parts]
     return out
 
 
-def _coverage_and_changes(doc: PdfFile, sig: SigDict, final: list[Roles],
+def _crypto(doc: PdfFile, sig: SigDict) -> tuple[Crypto, SignedBytes | None]:
+    if sig.byte_range is None or "byte_range_invalid" in sig.problems:
+        return unreadable("byte_range_invalid", "the byte range is not usable"), None
+    signed = SignedBytes(doc.data, sig.byte_range)
+    return check_cms(sig.contents, signed, kind=sig.kind, subfilter=sig.subfilter), signed
+
+
+def _coverage_and_changes(doc: PdfFile, sig: SigDict, final: list[Roles], compared: dict[int, tuple[str, list[Change]]],
                           deadline: Deadline) -> tuple[str, list[Change]]:
     if sig.byte_range is None or {"byte_range_invalid", "signed_bytes_not_a_revision"} & set(sig.problems):
         return "unclear", []
     end = sig.signed_end
+    if end not in compared:
+        compared[end] = _compare(doc, end, final, deadline)
+    coverage, changes = compared[end]
+    assert sig.field.value is not None
+    return coverage, judge(changes, permissions(sig.field.value, sig.field.field))
+
+
+def _compare(doc: PdfFile, end: int, final: list[Roles], deadline: Deadline) -> tuple[str, list[Change]]:
+    """Coverage of a signature whose bytes end at ``end``, and what changed after them."""
     if not doc.data[end:].strip(b"\r\n\t\f \x00"):
         return "entire_file", []
     old = doc.revision(end)
@@ -148,8 +167,7 @@ def _coverage_and_changes(doc: PdfFile, sig: SigDict, final: list[Roles],
             changes = flag_overlays(changes, text)
         finally:
             text.close()
-    assert sig.field.value is not None
-    return "entire_revision", judge(changes, permissions(sig.field.value, sig.field.field))
+    return "entire_revision", changes
 
 
 async def _judge_all(doc: PdfFile, parts: list[Parts], trust: TrustStore, cfg: VerifySettings, *,
@@ -158,10 +176,14 @@ async def _judge_all(doc: PdfFile, parts: list[Parts], trust: TrustStore, cfg: V
     checker = Checker(trust, dss, allow_fetching=cfg.allow_fetching, timeout_s=cfg.revocation_timeout_s, moment=now)
     signed = [_signed(p) for p in parts]
     out: list[Parts] = []
+    seen: dict[tuple[object, ...], tuple[Judged | None, tuple[str, ...]]] = {}
     try:
         for p, s, poe in zip(parts, signed, proofs_of_existence(signed), strict=True):
             deadline.check()
-            judged, problems = await _judge_one(checker, s, poe, deadline)
+            key = (id(p.crypto), poe)  # one container shared by several fields is judged once
+            if key not in seen:
+                seen[key] = await _judge_one(checker, s, poe, deadline)
+            judged, problems = seen[key]
             out.append(Parts(p.sig, p.crypto, p.changes, p.coverage, judged, p.later_timestamps,
                              dss is not None or p.carries_revocation, p.extra_problems + problems, p.signed))
     finally:
