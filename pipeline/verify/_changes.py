@@ -35,7 +35,7 @@ class Change:
 
     Attributes:
         kind: ``lta_update``, ``metadata``, ``signature_added``, ``signature_field_added``,
-            ``form_filled``, ``annotation_added``, ``annotation_changed``, ``annotation_removed``,
+            ``form_filled``, ``field_locked``, ``annotation_added``, ``annotation_changed``, ``annotation_removed``,
             or one that no rule explains: ``page_added``, ``page_removed``, ``pages_reordered``,
             ``page_content_changed``, ``page_resource_changed``, ``page_changed``,
             ``appearance_redrawn``, ``field_changed``, ``field_added``, ``field_removed``,
@@ -187,6 +187,10 @@ def _field(o: _Obj, ctx: _Context) -> Change:
                           ref, field=name, rect=rect)
         return Change("field_added", f"new {label}", pages, ref, field=name, rect=rect)
     keys = _diff_keys(before, new)
+    if "/Ff" in keys and _only_made_read_only(before, new):
+        keys.discard("/Ff")
+        if not keys:  # a locking signature makes the fields it locks read-only (Adobe's "lock after signing")
+            return Change("field_locked", f"{label}: made read-only", pages, ref, field=name)
     if keys <= _FILL_KEYS:
         filled = og in ctx.filled or _parent_og(new) in ctx.filled
         if filled:
@@ -195,6 +199,15 @@ def _field(o: _Obj, ctx: _Context) -> Change:
                       field=name, rect=rect)
     return Change("field_changed", f"{label}: {', '.join(sorted(keys - _FILL_KEYS))} changed", pages, ref,
                   field=name, rect=rect)
+
+
+def _only_made_read_only(before: object, new: object) -> bool:
+    """The field flags only gained ReadOnly (bit 1)."""
+    old = before.get("/Ff", 0) if isinstance(before, pikepdf.Dictionary) else None
+    now = new.get("/Ff", 0) if isinstance(new, pikepdf.Dictionary) else None
+    if not isinstance(old, int) or not isinstance(now, int):
+        return False
+    return now & old == old and now & ~old == 1
 
 
 def _part(o: _Obj, ctx: _Context, *, appearance: bool) -> Change:

@@ -2,7 +2,8 @@
 
 - Always: validation data (DSS, VRI, document timestamps) and document metadata.
 - A certification with no changes permitted (P=1): nothing more.
-- P=2: signing (an existing field, or a new invisible one) and filling fields.
+- P=2: signing (an existing field, or a new invisible one), filling fields, and making fields
+  read-only (what a locking signature does).
 - P=3, or an approval signature with no DocMDP: that, plus new visible
   signature fields and annotations added, changed or removed.
 - A field locked by the signature's FieldMDP (or its field's /Lock) may not
@@ -24,12 +25,15 @@ from pipeline.verify._changes import Change
 
 _ALWAYS = {"lta_update", "metadata"}
 _SIGNING = {"signature_added"}
-_FILLING = {"form_filled"}
+_FILLING = {"form_filled", "field_locked"}
 _ANNOTATING = {"signature_field_added", "annotation_added", "annotation_changed", "annotation_removed"}
 #: the summary level of each kind, as pyHanko names modification levels
-LEVELS = {"lta_update": "lta_updates", "metadata": "lta_updates", "signature_added": "form_filling",
-          "form_filled": "form_filling", "signature_field_added": "annotations", "annotation_added": "annotations",
-          "annotation_changed": "annotations", "annotation_removed": "annotations"}
+LEVELS = {
+    "lta_update": "lta_updates", "metadata": "lta_updates",
+    "signature_added": "form_filling", "form_filled": "form_filling", "field_locked": "form_filling",
+    "signature_field_added": "annotations", "annotation_added": "annotations", "annotation_changed": "annotations",
+    "annotation_removed": "annotations",
+}
 _ORDER = ["none", "lta_updates", "form_filling", "annotations", "other"]
 
 
