@@ -2,7 +2,7 @@
 
 The "overlay" shadow attack adds or fills something that sits over the signed
 words; its twin removes or hides a cover that sat over words. The signed
-revision's page is read with pdfplumber and the letters and digits under the
+revision's page is read with pdfium and the letters and digits inside the
 annotation's rectangle are counted (dotted leaders and rules a form leaves for
 its answers do not count). Only pages with such a change are read.
 """
@@ -10,8 +10,9 @@ its answers do not count). Only pages with such a change are read.
 from __future__ import annotations
 
 import dataclasses
-import io
+import threading
 import unicodedata
+from typing import Any
 
 from pipeline.verify._changes import Change
 
@@ -19,10 +20,12 @@ from pipeline.verify._changes import Change
 _CHECKED = {"annotation_added", "annotation_changed", "annotation_removed", "form_filled"}
 #: a rectangle covering fewer characters than this is a mark beside the text, not over it
 _MIN_CHARS = 2
+#: pdfium is not thread-safe; verifications in several threads take turns here
+_PDFIUM = threading.Lock()
 
 
 class TextIndex:
-    """The signed text of a revision's pages, read once per page.
+    """The signed text of a revision's pages, as pdfium reads them.
 
     Args:
         revision: the bytes of the signed revision.
@@ -30,39 +33,38 @@ class TextIndex:
 
     def __init__(self, revision: bytes) -> None:
         self._revision = revision
-        self._boxes: dict[int, list[tuple[float, float, float, float]]] = {}
-        self._pdf: object | None = None
+        self._doc: Any = None
+        self._pages: dict[int, Any] = {}
 
-    def boxes(self, page: int) -> list[tuple[float, float, float, float]]:
-        """Boxes of the letters and digits of 1-based ``page`` in PDF space (empty when unreadable)."""
-        if page not in self._boxes:
-            self._boxes[page] = self._read(page)
-        return self._boxes[page]
+    def count(self, page: int, rect: tuple[float, float, float, float]) -> int:
+        """Letters and digits of 1-based ``page`` inside ``rect`` (PDF space); 0 when the page is unreadable."""
+        with _PDFIUM:
+            try:
+                text = self._text_page(page)
+                if text is None:
+                    return 0
+                inside = text.get_text_bounded(left=rect[0], bottom=rect[1], right=rect[2], top=rect[3])
+            except Exception:
+                return 0
+        return sum(1 for ch in inside if unicodedata.category(ch)[0] in "LN")
 
-    def _read(self, page: int) -> list[tuple[float, float, float, float]]:
-        import pdfplumber
+    def _text_page(self, page: int) -> Any:
+        import pypdfium2 as pdfium
 
-        try:
-            if self._pdf is None:
-                self._pdf = pdfplumber.open(io.BytesIO(self._revision))
-            pages = self._pdf.pages  # type: ignore[attr-defined]
-            if not 1 <= page <= len(pages):
-                return []
-            p = pages[page - 1]
-            height = float(p.height)
-            return [(float(c["x0"]), height - float(c["bottom"]), float(c["x1"]), height - float(c["top"]))
-                    for c in p.chars if _counts(str(c.get("text", "")))]
-        except Exception:
-            return []
+        if self._doc is None:
+            self._doc = pdfium.PdfDocument(self._revision)
+        if page not in self._pages:
+            self._pages[page] = self._doc[page - 1].get_textpage() if 1 <= page <= len(self._doc) else None
+        return self._pages[page]
 
     def close(self) -> None:
         """Close the reader."""
-        if self._pdf is not None:
-            self._pdf.close()  # type: ignore[attr-defined]
-
-
-def _counts(text: str) -> bool:
-    return any(unicodedata.category(ch)[0] in "LN" for ch in text)
+        with _PDFIUM:
+            for text in self._pages.values():
+                if text is not None:
+                    text.close()
+            if self._doc is not None:
+                self._doc.close()
 
 
 def flag_overlays(changes: list[Change], text: TextIndex) -> list[Change]:
@@ -70,15 +72,9 @@ def flag_overlays(changes: list[Change], text: TextIndex) -> list[Change]:
     out = []
     for c in changes:
         if c.kind in _CHECKED and c.rect is not None and c.pages:
-            covered = sum(1 for page in c.pages for box in text.boxes(page) if _overlaps(box, c.rect))
+            covered = sum(text.count(page, c.rect) for page in c.pages)
             if covered >= _MIN_CHARS:
                 verb = "uncovers" if c.kind == "annotation_removed" else "covers"
                 c = dataclasses.replace(c, kind="overlay", what=f"{c.what} {verb} {covered} signed characters")
         out.append(c)
     return out
-
-
-def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    # the character's centre inside the rectangle: touching edges do not count
-    cx, cy = (a[0] + a[2]) / 2, (a[1] + a[3]) / 2
-    return b[0] < cx < b[2] and b[1] < cy < b[3]

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from collections.abc import Coroutine
 from datetime import datetime
+from typing import Any, TypeVar
 
 from pipeline.verify._changes import Change, changes_after
 from pipeline.verify._checker import Checker, Judged, Signed, proofs_of_existence
@@ -36,6 +38,8 @@ from pipeline.verify._roles import Roles, roles
 from pipeline.verify._sigdict import SigDict, read_sigdict
 from pipeline.verify._trust import TrustStore, load_trust
 from schemas.settings import SignSettings, VerifySettings
+
+T = TypeVar("T")
 
 
 def verify_pdf(data: bytes, *, cfg: VerifySettings | SignSettings, lang: str | None = None,
@@ -86,7 +90,7 @@ def _verify(data: bytes, cfg: VerifySettings, trust: TrustStore, *, lang: str, n
             if len(fields) >= cfg.max_signatures else []
         sigs = sorted((_read(f, doc) for f in fields if f.value is not None), key=lambda s: s.signed_end)
         parts = _parts(doc, sigs, deadline)
-        judged = asyncio.run(_judge_all(doc, parts, trust, cfg, now=now, deadline=deadline))
+        judged = _run(_judge_all(doc, parts, trust, cfg, now=now, deadline=deadline))
         entries = [entry(p, trust=trust, revocation_required=cfg.revocation_required) for p in judged]
     finally:
         doc.close()
@@ -95,6 +99,15 @@ def _verify(data: bytes, cfg: VerifySettings, trust: TrustStore, *, lang: str, n
     return VerificationReport(signatures=tuple(entries), unsigned_fields=unsigned, indication=v.indication,
                               sub_indication=v.sub,
                               encrypted=doc.encrypted, notes=tuple(notes), lang=lang)
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` on a fresh event loop of this thread (never the caller's, never a signal handler)."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        loop.close()
 
 
 def _read(field: SigField, doc: PdfFile) -> SigDict:
