@@ -38,6 +38,7 @@ from pyhanko_certvalidator.policy_decl import (
     RevocationCheckingPolicy,
     RevocationCheckingRule,
 )
+from pyhanko_certvalidator.registry import CertificateRegistry
 
 from pipeline.verify._cms import VALIDATOR, Crypto, SignedBytes
 from pipeline.verify._document import Dss
@@ -109,6 +110,7 @@ class Checker:
         self._certs = [*trust.intermediates, *_load(x509.Certificate, dss.certs if dss else (), "tbs_certificate")]
         self._ocsps = _load(ocsp.OCSPResponse, dss.ocsps if dss else (), "response_status")
         self._crls = _load(crl.CertificateList, dss.crls if dss else (), "signature_algorithm")
+        self._registry: CertificateRegistry | None = None
 
     def _context(self, sig: Signed, *, offline: bool, hard_fail: bool, moment: datetime | None,
                  revocation: bool = True) -> ValidationContext:
@@ -127,8 +129,14 @@ class Checker:
             options["revocation_mode"] = "hard-fail" if hard_fail else "soft-fail"
         else:
             options["revinfo_policy"] = _NO_REVOCATION
+        if fetch:  # a registry of its own, able to fetch missing issuers named in the certificates
+            options["other_certs"] = self._certs
+        else:  # one registry for the file: indexing certificates by name is the costly part of a context
+            if self._registry is None:
+                self._registry = CertificateRegistry.build(self._certs)
+            options["certificate_registry"] = self._registry
         return ValidationContext(
-            trust_roots=list(self.trust.roots), other_certs=self._certs, ocsps=ocsps, crls=crls, moment=moment,
+            trust_roots=list(self.trust.roots), ocsps=ocsps, crls=crls, moment=moment,
             allow_fetching=fetch, fetcher_backend=self.backend if fetch else None, time_tolerance=_TOLERANCE,
             algorithm_usage_policy=_ACCEPT_ALL, signature_validator=VALIDATOR, **options)
 

@@ -66,8 +66,9 @@ def read_sigdict(field: SigField, doc: PdfFile) -> SigDict:
     gap = _gap(doc.data, byte_range)
     if byte_range is None or gap is None:
         problems.append("byte_range_invalid")
-    contents = _contents(value, gap, encrypted=doc.encrypted)
-    if gap is not None and not doc.encrypted and _hex(gap) is not None and _hex(gap) != contents:
+    raw = _hex(gap) if gap is not None else None
+    contents = (raw or b"") if doc.encrypted else _contents(value)
+    if raw is not None and not doc.encrypted and raw != contents:
         problems.append("contents_outside_byte_range")
     changed: tuple[str, ...] = ()
     if byte_range is not None and gap is not None:
@@ -138,7 +139,7 @@ def _gap(data: bytes, br: tuple[int, int, int, int] | None) -> bytes | None:
 
 
 def _hex(gap: bytes) -> bytes | None:
-    digits = bytes(c for c in gap[1:-1] if c not in b" \t\r\n\f\x00")
+    digits = gap[1:-1].translate(None, b" \t\r\n\f\x00")
     if len(digits) % 2:
         digits += b"0"
     try:
@@ -147,11 +148,9 @@ def _hex(gap: bytes) -> bytes | None:
         return None
 
 
-def _contents(value: pikepdf.Dictionary, gap: bytes | None, *, encrypted: bool) -> bytes:
-    # /Contents of a signature is never encrypted (ISO 32000-1 §7.6.1), but qpdf decrypts it like any string:
-    # in an encrypted file read it from the file itself
-    if encrypted and gap is not None:
-        return _hex(gap) or b""
+def _contents(value: pikepdf.Dictionary) -> bytes:
+    # in an encrypted file /Contents is read from the gap instead: a signature's /Contents is never
+    # encrypted (ISO 32000-1 §7.6.1), but qpdf decrypts it like any string
     raw = value.get("/Contents")
     return bytes(raw) if isinstance(raw, pikepdf.String) else b""
 
