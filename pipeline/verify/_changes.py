@@ -13,13 +13,30 @@ a new signature, the DSS. Whether each change is allowed is for :mod:`._policy`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pikepdf
 
 from pipeline.verify._document import PdfFile
 from pipeline.verify._guard import Deadline
-from pipeline.verify._roles import OG, Roles, roles
+from pipeline.verify._objects import (
+    OG,
+    diff_keys,
+    field_name,
+    field_type,
+    first_rect,
+    get_object,
+    hidden,
+    names_only_ap,
+    only_added,
+    only_made_read_only,
+    parent_og,
+    rect_of,
+    refs_in,
+    same,
+    structural,
+    value_changed,
+)
+from pipeline.verify._roles import Roles, roles
 
 #: catalog keys a signer or an archiver may add or replace without touching what the document shows
 _CATALOG_OK = {"/DSS", "/AcroForm", "/Extensions", "/Metadata", "/Version", "/Perms"}
@@ -79,12 +96,12 @@ def changes_after(doc: PdfFile, old: pikepdf.Pdf, end: int, final: Roles, *, dea
         if where is None or where < end:
             continue
         deadline.check()
-        new = _get(doc.pdf, og)
-        before = _get(old, og) if og in old_xref else None
-        if new is None or (before is not None and _same(before, new)):
+        new = get_object(doc.pdf, og)
+        before = get_object(old, og) if og in old_xref else None
+        if new is None or (before is not None and same(before, new)):
             continue
         changed.append((og, before, new))
-    ctx.filled = {og for og, before, new in changed if _value_changed(before, new)}
+    ctx.filled = {og for og, before, new in changed if value_changed(before, new)}
     out = [c for og, before, new in changed if (c := _classify(og, before, new, ctx)) is not None]
     out += _pages_moved(old, final)
     removed = [og for og in old_xref if og not in doc.xref]
@@ -117,7 +134,7 @@ class _Obj:
 
 def _classify(og: OG, before: object | None, new: pikepdf.Object, ctx: _Context) -> Change | None:
     role = ctx.final.of.get(og, set())
-    if not role or _structural(new):
+    if not role or structural(new):
         return None  # an object nothing in the document uses cannot change what it shows
     pages = tuple(sorted(ctx.final.pages.get(og, ())))
     label = ctx.final.label.get(og, f"object {og[0]}")
@@ -133,7 +150,7 @@ def _classify(og: OG, before: object | None, new: pikepdf.Object, ctx: _Context)
         return _part(o, ctx, appearance="appearance" in role)
     if "annotation" in role:
         kind = "annotation_added" if before is None else "annotation_changed"
-        return Change(kind, label, pages, ref, rect=_rect(new))
+        return Change(kind, label, pages, ref, rect=rect_of(new))
     if "annots_list" in role:
         return _annots_list(o, ctx)
     if "page" in role:
@@ -141,7 +158,7 @@ def _classify(og: OG, before: object | None, new: pikepdf.Object, ctx: _Context)
     if "page_contents" in role:
         return Change("page_content_changed", label, pages, ref)
     if "resource" in role:
-        if _only_added(before, new):
+        if only_added(before, new):
             return None  # new names beside the old ones: nothing on the page uses them yet
         return Change("page_resource_changed", label, pages, ref)
     if "names" in role:
@@ -150,7 +167,7 @@ def _classify(og: OG, before: object | None, new: pikepdf.Object, ctx: _Context)
     if "named_appearance" in role:
         return Change("annotation_changed", "named appearances (annotation icons)", pages, ref)
     if "catalog" in role:
-        harmless = {"/Names"} if _names_only_ap(before, new) else set()
+        harmless = {"/Names"} if names_only_ap(before, new) else set()
         return _keys_change(before, new, _CATALOG_OK, "catalog_changed", "the document catalog", ref=ref,
                             harmless=harmless)
     if "acroform" in role or "form_resource" in role:
@@ -167,7 +184,7 @@ def _classify(og: OG, before: object | None, new: pikepdf.Object, ctx: _Context)
 def _sig_value(before: object | None, new: pikepdf.Object, label: str, pages: tuple[int, ...],
                ref: tuple[str, ...]) -> Change:
     if before is not None:
-        keys = _diff_keys(before, new) - {"/Contents"}
+        keys = diff_keys(before, new) - {"/Contents"}
         return Change("signature_dictionary_changed", f"{label}: {', '.join(sorted(keys)) or '/Contents'} changed",
                       pages, ref)
     if isinstance(new, pikepdf.Dictionary) and new.get("/Type") == pikepdf.Name.DocTimeStamp:
@@ -177,22 +194,22 @@ def _sig_value(before: object | None, new: pikepdf.Object, label: str, pages: tu
 
 def _field(o: _Obj, ctx: _Context) -> Change:
     og, before, new, label, pages, ref = o.og, o.before, o.new, o.label, o.pages, o.ref
-    name = _field_name(new)
-    is_sig = _field_type(new) == pikepdf.Name.Sig
-    rect = _rect(new)
+    name = field_name(new)
+    is_sig = field_type(new) == pikepdf.Name.Sig
+    rect = rect_of(new)
     if before is None:
         if is_sig:
-            visible = rect is not None and (rect[2] - rect[0]) * (rect[3] - rect[1]) > 0 and not _hidden(new)
+            visible = rect is not None and (rect[2] - rect[0]) * (rect[3] - rect[1]) > 0 and not hidden(new)
             return Change("signature_field_added" if visible else "signature_added", f"new signature {label}", pages,
                           ref, field=name, rect=rect)
         return Change("field_added", f"new {label}", pages, ref, field=name, rect=rect)
-    keys = _diff_keys(before, new)
-    if "/Ff" in keys and _only_made_read_only(before, new):
+    keys = diff_keys(before, new)
+    if "/Ff" in keys and only_made_read_only(before, new):
         keys.discard("/Ff")
         if not keys:  # a locking signature makes the fields it locks read-only (Adobe's "lock after signing")
             return Change("field_locked", f"{label}: made read-only", pages, ref, field=name)
     if keys <= _FILL_KEYS:
-        filled = og in ctx.filled or _parent_og(new) in ctx.filled
+        filled = og in ctx.filled or parent_og(new) in ctx.filled
         if filled:
             return Change("signature_added" if is_sig else "form_filled", label, pages, ref, field=name, rect=rect)
         return Change("appearance_redrawn", f"{label}: appearance redrawn, value unchanged", pages, ref,
@@ -201,78 +218,56 @@ def _field(o: _Obj, ctx: _Context) -> Change:
                   field=name, rect=rect)
 
 
-def _only_made_read_only(before: object, new: object) -> bool:
-    """The field flags only gained ReadOnly (bit 1)."""
-    old = before.get("/Ff", 0) if isinstance(before, pikepdf.Dictionary) else None
-    now = new.get("/Ff", 0) if isinstance(new, pikepdf.Dictionary) else None
-    if not isinstance(old, int) or not isinstance(now, int):
-        return False
-    return now & old == old and now & ~old == 1
-
-
 def _part(o: _Obj, ctx: _Context, *, appearance: bool) -> Change:
     """A part of an annotation or widget (its appearance, its action, its colours): judged with its owner."""
     og, label, pages, ref = o.og, o.label, o.pages, o.ref
     for owner in sorted(ctx.final.owner.get(og, ())):
-        holder = _get(ctx.doc.pdf, owner)
+        holder = get_object(ctx.doc.pdf, owner)
         owner_new = owner not in ctx.old_ogs
-        filled = owner in ctx.filled or (holder is not None and _parent_og(holder) in ctx.filled)
+        filled = owner in ctx.filled or (holder is not None and parent_og(holder) in ctx.filled)
         if "annotation" in ctx.final.of.get(owner, set()):
             return Change("annotation_added" if owner_new else "annotation_changed", label, pages, ref,
-                          rect=_rect(holder))
+                          rect=rect_of(holder))
         if holder is not None and (filled or owner_new):
-            is_sig = _field_type(holder) == pikepdf.Name.Sig
+            is_sig = field_type(holder) == pikepdf.Name.Sig
             return Change("signature_added" if is_sig else "form_filled", label, pages, ref,
-                          field=_field_name(holder), rect=_rect(holder))
+                          field=field_name(holder), rect=rect_of(holder))
     if appearance:
         return Change("appearance_redrawn", f"{label} redrawn", pages, ref)
     return Change("field_changed", f"{label}: a part of it changed", pages, ref)
 
 
 def _annots_list(o: _Obj, ctx: _Context) -> Change | None:
-    gone = _refs(o.before) - _refs(o.new)
+    gone = refs_in(o.before) - refs_in(o.new)
     if not gone:
         return None  # additions are judged by the annotations themselves
     return Change("annotation_removed", f"{o.label}: {len(gone)} removed", o.pages, o.ref,
-                  rect=_first_rect(ctx.old, gone))
+                  rect=first_rect(ctx.old, gone))
 
 
 def _page(before: object | None, new: pikepdf.Object, label: str, pages: tuple[int, ...],
           ref: tuple[str, ...]) -> Change | None:
     if before is None:
         return Change("page_added", label, pages, ref)
-    keys = _diff_keys(before, new)
-    if "/Resources" in keys and _only_added(before.get("/Resources"), new.get("/Resources")):  # type: ignore[attr-defined]
+    keys = diff_keys(before, new)
+    if "/Resources" in keys and only_added(before.get("/Resources"), new.get("/Resources")):  # type: ignore[attr-defined]
         keys.discard("/Resources")
     if keys - {"/Annots"}:
         kind = "page_content_changed" if "/Contents" in keys else \
             "page_resource_changed" if "/Resources" in keys else "page_changed"
         return Change(kind, f"{label}: {', '.join(sorted(keys))} changed", pages, ref)
-    gone = _refs(before.get("/Annots")) - _refs(new.get("/Annots"))  # type: ignore[attr-defined]
+    gone = refs_in(before.get("/Annots")) - refs_in(new.get("/Annots"))  # type: ignore[attr-defined]
     return Change("annotation_removed", f"annotations of {label}: {len(gone)} removed", pages, ref) if gone else None
 
 
 def _keys_change(before: object | None, new: pikepdf.Object, allowed: set[str], kind: str, label: str, *,
                  ref: tuple[str, ...], harmless: set[str] | None = None) -> Change | None:
-    keys = _diff_keys(before, new) if before is not None else set()
+    keys = diff_keys(before, new) if before is not None else set()
     if not keys - allowed:
         return None
     if harmless and not keys - allowed - harmless:
         return Change("annotation_changed", f"{label}: {', '.join(sorted(keys))} changed", (), ref)
     return Change(kind, f"{label}: {', '.join(sorted(keys - allowed))} changed", (), ref)
-
-
-def _names_only_ap(before: object | None, new: object) -> bool:
-    """The catalog's name trees differ only in ``/AP`` (the named icons annotations use)."""
-    if not isinstance(before, pikepdf.Dictionary) or not isinstance(new, pikepdf.Dictionary):
-        return False
-    a, b = before.get("/Names"), new.get("/Names")
-    a_keys = set(a.keys()) if isinstance(a, pikepdf.Dictionary) else set()
-    if not isinstance(b, pikepdf.Dictionary):
-        return False
-    changed = {k for k in a_keys | set(b.keys())
-               if _shallow(a.get(k) if isinstance(a, pikepdf.Dictionary) else None) != _shallow(b.get(k))}
-    return changed <= {"/AP"}
 
 
 def _pages_moved(old: pikepdf.Pdf, final: Roles) -> list[Change]:
@@ -309,157 +304,3 @@ def _merge(changes: list[Change]) -> list[Change]:
             c.kind, c.what, tuple(sorted({*prev.pages, *c.pages})), (*prev.objects, *c.objects),
             prev.field or c.field, prev.rect or c.rect)
     return list(merged.values())
-
-
-def _get(pdf: pikepdf.Pdf, og: OG) -> pikepdf.Object | None:
-    try:
-        obj = pdf.get_object(og)
-    except (pikepdf.PdfError, ValueError, KeyError, RuntimeError):
-        return None
-    return obj  # type: ignore[no-any-return]
-
-
-def _fingerprint(obj: object) -> bytes:
-    try:
-        if isinstance(obj, pikepdf.Stream):
-            return obj.stream_dict.unparse() + b"\0stream\0" + obj.read_raw_bytes()
-        if isinstance(obj, pikepdf.Object):
-            return obj.unparse(resolved=True)
-    except (pikepdf.PdfError, ValueError, RuntimeError):
-        return b"?unreadable"
-    return repr(obj).encode()
-
-
-def _shallow(value: object, depth: int = 0) -> object:
-    """A value as written in its holder, comparable: a reference stays a reference (what it points to is
-    compared apart), numbers compare by value (``595`` and ``595.0`` are the same width)."""
-    if isinstance(value, pikepdf.Object) and value.is_indirect:
-        return ("ref", value.objgen)
-    if depth > 16:
-        return "?deep"
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int | float | Decimal):
-        return round(float(value), 4)
-    if isinstance(value, pikepdf.Stream):
-        return ("stream", _shallow(value.stream_dict, depth + 1))
-    if isinstance(value, pikepdf.Dictionary):
-        return tuple(sorted((k, _shallow(v, depth + 1)) for k, v in value.items()))
-    if isinstance(value, pikepdf.Array):
-        return tuple(_shallow(v, depth + 1) for v in value)
-    if isinstance(value, pikepdf.Object):
-        try:
-            return bytes(value.unparse())
-        except (pikepdf.PdfError, ValueError, RuntimeError):
-            return b"?unreadable"
-    return repr(value)
-
-
-def _only_added(before: object, new: object) -> bool:
-    """Whether a resource dictionary (direct or not) only gained names: every old entry is still there, the same."""
-    if before is None or new is None:
-        return before is None
-    old_d, new_d = _dict(before), _dict(new)
-    if old_d is None or new_d is None:
-        return False
-    for category, entries in old_d.items():
-        fresh = new_d.get(category)
-        old_e, new_e = _dict(entries), _dict(fresh)
-        if old_e is None or new_e is None:
-            if _shallow(entries) != _shallow(fresh):
-                return False
-            continue
-        if any(_shallow(v) != _shallow(new_e.get(k)) for k, v in old_e.items()):
-            return False
-    return True
-
-
-def _dict(value: object) -> pikepdf.Dictionary | None:
-    if isinstance(value, pikepdf.Stream):
-        return None
-    return value if isinstance(value, pikepdf.Dictionary) else None
-
-
-def _same(a: object, b: object) -> bool:
-    return _fingerprint(a) == _fingerprint(b)
-
-
-def _diff_keys(before: object, new: object) -> set[str]:
-    if not isinstance(before, pikepdf.Dictionary | pikepdf.Stream) or \
-            not isinstance(new, pikepdf.Dictionary | pikepdf.Stream):
-        return {"(the whole object)"}
-    a = before.stream_dict if isinstance(before, pikepdf.Stream) else before
-    b = new.stream_dict if isinstance(new, pikepdf.Stream) else new
-    keys = {k for k in {*a.keys(), *b.keys()} if _shallow(a.get(k)) != _shallow(b.get(k))}
-    if isinstance(before, pikepdf.Stream) and isinstance(new, pikepdf.Stream) and \
-            before.read_raw_bytes() != new.read_raw_bytes():
-        keys.add("(stream data)")
-    return keys
-
-
-def _value_changed(before: object | None, new: pikepdf.Object) -> bool:
-    if not isinstance(new, pikepdf.Dictionary) or ("/V" not in new and "/AS" not in new):
-        return False
-    if before is None:
-        return True
-    return bool({"/V", "/AS"} & _diff_keys(before, new))
-
-
-def _structural(obj: object) -> bool:
-    return isinstance(obj, pikepdf.Stream) and obj.get("/Type") in (pikepdf.Name.ObjStm, pikepdf.Name.XRef)
-
-
-def _field_type(obj: object) -> object:
-    for node in _lineage(obj):
-        if "/FT" in node:
-            return node.get("/FT")
-    return None
-
-
-def _field_name(obj: object) -> str | None:
-    parts = [str(node.get("/T")) for node in _lineage(obj) if isinstance(node.get("/T"), pikepdf.String)]
-    return ".".join(reversed(parts)) or None
-
-
-def _lineage(obj: object) -> list[pikepdf.Dictionary]:
-    out: list[pikepdf.Dictionary] = []
-    node = obj
-    while isinstance(node, pikepdf.Dictionary) and len(out) < 32:
-        out.append(node)
-        node = node.get("/Parent")
-    return out
-
-
-def _parent_og(obj: object) -> OG | None:
-    parent = obj.get("/Parent") if isinstance(obj, pikepdf.Dictionary) else None
-    return parent.objgen if isinstance(parent, pikepdf.Dictionary) and parent.is_indirect else None
-
-
-def _hidden(obj: pikepdf.Object) -> bool:
-    flags = obj.get("/F", 0)
-    return isinstance(flags, int) and bool(flags & (2 | 32))
-
-
-def _rect(obj: object) -> tuple[float, float, float, float] | None:
-    rect = obj.get("/Rect") if isinstance(obj, pikepdf.Dictionary) else None
-    if not isinstance(rect, pikepdf.Array) or len(rect) != 4:
-        return None
-    try:
-        x0, y0, x1, y1 = (float(v) for v in rect)
-    except (TypeError, ValueError):
-        return None
-    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
-
-
-def _refs(array: object) -> set[OG]:
-    if not isinstance(array, pikepdf.Array):
-        return set()
-    return {item.objgen for item in array if isinstance(item, pikepdf.Object) and item.is_indirect}
-
-
-def _first_rect(pdf: pikepdf.Pdf, ogs: set[OG]) -> tuple[float, float, float, float] | None:
-    for og in sorted(ogs):
-        rect = _rect(_get(pdf, og))
-        if rect is not None:
-            return rect
-    return None
