@@ -98,9 +98,26 @@ def _locks(docmdp: int | None, lock: pikepdf.Dictionary | None) -> Permissions:
     return Permissions(docmdp, names)
 
 
+#: more changes than this of one kind and verdict are reported as one entry (a file with thousands of new
+#: fields gets a readable report, not thousands of lines per signature)
+_MAX_PER_KIND = 12
+
+
 def judge(changes: list[Change], perms: Permissions) -> list[Change]:
-    """The changes with ``allowed`` set by the signature's permissions."""
-    return [dataclasses.replace(c, allowed=_allowed(c, perms)) for c in changes]
+    """The changes with ``allowed`` set by the signature's permissions, many of one kind pooled in one entry."""
+    judged = [dataclasses.replace(c, allowed=_allowed(c, perms)) for c in changes]
+    groups: dict[tuple[str, bool], list[Change]] = {}
+    for c in judged:
+        groups.setdefault((c.kind, c.allowed), []).append(c)
+    out: list[Change] = []
+    for (kind, allowed), group in groups.items():
+        if len(group) <= _MAX_PER_KIND:
+            out += group
+            continue
+        pages = tuple(sorted({p for c in group for p in c.pages}))
+        objects = tuple(o for c in group[:_MAX_PER_KIND] for o in c.objects)
+        out.append(Change(kind, f"{len(group)} changes like: {group[0].what}", pages, objects, allowed=allowed))
+    return out
 
 
 def _allowed(change: Change, perms: Permissions) -> bool:

@@ -32,7 +32,7 @@ from pipeline.verify._etsi import Verdict, document_verdict
 from pipeline.verify._fields import SigField, signature_fields
 from pipeline.verify._guard import Deadline, VerifyTimeout, run_with_limit, timeout_error
 from pipeline.verify._overlay import TextIndex, flag_overlays
-from pipeline.verify._policy import judge, permissions
+from pipeline.verify._policy import Permissions, judge, permissions
 from pipeline.verify._report import SignatureReport, VerificationReport
 from pipeline.verify._roles import Roles, roles
 from pipeline.verify._sigdict import SigDict, read_sigdict
@@ -110,6 +110,11 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
         loop.close()
 
 
+#: signatures ending at the same revision share one comparison; with the same permissions, one judgement
+_Compared = dict[int, tuple[str, list[Change]]]
+_Judged = dict[tuple[int, Permissions], list[Change]]
+
+
 def _read(field: SigField, doc: PdfFile) -> SigDict:
     try:
         return read_sigdict(field, doc)
@@ -125,7 +130,8 @@ def _parts(doc: PdfFile, sigs: list[SigDict], deadline: Deadline) -> list[Parts]
     final: list[Roles] = []  # walked once, when a first signature needs it
     out: list[Parts] = []
     seen: dict[tuple[object, ...], tuple[Crypto, SignedBytes | None]] = {}  # fields sharing one signature
-    compared: dict[int, tuple[str, list[Change]]] = {}  # signatures ending at the same revision
+    compared: _Compared = {}
+    judged: _Judged = {}
     for i, sig in enumerate(sigs):
         deadline.check()
         later = any(s.kind == "doc_timestamp" for s in sigs[i + 1:])
@@ -134,7 +140,7 @@ def _parts(doc: PdfFile, sigs: list[SigDict], deadline: Deadline) -> list[Parts]
             if key not in seen:
                 seen[key] = _crypto(doc, sig)
             crypto, signed = seen[key]
-            coverage, changes = _coverage_and_changes(doc, sig, final, compared, deadline)
+            coverage, changes = _coverage_and_changes(doc, sig, final, (compared, judged), deadline)
             out.append(Parts(sig, crypto, tuple(changes), coverage, None, later, False, signed=signed))
         except (VerifyTimeout, MemoryError):
             raise
@@ -151,8 +157,9 @@ def _crypto(doc: PdfFile, sig: SigDict) -> tuple[Crypto, SignedBytes | None]:
     return check_cms(sig.contents, signed, kind=sig.kind, subfilter=sig.subfilter), signed
 
 
-def _coverage_and_changes(doc: PdfFile, sig: SigDict, final: list[Roles], compared: dict[int, tuple[str, list[Change]]],
-                          deadline: Deadline) -> tuple[str, list[Change]]:
+def _coverage_and_changes(doc: PdfFile, sig: SigDict, final: list[Roles],
+                          caches: tuple[_Compared, _Judged], deadline: Deadline) -> tuple[str, list[Change]]:
+    compared, judged = caches
     if sig.byte_range is None or {"byte_range_invalid", "signed_bytes_not_a_revision"} & set(sig.problems):
         return "unclear", []
     end = sig.signed_end
@@ -160,7 +167,10 @@ def _coverage_and_changes(doc: PdfFile, sig: SigDict, final: list[Roles], compar
         compared[end] = _compare(doc, end, final, deadline)
     coverage, changes = compared[end]
     assert sig.field.value is not None
-    return coverage, judge(changes, permissions(sig.field.value, sig.field.field))
+    perms = permissions(sig.field.value, sig.field.field)
+    if (end, perms) not in judged:
+        judged[(end, perms)] = judge(changes, perms)
+    return coverage, judged[(end, perms)]
 
 
 def _compare(doc: PdfFile, end: int, final: list[Roles], deadline: Deadline) -> tuple[str, list[Change]]:
