@@ -128,7 +128,7 @@ def test_thousands_of_fields_sharing_one_signature_stop_at_the_field_limit(two_s
     report = verify_pdf(append(two_signed, many), cfg=cfg, now=FROZEN)
     assert len(report.signatures) == 300
     assert report.notes == ("only the first 300 signature fields were checked",)
-    pooled = [c for c in report.signatures[0].changes if c.what.startswith("2000 changes like")]
+    pooled = [c for c in report.signatures[0].changes if " changes like: " in c.what]
     assert pooled and len(report.signatures[0].changes) < 20  # one entry for the 2000 new fields, not 2000
 
 
