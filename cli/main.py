@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.digitize",
     "cli.demo",
     "cli.sign",
+    "cli.verify",
     "cli.pki",
     "cli.train",
     "cli.store",

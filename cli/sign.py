@@ -1,4 +1,4 @@
-"""``sohoa sign``, ``sohoa verify`` and ``sohoa archive renew``: PAdES on files from the command line."""
+"""``sohoa sign`` and ``sohoa archive renew``: PAdES on files from the command line (``sohoa verify``: cli.verify)."""
 
 from __future__ import annotations
 
@@ -123,33 +123,6 @@ def _load(cfg: SignSettings, role: str, officer: str | None) -> Signer:
     return load_officer_signer(cfg, officer, environ=os.environ, dev_issuer=issuer)
 
 
-def verify(
-    source: Annotated[Path, typer.Argument(help="the signed PDF", exists=True, dir_okay=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="print the report as JSON")] = False,
-    lang: Annotated[str, typer.Option(help="vi or en")] = "vi",
-    offline: Annotated[bool, typer.Option(help="never fetch revocation data")] = False,
-) -> None:
-    """Verify every signature of a PDF; exit status 1 when any is invalid."""
-    from pipeline.verify import verify_pdf
-    from schemas.settings import VerifySettings, get_settings
-
-    try:
-        settings = get_settings()
-        sign_cfg = sign_settings(settings)
-        roots = settings.verify.trust_roots or sign_cfg.trust_roots
-        cfg = VerifySettings(trust_roots=roots, allow_fetching=settings.verify.allow_fetching and not offline,
-                             revocation_timeout_s=settings.verify.revocation_timeout_s, lang=lang)  # type: ignore[arg-type]
-        if settings.verify.trust_roots or not cfg.allow_fetching:
-            report = verify_pdf(source.read_bytes(), cfg=cfg, lang=lang)
-        else:
-            with dev_services(settings, sign_cfg):
-                report = verify_pdf(source.read_bytes(), cfg=cfg, lang=lang)
-    except Exception as e:
-        _fail(e, as_json)
-    sys.stdout.write((report.to_json() if as_json else report.to_text()) + "\n")
-    raise typer.Exit(0 if report.valid else 1)
-
-
 @archive_app.command("renew")
 def renew(
     files: Annotated[list[Path], typer.Argument(help="B-LTA files to check", exists=True, dir_okay=False)],
@@ -180,7 +153,6 @@ def renew(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``sohoa sign``, ``sohoa verify`` and ``sohoa archive renew`` to the app."""
+    """Add ``sohoa sign`` and ``sohoa archive renew`` to the app."""
     app.command("sign")(sign)
-    app.command("verify")(verify)
     app.add_typer(archive_app, name="archive")

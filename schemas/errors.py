@@ -58,6 +58,8 @@ class ErrorCode(StrEnum):
     LEVEL_UNREACHABLE = "level_unreachable"  # a level needing a timestamp (B-T and up) with no TSA configured
     SIGNING_FAILED = "signing_failed"
     SIGNATURE_INVALID = "signature_invalid"
+    PASSWORD_REQUIRED = "password_required"  # the PDF opens only with a password
+    VERIFY_TIMEOUT = "verify_timeout"  # verifying one file ran past VerifySettings.timeout_s
     # storage, records, queue
     STORAGE_UNAVAILABLE = "storage_unavailable"
     DATABASE_UNAVAILABLE = "database_unavailable"

@@ -217,17 +217,30 @@ class SignSettings(BaseModel):
 
 
 class VerifySettings(BaseModel):
-    """How signed PDFs are verified."""
+    """How signed PDFs are verified: whom to trust, what may be fetched, and the limits for hostile files."""
 
     model_config = _SECTION
 
-    #: trust roots (PEM/DER files); the caller fills in the dev PKI root in development
+    #: trust roots (PEM/DER files); the CLI adds the dev PKI root in development only
     trust_roots: tuple[Path, ...] = ()
-    #: fetch revocation data over the network when the file does not carry it
-    allow_fetching: bool = True
+    #: a folder of the root and intermediate certificates a province accepts (``*.pem``, ``*.crt``,
+    #: ``*.cer``, ``*.der``): self-signed ones are trust roots, the others help build chains
+    trust_dir: Path | None = None
+    #: fetch revocation data (OCSP, CRL) over the network when the file does not carry it
+    #: (``sohoa verify --online``); off, the file's DSS/VRI and embedded answers are all there is
+    allow_fetching: bool = False
     revocation_timeout_s: float = 10.0
+    #: without revocation data (none in the file, no fetching) a chain is INDETERMINATE (TRY_LATER),
+    #: as DSS judges; off, it is judged without and the report says revocation was not checked
+    revocation_required: bool = False
     #: report language: ``vi`` or ``en``
     lang: Literal["vi", "en"] = "vi"
+    #: seconds one file may take (``verify_timeout`` past it)
+    timeout_s: float = Field(default=30.0, gt=0)
+    #: larger files are refused (``file_too_large``)
+    max_bytes: int = Field(default=200 * 1024 * 1024, ge=1)
+    #: signature fields looked at in one file; more are reported as not checked
+    max_signatures: int = Field(default=500, ge=1)
 
 
 class SearchableSettings(BaseModel):

@@ -79,7 +79,7 @@ def verify_cfg(dev_pki):  # type: ignore[no-untyped-def]
     """Verification settings trusting the dev root, fetching allowed."""
     from schemas.settings import VerifySettings
 
-    return VerifySettings(trust_roots=(dev_pki.root_cert,), revocation_timeout_s=5.0)
+    return VerifySettings(trust_roots=(dev_pki.root_cert,), allow_fetching=True, revocation_timeout_s=5.0)
 
 
 @pytest.fixture(scope="session")

@@ -1,179 +1,237 @@
-"""Verify every signature and document timestamp of a PDF with pyHanko, offline first.
+"""Verify every signature and document timestamp of a PDF: the stages, in order, under one guard.
 
-For each signature: are the signed bytes intact, does it cover the whole file
-or what changed after it (and may it, by DocMDP and pyHanko's diff policy),
-who signed, does the chain reach a configured trust root, is the certificate
-revoked, what does the timestamp say, and which PAdES level is reached. A file
-that carries its revocation data (B-LT and up) is judged from that data alone,
-without network (as of its timestamps once that data has gone stale, see
-:mod:`pipeline.verify._checker`); only what is missing is fetched, and only
-when allowed.
+1. open the file with qpdf (permission-only encryption opens, a password is refused);
+2. list every signature field (:mod:`._fields`), signed or not;
+3. per signed field: read its dictionary and byte range (:mod:`._sigdict`), then its
+   CMS container and the maths (:mod:`._cms`);
+4. per signature that does not cover the whole file: compare the signed revision with
+   the final document (:mod:`._changes`), judge each change (:mod:`._policy`), and look
+   for annotations over the signed text (:mod:`._overlay`);
+5. the chains, revocation and timestamps, offline first (:mod:`._checker`);
+6. the ETSI verdict and the report (:mod:`._entry`).
+
+One broken signature never sinks the others: whatever a library raises while one
+signature is read becomes a problem of that signature. The whole file gets
+``VerifySettings.timeout_s``.
 """
 
 from __future__ import annotations
 
-import io
-from datetime import UTC, datetime
-from typing import Any
-from zoneinfo import ZoneInfo
+import asyncio
+import hashlib
+from collections.abc import Coroutine
+from datetime import datetime
+from typing import Any, TypeVar
 
-from pyhanko.pdf_utils.misc import PdfError
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.ades.report import AdESIndeterminate
-from pyhanko.sign.validation.errors import SignatureValidationError
-from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
-
-from pipeline.sign._loop import LoopThread
-from pipeline.sign._trust import load_certs
-from pipeline.verify._checker import Checker, Judged, proofs_of_existence
-from pipeline.verify._report import Revocation, SignatureReport, VerificationReport
-from schemas.errors import ErrorCode, VerificationError
+from pipeline.verify._changes import Change, changes_after
+from pipeline.verify._checker import Checker, Judged, Signed, proofs_of_existence
+from pipeline.verify._cms import Crypto, SignedBytes, check_cms, unreadable
+from pipeline.verify._document import PdfFile
+from pipeline.verify._entry import Parts, entry
+from pipeline.verify._etsi import Verdict, document_verdict
+from pipeline.verify._fields import SigField, signature_fields
+from pipeline.verify._guard import Deadline, VerifyTimeout, run_with_limit, timeout_error
+from pipeline.verify._overlay import TextIndex, flag_overlays
+from pipeline.verify._policy import Permissions, judge, permissions
+from pipeline.verify._report import SignatureReport, VerificationReport
+from pipeline.verify._roles import Roles, roles
+from pipeline.verify._sigdict import SigDict, read_sigdict
+from pipeline.verify._trust import TrustStore, load_trust
 from schemas.settings import SignSettings, VerifySettings
 
-_VN = ZoneInfo("Asia/Ho_Chi_Minh")
-_UNKNOWN_REVOCATION = {AdESIndeterminate.TRY_LATER, AdESIndeterminate.REVOCATION_OUT_OF_BOUNDS_NO_POE}
-#: a certificate of the chain is outside its validity at the time judged, with no proof of existence before
-_EXPIRED = AdESIndeterminate.OUT_OF_BOUNDS_NO_POE
+T = TypeVar("T")
 
 
-def _open(data: bytes) -> PdfFileReader:
-    if b"%PDF-" not in data[:1024]:
-        raise VerificationError("the file is not a PDF", code=ErrorCode.NOT_A_PDF)
-    try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
-        if reader.encrypted:
-            raise VerificationError("the PDF is encrypted", code=ErrorCode.ENCRYPTED_PDF)
-        _ = reader.embedded_signatures
-    except (PdfError, ValueError, KeyError, TypeError, IndexError) as e:
-        raise VerificationError(f"the PDF is damaged: {e}", code=ErrorCode.CORRUPT_PDF) from e
-    return reader
-
-
-def _iso(moment: datetime | None) -> str | None:
-    # times read as the decree wants them: ISO 8601 in Vietnam's zone (+07:00)
-    return moment.astimezone(_VN).isoformat(timespec="seconds") if moment is not None else None
-
-
-def _revocation(status: Any, checked: bool) -> Revocation:
-    if status.revoked:
-        return "revoked"
-    if status.trusted:
-        return "good" if checked else "not_checked"
-    return "unknown" if status.trust_problem_indic in _UNKNOWN_REVOCATION else "not_checked"
-
-
-def _level(sig: EmbeddedPdfSignature, status: Any, later: list[EmbeddedPdfSignature], has_dss: bool,
-           offline: bool) -> str:
-    if sig.sig_object_type == "/DocTimeStamp":
-        return "-"
-    later_ts = any(s.sig_object_type == "/DocTimeStamp" for s in later)
-    if status.timestamp_validity is None and not later_ts:
-        return "B-B"
-    if not (has_dss and offline and status.trusted):
-        return "B-T"
-    return "B-LTA" if later_ts else "B-LT"
-
-
-def _problems(status: Any, ts_ok: bool | None, revocation: Revocation) -> tuple[str, ...]:
-    expired = not status.trusted and status.trust_problem_indic == _EXPIRED
-    checks = [
-        (not status.intact, "bytes_changed"),
-        (not status.valid, "signature_value_invalid"),
-        (not status.trusted and not expired and revocation not in ("revoked", "unknown"), "untrusted_chain"),
-        (expired, "certificate_expired"),
-        (not status.trusted and revocation == "unknown", "revocation_unavailable"),
-        (revocation == "revoked", "certificate_revoked"),
-        (status.docmdp_ok is False, "disallowed_changes_after_signing"),
-        (ts_ok is False, "timestamp_invalid"),
-    ]
-    return tuple(code for failed, code in checks if failed)
-
-
-def _entry(sig: EmbeddedPdfSignature, judged: Judged, *, later: list[EmbeddedPdfSignature],
-           has_dss: bool) -> SignatureReport:
-    doc_ts = sig.sig_object_type == "/DocTimeStamp"
-    status = judged.status
-    cert = sig.signer_cert
-    ts = status if doc_ts else status.timestamp_validity
-    ts_ok = None if ts is None else bool(ts.intact and ts.valid and ts.trusted)
-    revocation = _revocation(status, judged.checked)
-    problems = _problems(status, ts_ok, revocation)
-    modification = status.modification_level
-    coverage = status.coverage
-    return SignatureReport(
-        field=sig.field_name,
-        kind="doc_timestamp" if doc_ts else "signature",
-        signer=cert.subject.human_friendly,
-        signer_cn=str(cert.subject.native.get("common_name", "")),
-        intact=bool(status.intact),
-        crypto_valid=bool(status.valid),
-        coverage=coverage.name.lower() if coverage is not None else "unclear",
-        modifications=modification.name.lower() if modification is not None else "none",
-        docmdp_ok=status.docmdp_ok is not False,
-        trusted=bool(status.trusted),
-        revocation=revocation,
-        signing_time=None if doc_ts else _iso(sig.self_reported_timestamp),
-        timestamp_time=_iso(ts.timestamp) if ts is not None else None,
-        timestamp_ok=ts_ok,
-        level=_level(sig, status, later, has_dss, judged.offline),
-        offline=judged.offline,
-        validation_time=_iso(judged.at or datetime.now(UTC)),
-        problems=problems,
-        valid=not problems,
-    )
-
-
-async def _verify_all(checker: Checker) -> list[SignatureReport]:
-    sigs = list(checker.reader.embedded_signatures)
-    out: list[SignatureReport] = []
-    try:
-        for i, (sig, poe) in enumerate(zip(sigs, proofs_of_existence(sigs), strict=True)):
-            try:
-                judged = await checker.status(sig, poe)
-            except (SignatureValidationError, ValueError, KeyError) as e:
-                out.append(_broken(sig, str(e)))
-                continue
-            out.append(_entry(sig, judged, later=sigs[i + 1:], has_dss=checker.dss is not None))
-    finally:
-        await checker.backend.close()  # type: ignore[no-untyped-call]
-    return out
-
-
-def _broken(sig: EmbeddedPdfSignature, reason: str) -> SignatureReport:
-    return SignatureReport(
-        field=sig.field_name, kind="signature", signer="?", signer_cn="?", intact=False, crypto_valid=False,
-        coverage="unclear", modifications="other", docmdp_ok=False, trusted=False, revocation="not_checked",
-        signing_time=None, timestamp_time=None, timestamp_ok=None, level="-", offline=True,
-        validation_time=None, problems=("unreadable_signature", reason[:120]), valid=False,
-    )
-
-
-def verify_pdf(
-    data: bytes, *, cfg: VerifySettings | SignSettings, lang: str = "vi", now: datetime | None = None
-) -> VerificationReport:
+def verify_pdf(data: bytes, *, cfg: VerifySettings | SignSettings, lang: str | None = None,
+               now: datetime | None = None) -> VerificationReport:
     """Verify every signature and document timestamp in ``data``.
+
+    Pure: no server is started and nothing is fetched unless ``cfg.allow_fetching``.
+    Safe to call from any thread, many times in one process.
 
     Args:
         data: the PDF.
-        cfg: verification settings (trust roots, whether fetching is allowed); signing
+        cfg: verification settings (trust roots and folder, fetching, limits); signing
             settings work too (their trust roots, fetching allowed).
-        lang: language of the report's text (``vi`` or ``en``).
+        lang: language of the report's text (``vi`` or ``en``); default ``cfg.lang``.
         now: the validation time (frozen-time tests, or "as of" checks); default the clock.
 
     Returns:
-        The report; ``report.valid`` is false when any signature is invalid or there is none.
+        The report; ``report.valid`` is true only when every signature is ``TOTAL_PASSED``.
 
     Raises:
-        VerificationError: ``not_a_pdf``, ``corrupt_pdf``, ``encrypted_pdf``.
-        ConfigError: an unreadable trust root file.
+        VerificationError: ``not_a_pdf``, ``corrupt_pdf``, ``password_required``, ``verify_timeout``.
+        LimitExceeded: ``file_too_large``.
+        ConfigError: an unreadable trust root file or folder.
     """
-    reader = _open(data)
-    roots = load_certs(cfg.trust_roots)
-    allow = cfg.allow_fetching if isinstance(cfg, VerifySettings) else True
-    checker = Checker(reader, roots, allow, cfg.revocation_timeout_s, now)
-    loop = LoopThread("sohoa-verify")
+    settings = _settings(cfg)
+    trust = load_trust(settings.trust_roots, settings.trust_dir)
+    deadline = Deadline(settings.timeout_s)
     try:
-        entries = loop.run(_verify_all(checker))
+        return run_with_limit(
+            lambda: _verify(data, settings, trust, lang=lang or settings.lang, now=now, deadline=deadline), deadline)
+    except VerifyTimeout as e:
+        raise timeout_error(settings.timeout_s) from e
+
+
+def _settings(cfg: VerifySettings | SignSettings) -> VerifySettings:
+    if isinstance(cfg, VerifySettings):
+        return cfg
+    return VerifySettings(trust_roots=cfg.trust_roots, allow_fetching=True,
+                          revocation_timeout_s=cfg.revocation_timeout_s)
+
+
+def _verify(data: bytes, cfg: VerifySettings, trust: TrustStore, *, lang: str, now: datetime | None,
+            deadline: Deadline) -> VerificationReport:
+    doc = PdfFile(data, max_bytes=cfg.max_bytes)
+    try:
+        fields = signature_fields(doc.pdf, deadline=deadline, limit=cfg.max_signatures)
+        notes = [f"only the first {cfg.max_signatures} signature fields were checked"] \
+            if len(fields) >= cfg.max_signatures else []
+        sigs = sorted((_read(f, doc) for f in fields if f.value is not None), key=lambda s: s.signed_end)
+        parts = _parts(doc, sigs, deadline)
+        judged = _run(_judge_all(doc, parts, trust, cfg, now=now, deadline=deadline))
+        entries = [entry(p, trust=trust, revocation_required=cfg.revocation_required) for p in judged]
+    finally:
+        doc.close()
+    v = document_verdict([Verdict(e.indication, e.sub_indication) for e in entries])
+    unsigned = tuple(f.name for f in fields if f.value is None)
+    return VerificationReport(signatures=tuple(entries), unsigned_fields=unsigned, indication=v.indication,
+                              sub_indication=v.sub,
+                              encrypted=doc.encrypted, notes=tuple(notes), lang=lang)
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` on a fresh event loop of this thread (never the caller's, never a signal handler)."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(coro)
     finally:
         loop.close()
-    return VerificationReport(signatures=tuple(entries), lang=lang)
+
+
+#: signatures ending at the same revision share one comparison; with the same permissions, one judgement
+_Compared = dict[int, tuple[str, list[Change]]]
+_Judged = dict[tuple[int, Permissions], list[Change]]
+
+
+def _read(field: SigField, doc: PdfFile) -> SigDict:
+    try:
+        return read_sigdict(field, doc)
+    except (VerifyTimeout, MemoryError):
+        raise
+    except Exception as e:
+        return SigDict(field=field, kind="signature", subfilter="?", byte_range=None, contents=b"",
+                       claimed_time=None, reason=None, problems=("byte_range_invalid", f"unreadable: {e}"[:120]),
+                       changed_keys=())
+
+
+def _parts(doc: PdfFile, sigs: list[SigDict], deadline: Deadline) -> list[Parts]:
+    final: list[Roles] = []  # walked once, when a first signature needs it
+    out: list[Parts] = []
+    seen: dict[tuple[object, ...], tuple[Crypto, SignedBytes | None]] = {}  # fields sharing one signature
+    compared: _Compared = {}
+    judged: _Judged = {}
+    for i, sig in enumerate(sigs):
+        deadline.check()
+        later = any(s.kind == "doc_timestamp" for s in sigs[i + 1:])
+        try:
+            key = (sig.byte_range, sig.kind, sig.subfilter, hashlib.sha256(sig.contents).digest())
+            if key not in seen:
+                seen[key] = _crypto(doc, sig)
+            crypto, signed = seen[key]
+            coverage, changes = _coverage_and_changes(doc, sig, final, (compared, judged), deadline)
+            out.append(Parts(sig, crypto, tuple(changes), coverage, None, later, False, signed=signed))
+        except (VerifyTimeout, MemoryError):
+            raise
+        except Exception as e:
+            out.append(Parts(sig, unreadable("cms_unreadable", f"{type(e).__name__}: {e}"), (), "unclear", None,
+                             later, False, ("signature_unreadable",)))
+    return out
+
+
+def _crypto(doc: PdfFile, sig: SigDict) -> tuple[Crypto, SignedBytes | None]:
+    if sig.byte_range is None or "byte_range_invalid" in sig.problems:
+        return unreadable("byte_range_invalid", "the byte range is not usable"), None
+    signed = SignedBytes(doc.data, sig.byte_range)
+    return check_cms(sig.contents, signed, kind=sig.kind, subfilter=sig.subfilter), signed
+
+
+def _coverage_and_changes(doc: PdfFile, sig: SigDict, final: list[Roles],
+                          caches: tuple[_Compared, _Judged], deadline: Deadline) -> tuple[str, list[Change]]:
+    compared, judged = caches
+    if sig.byte_range is None or {"byte_range_invalid", "signed_bytes_not_a_revision"} & set(sig.problems):
+        return "unclear", []
+    end = sig.signed_end
+    if end not in compared:
+        compared[end] = _compare(doc, end, final, deadline)
+    coverage, changes = compared[end]
+    assert sig.field.value is not None
+    perms = permissions(sig.field.value, sig.field.field)
+    if (end, perms) not in judged:
+        judged[(end, perms)] = judge(changes, perms)
+    return coverage, judged[(end, perms)]
+
+
+def _compare(doc: PdfFile, end: int, final: list[Roles], deadline: Deadline) -> tuple[str, list[Change]]:
+    """Coverage of a signature whose bytes end at ``end``, and what changed after them."""
+    if not doc.data[end:].strip(b"\r\n\t\f \x00"):
+        return "entire_file", []
+    old = doc.revision(end)
+    if old is None:
+        return "unclear", []
+    if not final:
+        final.append(roles(doc.pdf, deadline=deadline))
+    changes = changes_after(doc, old, end, final[0], deadline=deadline)
+    if any(c.kind in ("annotation_added", "annotation_changed", "annotation_removed", "form_filled")
+           for c in changes):
+        text = TextIndex(doc.data[:end])
+        try:
+            changes = flag_overlays(changes, text)
+        finally:
+            text.close()
+    return "entire_revision", changes
+
+
+async def _judge_all(doc: PdfFile, parts: list[Parts], trust: TrustStore, cfg: VerifySettings, *,
+                     now: datetime | None, deadline: Deadline) -> list[Parts]:
+    dss = doc.dss()
+    checker = Checker(trust, dss, allow_fetching=cfg.allow_fetching, timeout_s=cfg.revocation_timeout_s, moment=now)
+    signed = [_signed(p) for p in parts]
+    out: list[Parts] = []
+    seen: dict[tuple[object, ...], tuple[Judged | None, tuple[str, ...]]] = {}
+    try:
+        for p, s, poe in zip(parts, signed, proofs_of_existence(signed), strict=True):
+            deadline.check()
+            key = (id(p.crypto), poe)  # one container shared by several fields is judged once
+            if key not in seen:
+                seen[key] = await _judge_one(checker, s, poe, deadline)
+            judged, problems = seen[key]
+            out.append(Parts(p.sig, p.crypto, p.changes, p.coverage, judged, p.later_timestamps,
+                             dss is not None or p.carries_revocation, p.extra_problems + problems, p.signed))
+    finally:
+        await checker.close()
+    return out
+
+
+async def _judge_one(checker: Checker, s: Signed | None, poe: datetime | None,
+                     deadline: Deadline) -> tuple[Judged | None, tuple[str, ...]]:
+    if s is None:
+        return None, ()
+    try:
+        return await asyncio.wait_for(checker.status(s, poe), deadline.remaining()), ()
+    except TimeoutError as e:
+        raise VerifyTimeout("the chain checks ran past the time limit") from e
+    except (VerifyTimeout, MemoryError):
+        raise
+    except Exception:
+        return None, ("chain_unverifiable",)
+
+
+def _signed(p: Parts) -> Signed | None:
+    if p.crypto.signed_data is None or p.crypto.cert is None or p.signed is None or p.crypto.problem is not None:
+        return None
+    return Signed(kind=p.sig.kind, crypto=p.crypto, signed=p.signed, claimed_time=p.sig.claimed_time)
+
+
+__all__ = ["SignatureReport", "VerificationReport", "verify_pdf"]
