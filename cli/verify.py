@@ -12,12 +12,9 @@ import json
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
-
-if TYPE_CHECKING:
-    from schemas.settings import Settings, VerifySettings
 
 #: exit status: every file valid / some file not valid / some file could not be verified at all
 EXIT_VALID, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
@@ -35,6 +32,7 @@ def verify(  # noqa: PLR0917 (a command: every option is a parameter)
     """Verify every signature of each PDF; exit 0 when all are valid, 1 when one is not, 2 when one cannot be read."""
     warnings.simplefilter("ignore")  # library deprecation notes are not for the officer reading the report
     from pipeline.verify import quiet_library_logs, verify_pdf
+    from pki import verify_settings
     from schemas.errors import SohoaError
     from schemas.settings import get_settings
 
@@ -65,29 +63,6 @@ def verify(  # noqa: PLR0917 (a command: every option is a parameter)
         if not report.valid and status == EXIT_VALID:
             status = EXIT_INVALID
     raise typer.Exit(status)
-
-
-def verify_settings(settings: Settings, *, online: bool, trust_dir: Path | None, lang: str) -> VerifySettings:
-    """The verification section with the command's options and, in development only, the dev PKI's root."""
-    cfg = settings.verify
-    roots = tuple(cfg.trust_roots)
-    dev_root = _dev_root(settings)
-    if dev_root is not None and dev_root not in roots:
-        roots += (dev_root,)
-    return cfg.model_copy(update={"trust_roots": roots, "trust_dir": trust_dir or cfg.trust_dir,
-                                  "allow_fetching": cfg.allow_fetching or online, "lang": lang})
-
-
-def _dev_root(settings: Settings) -> Path | None:
-    if settings.environment != "development" or settings.sign.key_source != "dev":
-        return None
-    from pki import open_dev_pki
-    from schemas.errors import ConfigError
-
-    try:
-        return open_dev_pki(settings.sign.dev_pki_dir or settings.data_dir / "pki").root_cert
-    except ConfigError:
-        return None  # no development PKI made yet: nothing of ours to trust
 
 
 def _error(path: Path | None, error: dict[str, object], *, as_json: bool) -> None:

@@ -21,6 +21,7 @@ from pki._devpki import (
 from pki._guard import DevPkiGuard, dev_pki_services
 from pki._officers import dev_officer, dev_officers, officer_label
 from pki._serve import DevPkiServices, build_app, run_dev_pki_forever, serve_dev_pki
+from pki._trust import verify_settings
 
 __all__ = [
     "DEFAULT_PORT",
@@ -39,4 +40,5 @@ __all__ = [
     "resolved_sign_settings",
     "run_dev_pki_forever",
     "serve_dev_pki",
+    "verify_settings",
 ]

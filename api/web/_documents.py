@@ -134,15 +134,11 @@ def signatures(document_id: DocumentId, services: Services, by: Caller, *,
 
 
 def _verify(services: Any, data: bytes) -> Any:
-    from pipeline.verify import verify_pdf
-    from pki import resolved_sign_settings
-    from schemas.settings import VerifySettings
+    from pipeline.verify import quiet_library_logs, verify_pdf
+    from pki import verify_settings
 
-    settings = services.settings
-    roots = settings.verify.trust_roots or resolved_sign_settings(settings).trust_roots
-    cfg = VerifySettings(trust_roots=roots, allow_fetching=settings.verify.allow_fetching,
-                         revocation_timeout_s=settings.verify.revocation_timeout_s)
-    return verify_pdf(data, cfg=cfg)
+    quiet_library_logs()  # the library's tracebacks about other signers' files are not the server's errors
+    return verify_pdf(data, cfg=verify_settings(services.settings))
 
 
 def print_label(view: DocumentView, *, now: datetime | None = None) -> PrintLabel:

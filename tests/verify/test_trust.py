@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from cli.verify import verify_settings
 from pipeline.sign import sign_pdf
 from pipeline.verify import verify_pdf
+from pki import verify_settings
 from schemas.errors import ErrorCode, SohoaError
 from schemas.settings import Settings, SignSettings, VerifySettings
 from tests.fixtures_pki import FROZEN
