@@ -83,6 +83,10 @@ class SignatureWords(BaseModel):
     time: str | None = Field(examples=["2025-09-15T03:21:34+00:00"])
     level: str = Field(examples=["B-LT"])
     valid: bool
+    indication: str = Field(description="ETSI EN 319 102-1: TOTAL_PASSED, TOTAL_FAILED or INDETERMINATE",
+                            examples=["TOTAL_PASSED"])
+    sub_indication: str | None = Field(default=None, examples=[None, "NO_CERTIFICATE_CHAIN_FOUND"])
+    advice: str = Field(default="", description="what to do about it, in Vietnamese (the verifier's sentence)")
     reasons: list[str] = Field(description="why it is not valid, in Vietnamese (empty when valid)")
     summary: str = Field(examples=["Hợp lệ. Ký bởi Nguyễn Văn An, lúc 15/09/2025 10:21:34 (theo dấu thời gian), "
                                    "mức B-LT; không có thay đổi nào sau khi ký; chứng thư chưa bị thu hồi."])

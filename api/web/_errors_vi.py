@@ -53,6 +53,12 @@ ERROR_MESSAGES: dict[str, str] = {
     "tsa_timeout": "Máy chủ cấp dấu thời gian trả lời quá chậm. Hãy thử lại sau ít phút.",
     "signing_failed": "Ký số không thành công. Hãy thử lại; nếu vẫn lỗi, báo bộ phận kỹ thuật.",
     "signature_invalid": "Chữ ký số không hợp lệ: văn bản có thể đã bị sửa sau khi ký. Hãy yêu cầu bản gốc.",
+    "level_unreachable": "Máy chủ chưa được cấu hình dịch vụ cấp dấu thời gian nên không ký được ở mức này. "
+                         "Hãy chọn mức B-B hoặc báo bộ phận kỹ thuật cấu hình dịch vụ dấu thời gian.",
+    "password_required": "Tệp PDF được khóa bằng mật khẩu nên không kiểm tra được chữ ký. "
+                         "Hãy yêu cầu bản không đặt mật khẩu mở tệp.",
+    "verify_timeout": "Kiểm tra chữ ký của tệp này quá lâu nên đã dừng. Hãy thử lại; "
+                      "nếu vẫn vậy, tệp có thể bị hỏng hoặc bất thường: báo bộ phận kỹ thuật.",
     # storage, records, queue
     "storage_unavailable": "Kho lưu tệp tạm thời không truy cập được. Hãy thử lại sau ít phút; "
                            "những gì đã nhập vẫn được giữ.",

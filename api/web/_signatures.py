@@ -22,6 +22,11 @@ _MODIFICATIONS = {
     "annotations": "sau khi ký có thêm ghi chú",
     "other": "sau khi ký nội dung đã bị thay đổi",
 }
+#: the ETSI EN 319 102-1 indication of a signature that did not pass, as a person says it
+_VERDICT = {
+    "TOTAL_FAILED": "Không hợp lệ.",
+    "INDETERMINATE": "Chưa xác định được tính hợp lệ.",
+}
 _REVOCATION = {
     "good": "chứng thư chưa bị thu hồi",
     "revoked": "chứng thư ĐÃ BỊ THU HỒI",
@@ -82,8 +87,10 @@ def signature_words(s: SignatureReport) -> dict[str, Any]:
         tail.append(_REVOCATION[s.revocation])
         summary = f"Hợp lệ. {head}; " + "; ".join(t for t in tail if t) + "."
     else:
-        summary = f"Không hợp lệ. {head}: " + "; ".join(reasons) + "."
+        verdict = _VERDICT.get(s.indication, _VERDICT["TOTAL_FAILED"])
+        summary = f"{verdict} {head}: " + "; ".join(reasons) + "." + (f" {s.advice_vi}" if s.advice_vi else "")
     return {"kind": s.kind, "signer": s.signer_cn, "time": time_iso, "level": s.level, "valid": s.valid,
+            "indication": s.indication, "sub_indication": s.sub_indication, "advice": s.advice_vi,
             "reasons": reasons, "summary": summary}
 
 

@@ -17,6 +17,10 @@ GOOD = SignatureReport(
     crypto_valid=True, coverage="entire_file", modifications="none", docmdp_ok=True, trusted=True,
     revocation="good", signing_time="2025-09-15T03:21:33+00:00", timestamp_time="2025-09-15T03:21:34+00:00",
     timestamp_ok=True, level="B-LT", offline=True, validation_time=None, problems=(), valid=True,
+    subfilter="ETSI.CAdES.detached", digest_algorithm="sha256", signature_algorithm="rsassa_pss", changes=(),
+    chain=("Nguyễn Văn An", "Development Issuing CA", "Development Root CA"), chain_missing_issuer=None,
+    reason="Ban hành kết quả", indication="TOTAL_PASSED", sub_indication=None,
+    advice_vi="Chữ ký hợp lệ.", advice_en="The signature is valid.",
 )
 
 
@@ -50,10 +54,15 @@ def test_a_valid_signature_says_who_when_in_vietnam_time_and_the_level() -> None
 
 
 def test_an_invalid_signature_says_why_in_words() -> None:
-    tampered = replace(GOOD, intact=False, valid=False, problems=("digest_mismatch",))
-    revoked = replace(GOOD, revocation="revoked", trusted=False, valid=False, problems=("revoked", "untrusted"))
+    tampered = replace(GOOD, intact=False, valid=False, problems=("digest_mismatch",), indication="TOTAL_FAILED",
+                       sub_indication="HASH_FAILURE", advice_vi="Tệp đã bị sửa sau khi ký: không dùng bản này.")
+    revoked = replace(GOOD, revocation="revoked", trusted=False, valid=False, problems=("revoked", "untrusted"),
+                      indication="INDETERMINATE", sub_indication="REVOKED_NO_POE", advice_vi="")
     assert signature_words(tampered)["summary"].startswith("Không hợp lệ.")
     assert "nội dung đã bị sửa sau khi ký" in signature_words(tampered)["summary"]
+    assert signature_words(tampered)["summary"].endswith("Tệp đã bị sửa sau khi ký: không dùng bản này.")
+    assert signature_words(tampered)["sub_indication"] == "HASH_FAILURE"
+    assert signature_words(revoked)["summary"].startswith("Chưa xác định được tính hợp lệ.")
     assert signature_words(revoked)["reasons"] == ["chứng thư không thuộc tổ chức chứng thực được tin cậy",
                                                    "chứng thư ĐÃ BỊ THU HỒI"]
     report = report_words(VerificationReport(signatures=(GOOD, tampered)))
