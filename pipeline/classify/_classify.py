@@ -15,7 +15,12 @@ from pipeline.types import OcrPage
 from schemas.documents import DocType
 from schemas.settings import ClassifySettings
 
-_MIN_CHARS = 20
+#: a document needs this many letters and digits in legible words to be classified at all
+MIN_READABLE_CHARS = 20
+#: words read with less confidence than this are not counted as legible (specks, stamps, noise)
+_LEGIBLE_CONF = 0.4
+#: the flag of a document nothing legible was read from
+NO_TEXT = "no_text"
 #: confidence given to ``can_cuoc`` when a card's QR payload or MRZ was read
 _CARD_CONFIDENCE = 0.97
 #: confidence given to ``can_cuoc`` when only the front's layout says so (labels unreadable)
@@ -30,11 +35,28 @@ class Classification:
         doc_type: the type; ``khac`` when the best score is below the threshold.
         confidence: the probability of ``doc_type`` (for ``khac`` by threshold: 1 − best score).
         scores: every type's probability.
+        flags: ``no_text`` when nothing legible was read (the type is then ``khac`` at confidence 0).
     """
 
     doc_type: DocType
     confidence: float
     scores: dict[DocType, float]
+    flags: tuple[str, ...] = ()
+
+
+def readable_chars(pages: Sequence[OcrPage]) -> int:
+    """How many letters and digits the pages hold in words read with some confidence.
+
+    A blank or black page, or one OCR only made specks of, has next to none; a text
+    layer's words all count (their confidence is 1).
+
+    Args:
+        pages: OCR pages.
+
+    Returns:
+        The count of alphanumeric characters in legible words.
+    """
+    return sum(sum(ch.isalnum() for ch in w.text) for page in pages for w in page.words if w.conf >= _LEGIBLE_CONF)
 
 
 def _machine_readable_card(pages: Sequence[OcrPage]) -> bool:
@@ -50,8 +72,6 @@ def _machine_readable_card(pages: Sequence[OcrPage]) -> bool:
 
 def _decide(text: DocText, model: Classifier, cfg: ClassifySettings, *, card: bool = False,
             card_front: bool = False) -> Classification:
-    if len(text.folded.strip()) < _MIN_CHARS and not card:
-        return Classification(DocType.KHAC, 1.0, {t: 0.0 for t in model.classes})
     probs = model.probabilities([text])[0]
     scores = {cls: float(p) for cls, p in zip(model.classes, probs, strict=True)}
     if card:
@@ -74,11 +94,15 @@ def classify(pages: Sequence[OcrPage], *, model: Classifier, cfg: ClassifySettin
         cfg: the threshold below which the answer is ``khac``.
 
     Returns:
-        The type, its confidence and every type's score. Too little text gives ``khac``. An ID
+        The type, its confidence and every type's score. Too little legible text gives ``khac``
+        at confidence 0 with the flag ``no_text``: nothing was read, so nothing is known. An ID
         card's QR payload or machine-readable zone makes it ``can_cuoc`` however garbled the rest;
         so does a card front's layout (the number, then a name in capitals) when the model is unsure.
     """
-    return _decide(text_of_pages(pages), model, cfg, card=_machine_readable_card(pages),
+    card = _machine_readable_card(pages)
+    if not card and readable_chars(pages) < MIN_READABLE_CHARS:
+        return Classification(DocType.KHAC, 0.0, {t: 0.0 for t in model.classes}, flags=(NO_TEXT,))
+    return _decide(text_of_pages(pages), model, cfg, card=card,
                    card_front=looks_like_card_front(build_lines(pages)))
 
 
