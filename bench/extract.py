@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline.types import OcrPage
+from schemas.documents import ComponentResult
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE = ROOT / "var" / "bench-ocr"
@@ -75,10 +76,10 @@ def main() -> None:
     import sys
 
     sys.path.insert(0, str(ROOT))
+    from bench._calibration import Calibration
     from bench._corpus import bench_corpus
     from bench._metrics import Tally, score
     from corpus import KINDS
-    from pipeline._assemble import assemble
     from pipeline.classify import load_classifier
     from schemas.documents import DigitizeResult
     from schemas.settings import Settings
@@ -105,10 +106,12 @@ def main() -> None:
     model = load_classifier(Path(args.model) if args.model else None)
     total, groups = Tally(), dict[str, Tally]()
     meta: dict[str, list[int]] = {}
+    calibration = Calibration(settings.classify.threshold)
     for sample, pages in zip(samples, all_pages, strict=True):
-        comps = assemble(pages, model=model, settings=settings, timings={}) if pages else ()
+        comps = _components(pages, model, settings)
         result = DigitizeResult(file=sample.file, components=comps, pages=len(pages))
         _meta_tally(sample, comps, meta)
+        calibration.add(sample, comps)
         t = score(sample, result, "")
         t.edits = t.chars = 0
         total.add(t)
@@ -122,6 +125,20 @@ def main() -> None:
     misses = sorted(total.field_misses.items(), key=lambda kv: -kv[1])[:20]
     print("most missed: " + ", ".join(f"{k} {v}" for k, v in misses))
     print("metadata exact-match: " + ", ".join(f"{k} {ok}/{n}" for k, (ok, n) in sorted(meta.items())))
+    print(calibration.line())
+
+
+def _components(pages: list[OcrPage], model: object, settings: object) -> tuple[ComponentResult, ...]:
+    """The file's documents, or none when nothing was read or nothing legible (``no_text``)."""
+    from pipeline._assemble import assemble
+    from schemas.errors import SohoaError
+
+    if not pages:
+        return ()
+    try:
+        return assemble(pages, model=model, settings=settings, timings={})  # type: ignore[arg-type]
+    except SohoaError:
+        return ()
 
 
 def _meta_tally(sample: object, comps: Sequence[object], meta: dict[str, list[int]]) -> None:

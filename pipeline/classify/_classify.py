@@ -33,7 +33,8 @@ class Classification:
 
     Attributes:
         doc_type: the type; ``khac`` when the best score is below the threshold.
-        confidence: the probability of ``doc_type`` (for ``khac`` by threshold: 1 − best score).
+        confidence: the probability of ``doc_type`` (also for ``khac`` given because no type reached
+            the threshold: the probability that the paper is of none of the types).
         scores: every type's probability.
         flags: ``no_text`` when nothing legible was read (the type is then ``khac`` at confidence 0).
     """
@@ -80,8 +81,8 @@ def _decide(text: DocText, model: Classifier, cfg: ClassifySettings, *, card: bo
     unsure = best is not DocType.KHAC and scores[best] < cfg.threshold
     if (best is DocType.KHAC or unsure) and card_front:
         return Classification(DocType.CAN_CUOC, _CARD_LAYOUT_CONFIDENCE, scores)
-    if unsure:
-        return Classification(DocType.KHAC, 1.0 - scores[best], scores)
+    if unsure:  # "none of the types" is right only if the paper is none of them: the model's own odds of that
+        return Classification(DocType.KHAC, scores.get(DocType.KHAC, 0.0), scores)
     return Classification(best, scores[best], scores)
 
 
