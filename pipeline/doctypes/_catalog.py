@@ -145,7 +145,7 @@ _QSDD = DocTypeSpec(
         "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT",
     ),
     (
-        _f("ho_ten", K.NAME, lb.NAME, lb.OWNER_NAME),
+        _f("ho_ten", K.NAME, lb.NAME, lb.OWNER_NAME, lb.LAND_HOLDER),
         _f("so_dinh_danh", K.ID_NUMBER, lb.ID_NUMBER),
         _f("thua_dat_so", K.INTEGER, lb.PARCEL, anywhere=True),
         _f("to_ban_do_so", K.INTEGER, lb.MAP_SHEET, anywhere=True),
