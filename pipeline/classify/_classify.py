@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from pipeline.classify._features import DocText, text_of_pages
 from pipeline.classify._model import Classifier
+from pipeline.doctypes import CATALOG
 from pipeline.extract._cardorder import looks_like_card_front
-from pipeline.extract._layout import build_lines
+from pipeline.extract._layout import Line, build_lines
 from pipeline.extract._mrz import find_td1, normalize_line
 from pipeline.extract._qr import parse_qr
+from pipeline.extract._title import find_title
 from pipeline.types import OcrPage
 from schemas.documents import DocType
 from schemas.settings import ClassifySettings
@@ -25,6 +27,9 @@ NO_TEXT = "no_text"
 _CARD_CONFIDENCE = 0.97
 #: confidence given to ``can_cuoc`` when only the front's layout says so (labels unreadable)
 _CARD_LAYOUT_CONFIDENCE = 0.6
+#: confidence given to the type a printed title names when the model, which learned other layouts, does not
+#: see it (an official form the generator does not draw: "TỜ KHAI CĂN CƯỚC CÔNG DÂN")
+_TITLE_CONFIDENCE = 0.7
 
 
 @dataclass(frozen=True)
@@ -71,14 +76,23 @@ def _machine_readable_card(pages: Sequence[OcrPage]) -> bool:
     return False
 
 
+def titled_type(lines: Sequence[Line]) -> DocType | None:
+    """The one type whose printed title heads the first page, or ``None`` (no title, or titles of several)."""
+    first = [ln for ln in lines if lines and ln.page == lines[0].page]
+    found = {spec.doc_type for spec in CATALOG.values() if spec.titles and find_title(spec, first)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _decide(text: DocText, model: Classifier, cfg: ClassifySettings, *, card: bool = False,
-            card_front: bool = False) -> Classification:
+            card_front: bool = False, titled: DocType | None = None) -> Classification:
     probs = model.probabilities([text])[0]
     scores = {cls: float(p) for cls, p in zip(model.classes, probs, strict=True)}
     if card:
         scores[DocType.CAN_CUOC] = max(scores.get(DocType.CAN_CUOC, 0.0), _CARD_CONFIDENCE)
     best = max(scores, key=lambda k: scores[k])
     unsure = best is not DocType.KHAC and scores[best] < cfg.threshold
+    if (best is DocType.KHAC or unsure) and titled is not None:
+        return Classification(titled, max(scores.get(titled, 0.0), _TITLE_CONFIDENCE), scores)
     if (best is DocType.KHAC or unsure) and card_front:
         return Classification(DocType.CAN_CUOC, _CARD_LAYOUT_CONFIDENCE, scores)
     if unsure:  # "none of the types" is right only if the paper is none of them: the model's own odds of that
@@ -97,14 +111,17 @@ def classify(pages: Sequence[OcrPage], *, model: Classifier, cfg: ClassifySettin
     Returns:
         The type, its confidence and every type's score. Too little legible text gives ``khac``
         at confidence 0 with the flag ``no_text``: nothing was read, so nothing is known. An ID
-        card's QR payload or machine-readable zone makes it ``can_cuoc`` however garbled the rest;
-        so does a card front's layout (the number, then a name in capitals) when the model is unsure.
+        card's QR payload or machine-readable zone makes it ``can_cuoc`` however garbled the rest.
+        When the model answers ``khac`` or is unsure, a catalog title printed as the heading of the
+        first page names the type (a form laid out as the model never saw), and so does a card
+        front's layout (the number, then a name in capitals).
     """
     card = _machine_readable_card(pages)
     if not card and readable_chars(pages) < MIN_READABLE_CHARS:
         return Classification(DocType.KHAC, 0.0, {t: 0.0 for t in model.classes}, flags=(NO_TEXT,))
-    return _decide(text_of_pages(pages), model, cfg, card=card,
-                   card_front=looks_like_card_front(build_lines(pages)))
+    lines = build_lines(pages)
+    return _decide(text_of_pages(pages), model, cfg, card=card, card_front=looks_like_card_front(lines),
+                   titled=titled_type(lines))
 
 
 def classify_page(page: OcrPage, *, model: Classifier, cfg: ClassifySettings) -> Classification:

@@ -55,6 +55,10 @@ def _speck_date(day: str, month: str, year: int) -> str | None:
     return None
 
 
+#: dotted leaders a date was written over ("…….……. 13 / …….……. 09 / ……. 1971"); single dots separate
+_LEADERS_RE = re.compile(r"[.…_·]{2,}|…")
+
+
 def parse_date(text: str) -> Parsed:
     """Any printed date → ``YYYY-MM-DD``.
 
@@ -67,7 +71,7 @@ def parse_date(text: str) -> Parsed:
     Returns:
         The ISO date (or the year), and flags (``invalid_date`` for a day that does not exist).
     """
-    s = fix_digits(fold(nfc(text)))
+    s = fix_digits(fold(_LEADERS_RE.sub(" ", nfc(text))))
     squeezed = re.sub(r"(?<=\d)\s+(?=\d)", "", s)
     for pattern, source in ((_WORD_DATE_RE, s), (_WORD_DATE_RE, squeezed), (_NUM_DATE_RE, s),
                             (_NUM_DATE_RE, squeezed), (_COMPACT_DATE_RE, squeezed)):

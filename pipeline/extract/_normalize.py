@@ -72,6 +72,26 @@ def parse_sex(text: str) -> Parsed:
     return None, ()
 
 
+#: what OCR reads of a form's digit boxes: the box edges as "|", "[", "]", "l", or glued to a digit as a letter
+_BOX_EDGE_RE = re.compile(r"[|\[\]\s]+")
+#: a box holds one digit: a letter alone in it is a digit misread
+_BOX_LOOKALIKE = str.maketrans("OoDQlIiSsBZzG", "0000111558226")
+
+
+def _boxed_digits(text: str) -> str | None:
+    """Twelve digits written one a box (forms CC01, CT01), read cell by cell.
+
+    A box's edge is read as a separator or, glued to the digit inside, as a letter ("o0"): in a
+    cell that holds a digit, the letters are the box; a cell with no digit holds one read as a
+    letter ("O" for 0). A footnote mark before the boxes ("(2)", "2)") is no cell.
+    """
+    cells = [c for c in _BOX_EDGE_RE.split(text) if c and "(" not in c and ")" not in c]
+    if len(cells) < 8 or sum(len(c) <= 2 for c in cells) < 0.8 * len(cells):
+        return None
+    digits = "".join(re.sub(r"\D", "", c) or re.sub(r"\D", "", c.translate(_BOX_LOOKALIKE)) for c in cells)
+    return digits if len(digits) == 12 else None
+
+
 def parse_id_number(text: str, *, allow_cmnd: bool = False) -> Parsed:
     """A personal ID number: 12 digits (9 for an old CMND only where allowed).
 
@@ -85,6 +105,9 @@ def parse_id_number(text: str, *, allow_cmnd: bool = False) -> Parsed:
     Returns:
         The number and flags (``cmnd`` for a 9-digit number, ``invalid_id_length``).
     """
+    boxed = _boxed_digits(nfc(text))
+    if boxed is not None:
+        return boxed, ()
     fixed = fix_digits(nfc(text))
     joined = re.sub(r"(?<=\d)[\s.\-|]+(?=\d)", "", fixed)
     runs = re.findall(r"\d+", joined)
