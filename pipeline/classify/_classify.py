@@ -91,8 +91,9 @@ def _decide(text: DocText, model: Classifier, cfg: ClassifySettings, *, card: bo
         scores[DocType.CAN_CUOC] = max(scores.get(DocType.CAN_CUOC, 0.0), _CARD_CONFIDENCE)
     best = max(scores, key=lambda k: scores[k])
     unsure = best is not DocType.KHAC and scores[best] < cfg.threshold
-    if (best is DocType.KHAC or unsure) and titled is not None:
-        return Classification(titled, max(scores.get(titled, 0.0), _TITLE_CONFIDENCE), scores)
+    by_title = max(scores.get(titled, 0.0), _TITLE_CONFIDENCE) if titled is not None else 0.0
+    if (best is DocType.KHAC or unsure) and titled is not None and by_title >= cfg.threshold:
+        return Classification(titled, by_title, scores)
     if (best is DocType.KHAC or unsure) and card_front:
         return Classification(DocType.CAN_CUOC, _CARD_LAYOUT_CONFIDENCE, scores)
     if unsure:  # "none of the types" is right only if the paper is none of them: the model's own odds of that
