@@ -30,6 +30,9 @@ _CARD_LAYOUT_CONFIDENCE = 0.6
 #: confidence given to the type a printed title names when the model, which learned other layouts, does not
 #: see it (an official form the generator does not draw: "TỜ KHAI CĂN CƯỚC CÔNG DÂN")
 _TITLE_CONFIDENCE = 0.7
+#: a paper of a titled type prints its title; without one read, the model must be at least this sure
+#: (an unknown paper the model half-recognizes, an old CMND read as a marriage certificate at 0.54, is khac)
+_UNTITLED_MIN = 0.8
 
 
 @dataclass(frozen=True)
@@ -76,27 +79,29 @@ def _machine_readable_card(pages: Sequence[OcrPage]) -> bool:
     return False
 
 
-def titled_type(lines: Sequence[Line]) -> DocType | None:
-    """The one type whose printed title heads the first page, or ``None`` (no title, or titles of several)."""
+def titled_types(lines: Sequence[Line]) -> frozenset[DocType]:
+    """The types whose printed title heads the first page (usually none or one)."""
     first = [ln for ln in lines if lines and ln.page == lines[0].page]
-    found = {spec.doc_type for spec in CATALOG.values() if spec.titles and find_title(spec, first)}
-    return found.pop() if len(found) == 1 else None
+    return frozenset(spec.doc_type for spec in CATALOG.values() if spec.titles and find_title(spec, first))
 
 
 def _decide(text: DocText, model: Classifier, cfg: ClassifySettings, *, card: bool = False,
-            card_front: bool = False, titled: DocType | None = None) -> Classification:
+            card_front: bool = False, titles: frozenset[DocType] = frozenset()) -> Classification:
     probs = model.probabilities([text])[0]
     scores = {cls: float(p) for cls, p in zip(model.classes, probs, strict=True)}
     if card:
         scores[DocType.CAN_CUOC] = max(scores.get(DocType.CAN_CUOC, 0.0), _CARD_CONFIDENCE)
     best = max(scores, key=lambda k: scores[k])
     unsure = best is not DocType.KHAC and scores[best] < cfg.threshold
+    titled = next(iter(titles)) if len(titles) == 1 else None
     by_title = max(scores.get(titled, 0.0), _TITLE_CONFIDENCE) if titled is not None else 0.0
     if (best is DocType.KHAC or unsure) and titled is not None and by_title >= cfg.threshold:
         return Classification(titled, by_title, scores)
     if (best is DocType.KHAC or unsure) and card_front:
         return Classification(DocType.CAN_CUOC, _CARD_LAYOUT_CONFIDENCE, scores)
-    if unsure:  # "none of the types" is right only if the paper is none of them: the model's own odds of that
+    untitled = not titles and best not in (DocType.KHAC, DocType.CAN_CUOC) and scores[best] < _UNTITLED_MIN
+    if unsure or (untitled and not card):
+        # "none of the types" is right only if the paper is none of them: the model's own odds of that
         return Classification(DocType.KHAC, scores.get(DocType.KHAC, 0.0), scores)
     return Classification(best, scores[best], scores)
 
@@ -122,7 +127,7 @@ def classify(pages: Sequence[OcrPage], *, model: Classifier, cfg: ClassifySettin
         return Classification(DocType.KHAC, 0.0, {t: 0.0 for t in model.classes}, flags=(NO_TEXT,))
     lines = build_lines(pages)
     return _decide(text_of_pages(pages), model, cfg, card=card, card_front=looks_like_card_front(lines),
-                   titled=titled_type(lines))
+                   titles=titled_types(lines))
 
 
 def classify_page(page: OcrPage, *, model: Classifier, cfg: ClassifySettings) -> Classification:
