@@ -20,7 +20,7 @@ import os
 import pickle
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bench._calibration import Calibration
@@ -111,8 +111,9 @@ def _evaluate(args: argparse.Namespace, style: str, model: object, settings: Set
         t.edits = t.chars = 0
         run.total.add(t)
         run.groups.setdefault(sample.kind, Tally()).add(t)
-        for truth in sample.components:  # per type: the file's score under each type it holds
-            run.types.setdefault(str(truth.doc_type), Tally()).add(t)
+        for truth in sample.components:  # per type: each document scored on its own
+            one = score(replace(sample, components=[truth]), result, "")
+            run.types.setdefault(str(truth.doc_type), Tally()).add(one)
         if args.show != "none":
             _show(sample, comps, pages, args.show, args.only)
     return run
@@ -169,9 +170,12 @@ def main() -> None:
         _report(run)
     if len(runs) > 1:
         _side_by_side(runs)
-        print("per type (doc_type / fields): " + ", ".join(
-            f"{t} " + " vs ".join(f"{r.types[t].type_acc:.2f}/{r.types[t].field_acc:.2f}" for r in runs if t in r.types)
-            for t in sorted(runs[0].types)))
+        print("per type (doc_type / fields, in-style vs held-out): " + ", ".join(
+            f"{t} " + " vs ".join(_pair(r.types[t]) for r in runs if t in r.types) for t in sorted(runs[0].types)))
+
+
+def _pair(t: Tally) -> str:
+    return f"{t.type_acc:.2f}/" + (f"{t.field_acc:.2f}" if t.fields else "-")
 
 
 def _components(pages: list[OcrPage], model: object, settings: object) -> tuple[ComponentResult, ...]:
