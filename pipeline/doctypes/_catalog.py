@@ -190,7 +190,7 @@ _BANG = DocTypeSpec(
     (
         _f("ho_ten", K.NAME, lb.NAME, ("Cho", "Cấp cho", "Ông/Bà", "Ông", "Bà")),
         _f("ngay_sinh", K.DATE, lb.BIRTH),
-        _f("noi_sinh", K.PLACE, lb.BIRTH_PLACE),
+        _f("noi_sinh", K.PLACE, lb.BIRTH_PLACE, ("Tại",)),  # "Sinh ngày … / Tại: Bắc Ninh"
         _f("nam_tot_nghiep", K.YEAR, lb.GRAD_YEAR),
         _f("so_hieu", K.CODE, lb.DIPLOMA_NUMBER),
     ),

@@ -11,7 +11,7 @@ import re
 
 from pipeline.extract._cleanup import EDGE_PUNCT, clean_text, drop_junk, fix_units, upper_run
 from pipeline.extract._dates import YEAR_RE, Parsed, fix_digits
-from pipeline.lexicon import correct_name, correct_place, fold, fold_key, nfc
+from pipeline.lexicon import correct_name, correct_place, default_lexicon, fold, fold_key, nfc
 
 INVALID_ID_LENGTH = "invalid_id_length"
 _NAME_CHARS_RE = re.compile(r"^[A-Za-zÀ-ỹĐđ'’]+$")
@@ -29,6 +29,17 @@ _ETHNIC = {fold(x): x for x in (
 def title_case(text: str) -> str:
     """``NGUYỄN VĂN AN`` → ``Nguyễn Văn An`` (every word, NFC)."""
     return " ".join(w[:1].upper() + w[1:].lower() for w in nfc(text).split())
+
+
+#: how papers address a person before the name ("Cấp cho: Ông Nguyễn Văn An")
+_HONORIFICS = {"ong", "ba"}
+
+
+def _without_honorific(words: list[str]) -> list[str]:
+    """``words`` less a leading "Ông"/"Bà" when a family name follows ("Ông" is also a rare family name)."""
+    if len(words) >= 3 and fold(words[0]) in _HONORIFICS and fold(words[1]) in default_lexicon().family:
+        return words[1:]
+    return words
 
 
 def parse_name(text: str, *, lexicon: bool = True) -> Parsed:
@@ -54,6 +65,7 @@ def parse_name(text: str, *, lexicon: bool = True) -> Parsed:
             words.append(word)
         elif words:
             break
+    words = _without_honorific(words)
     if not words or all(len(w) == 1 for w in words) or not any(w[:1].isupper() for w in words):
         return None, ()  # a speck read as "x" or "lã" is no name: names are printed capitalized
     name = title_case(" ".join(words))

@@ -218,3 +218,7 @@ def test_a_value_written_over_dotted_leaders_loses_the_dots_and_keeps_its_commas
 
 def test_a_date_written_between_dotted_leaders() -> None:
     assert dates.parse_date("…….……. 13 / …….……. 09 / ………………. 1971 ;") == ("1971-09-13", ())
+
+
+def test_a_date_in_words_whose_ngay_went_with_the_label() -> None:
+    assert dates.parse_date("01 tháng 01 năm 2000") == ("2000-01-01", ())

@@ -120,3 +120,33 @@ def test_death_extract_with_the_time_of_death_line() -> None:
     ])
     assert (got["ngay_chet"], got["noi_chet"], got["so_dinh_danh"]) == ("2024-03-05", "Bệnh viện Bạch Mai, Hà Nội",
                                                                          "001040012345")
+
+
+def test_a_diploma_printing_sinh_ngay_in_words_and_tai_for_the_birthplace() -> None:
+    got = _values(DocType.BANG_TOT_NGHIEP, [
+        "^BẰNG TỐT NGHIỆP TRUNG HỌC PHỔ THÔNG", "Cho: NGUYỄN VĂN AN", "Sinh ngày 01 tháng 01 năm 2000", "Tại: Bắc Ninh",
+        "Năm tốt nghiệp: 2018", "Xếp loại: Khá", "Số hiệu: A1234567",
+    ])
+    assert got == {"ho_ten": "Nguyễn Văn An", "ngay_sinh": "2000-01-01", "noi_sinh": "Bắc Ninh",
+                   "nam_tot_nghiep": "2018", "so_hieu": "A1234567"}
+
+
+def test_a_name_addressed_as_ong_or_ba_loses_the_honorific() -> None:
+    got = _values(DocType.BANG_TOT_NGHIEP, ["^BẰNG CỬ NHÂN", "Cấp cho: Ông Nguyễn Văn An", "Ngày sinh: 01/01/2000"])
+    assert got["ho_ten"] == "Nguyễn Văn An"
+
+
+def test_a_household_business_paper_of_appendix_vi_1() -> None:
+    got = _values(DocType.HO_KINH_DOANH, [
+        "^GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", "^Số: 01A8012345", "^Đăng ký lần đầu, ngày 05 tháng 03 năm 2019",
+        "1. Tên hộ kinh doanh (ghi bằng chữ in hoa): TẠP HÓA AN BÌNH",
+        "2. Địa điểm kinh doanh: Thôn 2, xã An Bình, huyện Thuận Thành, tỉnh Bắc Ninh", "Điện thoại: 0912345678  Fax:",
+        "3. Ngành, nghề kinh doanh: Bán lẻ lương thực, thực phẩm", "4. Vốn kinh doanh: 100.000.000 đồng",
+        "5. Thông tin về chủ hộ kinh doanh", "Họ và tên chủ hộ: NGUYỄN VĂN AN  Giới tính: Nam",
+        "Sinh ngày: 01/01/1980  Dân tộc: Kinh  Quốc tịch: Việt Nam",
+        "Loại giấy tờ pháp lý của cá nhân: Căn cước công dân", "Số giấy tờ pháp lý của cá nhân: 027080012345",
+    ])
+    assert got == {"ten_ho_kinh_doanh": "TẠP HÓA AN BÌNH", "ma_so_ho_kinh_doanh": "01A8012345",
+                   "dia_diem_kinh_doanh": "Thôn 2, xã An Bình, huyện Thuận Thành, tỉnh Bắc Ninh",
+                   "nganh_nghe": "Bán lẻ lương thực, thực phẩm", "von_kinh_doanh": "100000000",
+                   "ho_ten": "Nguyễn Văn An", "ngay_sinh": "1980-01-01", "so_dinh_danh": "027080012345"}
