@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.doctypes import _labels as lb
-from pipeline.doctypes._model import DocTypeSpec, FieldSpec, Validity, ValueKind
+from pipeline.doctypes._model import OTHER_PERSON, DocTypeSpec, FieldSpec, Validity, ValueKind
 from schemas.documents import DOC_TYPE_FIELDS, DocType
 
 K = ValueKind
@@ -133,6 +133,11 @@ _TO_KHAI = DocTypeSpec(
         _f("noi_cu_tru", K.PLACE, lb.RESIDENCE, ("Nơi thường trú", "Địa chỉ")),
         _f("so_dien_thoai", K.PHONE, lb.PHONE),
     ),
+    # the declarant's fields: a registration form goes on about the person registered
+    sections={OTHER_PERSON: ("Đề nghị cơ quan đăng ký khai sinh cho người dưới đây",
+                             "Đề nghị đăng ký khai sinh cho người dưới đây", "Thông tin của người được khai sinh",
+                             "Thông tin về người được khai sinh", "Thông tin về người chết",
+                             "Đề nghị cơ quan đăng ký khai tử cho người có tên dưới đây")},
     title_prefix=True,
     issued=False,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pipeline.extract import extract
 from schemas.documents import DocType
 from schemas.settings import ExtractSettings
@@ -150,3 +152,23 @@ def test_a_household_business_paper_of_appendix_vi_1() -> None:
                    "dia_diem_kinh_doanh": "Thôn 2, xã An Bình, huyện Thuận Thành, tỉnh Bắc Ninh",
                    "nganh_nghe": "Bán lẻ lương thực, thực phẩm", "von_kinh_doanh": "100000000",
                    "ho_ten": "Nguyễn Văn An", "ngay_sinh": "1980-01-01", "so_dinh_danh": "027080012345"}
+
+
+def test_the_under_six_joint_form_gives_the_requester_and_not_the_child() -> None:
+    """Form 01 of the birth/residence/health-card joint procedure, its own text filled line by line."""
+    forms = Path(__file__).resolve().parents[3] / ".." / "shared" / "realdocs" / "forms"
+    text = (forms / "form_mau01_to_khai_dien_tu_lien_thong_khai_sinh_thuong_tru_BHYT_duoi6tuoi_blank.docx_text.txt")
+    values = {"Họ, chữ đệm, tên người yêu cầu:": "TRẦN THỊ MAI", "Số định danh cá nhân:": "001195012345",
+              "Nơi cư trú: (2)": "Số 8 ngõ 4 phố Kim Mã, phường Kim Mã, quận Ba Đình, Hà Nội",
+              "Số điện thoại:": "0912345678", "Họ, chữ đệm, tên:": "NGUYỄN VĂN NAM",
+              "Ngày, tháng, năm sinh:": "02/02/2025"}
+    lines = []
+    for line in text.read_text(encoding="utf-8").splitlines()[:30]:
+        label = next((k for k in values if line.startswith(k)), None)
+        if label is not None:  # the value over the leaders, what follows a ";" kept
+            line = f"{label} {values.pop(label)}" + (f"  {line.split(';')[-1].strip()}" if ";" in line else "")
+        lines.append(line)
+    assert not values  # every value found its line
+    got = _values(DocType.TO_KHAI, lines)
+    assert got == {"ho_ten": "Trần Thị Mai", "so_dinh_danh": "001195012345", "so_dien_thoai": "0912345678",
+                   "noi_cu_tru": "Số 8 ngõ 4 phố Kim Mã, phường Kim Mã, quận Ba Đình, Hà Nội"}
