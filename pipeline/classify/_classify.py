@@ -120,7 +120,9 @@ def classify(pages: Sequence[OcrPage], *, model: Classifier, cfg: ClassifySettin
         card's QR payload or machine-readable zone makes it ``can_cuoc`` however garbled the rest.
         When the model answers ``khac`` or is unsure, a catalog title printed as the heading of the
         first page names the type (a form laid out as the model never saw), and so does a card
-        front's layout (the number, then a name in capitals).
+        front's layout (the number, then a name in capitals). A paper of a titled type whose
+        title was not read is given that type only when the model is at least 0.8 sure; else
+        it is ``khac`` (an unknown paper the model half-recognizes).
     """
     card = _machine_readable_card(pages)
     if not card and readable_chars(pages) < MIN_READABLE_CHARS:
