@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.classify._features import DocText, text_of_pages
@@ -86,12 +86,20 @@ def titled_types(lines: Sequence[Line]) -> frozenset[DocType]:
 
 
 def _decide(text: DocText, model: Classifier, cfg: ClassifySettings, *, card: bool = False,
-            card_front: bool = False, titles: frozenset[DocType] = frozenset()) -> Classification:
+            card_front: bool = False, titles: Callable[[], frozenset[DocType]] = frozenset) -> Classification:
     probs = model.probabilities([text])[0]
     scores = {cls: float(p) for cls, p in zip(model.classes, probs, strict=True)}
     if card:
         scores[DocType.CAN_CUOC] = max(scores.get(DocType.CAN_CUOC, 0.0), _CARD_CONFIDENCE)
     best = max(scores, key=lambda k: scores[k])
+    if best is not DocType.KHAC and scores[best] >= max(cfg.threshold, _UNTITLED_MIN):
+        return Classification(best, scores[best], scores)  # sure enough that no title changes the answer
+    return _less_sure(scores, best, cfg, card=card, card_front=card_front, titles=titles())
+
+
+def _less_sure(scores: dict[DocType, float], best: DocType, cfg: ClassifySettings, *, card: bool, card_front: bool,
+               titles: frozenset[DocType]) -> Classification:
+    """The answer when the model says ``khac`` or is not sure: the printed title and the card layout weigh in."""
     unsure = best is not DocType.KHAC and scores[best] < cfg.threshold
     titled = next(iter(titles)) if len(titles) == 1 else None
     by_title = max(scores.get(titled, 0.0), _TITLE_CONFIDENCE) if titled is not None else 0.0
@@ -129,7 +137,7 @@ def classify(pages: Sequence[OcrPage], *, model: Classifier, cfg: ClassifySettin
         return Classification(DocType.KHAC, 0.0, {t: 0.0 for t in model.classes}, flags=(NO_TEXT,))
     lines = build_lines(pages)
     return _decide(text_of_pages(pages), model, cfg, card=card, card_front=looks_like_card_front(lines),
-                   titles=titled_types(lines))
+                   titles=lambda: titled_types(lines))
 
 
 def classify_page(page: OcrPage, *, model: Classifier, cfg: ClassifySettings) -> Classification:
