@@ -17,17 +17,22 @@ CACHE = ROOT / "var" / "bench"
 
 
 def bench_corpus(*, count: int, seed: int, kinds: tuple[str, ...],
-                 doc_types: tuple[str, ...] = ()) -> tuple[Path, list[SampleTruth]]:
-    """The benchmark files and their truth, generated on first use (of every type unless ``doc_types``)."""
+                 doc_types: tuple[str, ...] = (), style: str = "in") -> tuple[Path, list[SampleTruth]]:
+    """The benchmark files and their truth, generated on first use (of every type unless ``doc_types``).
+
+    ``style="held_out"`` draws them in the font family and layout family kept out of training
+    and tuning (``corpus.render_document``).
+    """
     if seed >= 100_000:
         raise SystemExit("benchmark seeds must be below 100000 (training uses the rest)")
     types = f"-{'_'.join(sorted(doc_types))}" if doc_types else ""
-    folder = CACHE / f"corpus-{seed}-{count}-{'_'.join(sorted(kinds))}{types}"
+    held = "-held_out" if style == "held_out" else ""
+    folder = CACHE / f"corpus-{seed}-{count}-{'_'.join(sorted(kinds))}{types}{held}"
     manifest = folder / "manifest.jsonl"
     if not manifest.exists():
         folder.mkdir(parents=True, exist_ok=True)
         generate_corpus(folder, count=count, seed=seed, kinds=kinds,
-                        doc_types=[DocType(t) for t in doc_types] if doc_types else None)
+                        doc_types=[DocType(t) for t in doc_types] if doc_types else None, style=style)
     return folder, load_manifest(manifest)
 
 

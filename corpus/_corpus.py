@@ -16,7 +16,7 @@ MANIFEST = "manifest.jsonl"
 
 def generate_corpus(out_dir: Path, *, count: int, seed: int, kinds: Sequence[str] = KINDS,
                     doc_types: Sequence[DocType] | None = None,
-                    progress: Callable[[int], None] | None = None) -> list[SampleTruth]:
+                    progress: Callable[[int], None] | None = None, style: str = "in") -> list[SampleTruth]:
     """Write ``count`` files into ``out_dir`` and ``out_dir/manifest.jsonl`` (one truth per line, in order).
 
     Args:
@@ -26,6 +26,8 @@ def generate_corpus(out_dir: Path, *, count: int, seed: int, kinds: Sequence[str
         kinds: file kinds to cycle through (see :data:`KINDS`).
         doc_types: document types to draw from; all when ``None``.
         progress: called with the number of files written so far.
+        style: ``in`` (the styles training and tuning see) or ``held_out`` (a font family and a
+            layout family they never see; see :func:`corpus.render_document`).
 
     Returns:
         The truth of every file, in manifest order.
@@ -39,7 +41,8 @@ def generate_corpus(out_dir: Path, *, count: int, seed: int, kinds: Sequence[str
     out_dir.mkdir(parents=True, exist_ok=True)
     truths: list[SampleTruth] = []
     for i in range(count):
-        truths.append(write_sample(out_dir, index=i, kind=usable[i % len(usable)], seed=seed, doc_types=types))
+        truths.append(write_sample(out_dir, index=i, kind=usable[i % len(usable)], seed=seed, doc_types=types,
+                                   style=style))
         if progress:
             progress(i + 1)
     tmp = out_dir / f".{MANIFEST}.tmp"

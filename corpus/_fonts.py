@@ -63,7 +63,12 @@ _CATALOG: tuple[tuple[str, str, str, str, str], ...] = (
     ("Liberation Mono", "mono", "LiberationMono-Regular.ttf", "LiberationMono-Bold.ttf",
      "LiberationMono-Italic.ttf"),
     ("FreeMono", "mono", "FreeMono.ttf", "FreeMonoBold.ttf", "FreeMonoOblique.ttf"),
+    ("Charis SIL", "serif", "CharisSIL-Regular.ttf", "CharisSIL-Bold.ttf", "CharisSIL-Italic.ttf"),
 )
+
+#: families kept out of training and tuning: only the held-out style (``style="held_out"``) draws them,
+#: so the benchmark can measure papers set in a face the pipeline never saw
+HELD_OUT_FAMILIES: tuple[str, ...] = ("Charis SIL",)
 
 _FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 
@@ -134,9 +139,17 @@ def family(name: str) -> FontFamily:
     )
 
 
-def text_families() -> tuple[FontFamily, ...]:
-    """Families used for document text (serif and sans)."""
-    return tuple(f for f in available_families() if f.kind != "mono")
+def text_families(*, held_out: bool = False) -> tuple[FontFamily, ...]:
+    """Families used for document text (serif and sans): the usual ones, or the held-out ones.
+
+    Raises:
+        EngineError: ``engine_missing`` when ``held_out`` and no held-out family is installed.
+    """
+    found = tuple(f for f in available_families() if f.kind != "mono" and (f.name in HELD_OUT_FAMILIES) == held_out)
+    if held_out and not found:
+        raise EngineError("the held-out font family is not installed: run scripts/setup.sh",
+                          code=ErrorCode.ENGINE_MISSING, detail={"fonts": list(HELD_OUT_FAMILIES)})
+    return found
 
 
 def mono_families() -> tuple[FontFamily, ...]:

@@ -19,6 +19,12 @@ MM = 72 / 25.4
 
 #: How a value sits after its label: right after it, at a tab stop, on printed dots, on a dotted rule.
 ALIGNS: tuple[str, ...] = ("inline", "tab", "dots_text", "dots_graphic")
+#: Layout families ("house styles"): ``decree30`` sets fields as lines of text (what the generator has always
+#: drawn); ``grid`` sets them in a ruled table, label cell and value cell, as many provincial forms do. ``grid``
+#: is held out of training and tuning (see ``corpus._render``).
+HOUSES: tuple[str, ...] = ("decree30", "grid")
+#: inner margin of a grid cell, points
+_CELL_PAD = 4.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +43,7 @@ class Style:
         numbered: number the labels ("1. Họ, chữ đệm và tên:").
         hanging: wrapped value lines start under the value (else at the margin).
         page: page size in points (portrait A4 unless a layout says otherwise).
+        house: the layout family, one of :data:`HOUSES`.
     """
 
     family: FontFamily
@@ -50,9 +57,11 @@ class Style:
     numbered: bool
     hanging: bool
     page: tuple[float, float] = A4
+    house: str = "decree30"
 
 
-def draw_style(rng: random.Random, family: FontFamily, *, page: tuple[float, float] = A4) -> Style:
+def draw_style(rng: random.Random, family: FontFamily, *, page: tuple[float, float] = A4,
+               house: str = "decree30") -> Style:
     """A random style within what real papers do (margins of Decree 30/2020 and looser ones)."""
     return Style(
         family=family,
@@ -67,6 +76,7 @@ def draw_style(rng: random.Random, family: FontFamily, *, page: tuple[float, flo
         numbered=rng.random() < 0.5,
         hanging=rng.random() < 0.5,
         page=page,
+        house=house,
     )
 
 
@@ -198,6 +208,9 @@ class Sheet:
         """
         left = self.left if x0 is None else x0
         right = self.right if x1 is None else x1
+        if self.style.house == "grid":
+            self._grid_field(label, value, left, right, bold_value)
+            return
         self.ensure(self.style.size)
         label_w = self.put(left, label)
         space = text_width(self.font(), " ", self.style.size)
@@ -210,6 +223,28 @@ class Sheet:
         else:
             vx = left + label_w + space
         self._value(left, vx, right, value, bold_value)
+
+    def _cell_rules(self, top: float, bottom: float, xs: list[float]) -> None:
+        """The rules of one table row: above and below it, and at each of ``xs``."""
+        self.add(LineOp(xs[0], top, xs[-1], top, 0.6))
+        self.add(LineOp(xs[0], bottom, xs[-1], bottom, 0.6))
+        for x in xs:
+            self.add(LineOp(x, top, x, bottom, 0.6))
+
+    def _grid_field(self, label: str, value: str, left: float, right: float, bold: bool) -> None:
+        """A table row: the label (without its colon) in a cell of its own, the value wrapped in the next."""
+        sz = self.style.size
+        text = label.rstrip(" :")
+        split = left + max(self.style.tab, text_width(self.font(), text, sz) + 2 * _CELL_PAD)
+        lines = wrap(value, right - split - 2 * _CELL_PAD, self.font(bold=bold), sz)
+        self.ensure(sz + len(lines) * self.line_height)
+        top = self.y - sz - _CELL_PAD
+        self.put(left + _CELL_PAD, text)
+        for i, line in enumerate(lines):
+            self.put(split + _CELL_PAD, line, bold=bold, y=self.y + i * self.line_height)
+        self.y += (len(lines) - 1) * self.line_height
+        self._cell_rules(top, self.y + 0.35 * sz + _CELL_PAD, [left, split, right])
+        self.y += self.line_height + _CELL_PAD
 
     def _value(self, left: float, vx: float, right: float, value: str, bold: bool) -> None:
         font = self.font(bold=bold)
@@ -243,12 +278,31 @@ class Sheet:
         column's start as a fraction of the text width (equal columns by default)."""
         fractions = starts or [i / len(items) for i in range(len(items))]
         self.ensure(self.style.size)
+        if self.style.house == "grid":
+            self._grid_row(items, fractions, bold_values)
+            return
         space = text_width(self.font(), " ", self.style.size)
         for (label, value), f in zip(items, fractions, strict=True):
             x = self.left + f * (self.right - self.left)
             w = self.put(x, label)
             self.put(x + w + space, value, bold=bold_values)
         self.newline()
+
+    def _grid_row(self, items: list[tuple[str, str]], fractions: list[float], bold: bool) -> None:
+        """Several fields in one table row: label cell, value cell, label cell, value cell …"""
+        sz = self.style.size
+        span = self.right - self.left
+        starts = [self.left + f * span for f in fractions] + [self.right]
+        top = self.y - sz - _CELL_PAD
+        xs = [self.left]
+        for (label, value), x, end in zip(items, starts, starts[1:], strict=False):
+            text = label.rstrip(" :")
+            w = self.put(x + _CELL_PAD, text)
+            split = x + w + 2 * _CELL_PAD
+            self.put(split + _CELL_PAD, value, bold=bold)
+            xs += [split, end]
+        self._cell_rules(top, self.y + 0.35 * sz + _CELL_PAD, xs)
+        self.y += self.line_height + _CELL_PAD
 
     def columns(self, label: str, values: list[str], xs: list[float], width: float, *,
                 bold: bool = False) -> None:

@@ -45,10 +45,16 @@ def layouts(doc_type: DocType) -> tuple[str, ...]:
     return CATALOG[doc_type][0]
 
 
-def _family(rng: random.Random, doc_type: DocType, font: str | None) -> _fonts.FontFamily:
+#: what :func:`render_document` may be asked for: the usual styles, or the one kept out of training and tuning
+STYLES: tuple[str, ...] = ("in", "held_out")
+
+
+def _family(rng: random.Random, doc_type: DocType, font: str | None, held_out: bool) -> _fonts.FontFamily:
     if font is not None:
         return _fonts.family(font)
-    fams = _fonts.text_families()
+    fams = _fonts.text_families(held_out=held_out)
+    if held_out:  # the held-out faces set every paper, cards included
+        return rng.choice(fams)
     serif = [f for f in fams if f.kind == "serif"]
     sans = [f for f in fams if f.kind == "sans"]
     if doc_type is DocType.CAN_CUOC:  # cards are set in sans faces
@@ -57,7 +63,7 @@ def _family(rng: random.Random, doc_type: DocType, font: str | None) -> _fonts.F
 
 
 def render_document(doc_type: DocType, *, seed: int, layout: str | None = None,
-                    font: str | None = None) -> RenderedDocument:
+                    font: str | None = None, style: str = "in") -> RenderedDocument:
     """Draw one document of ``doc_type``: clean RGB pages at 300 dpi and their truth.
 
     Args:
@@ -65,14 +71,21 @@ def render_document(doc_type: DocType, *, seed: int, layout: str | None = None,
         seed: everything random (people, dates, style, layout) follows from it.
         layout: a variant from :func:`layouts`; drawn from the seed when ``None``.
         font: a text family name (``Liberation Serif`` …); drawn from the seed when ``None``.
+        style: ``in`` (the styles training and tuning see) or ``held_out``: a font family
+            (:data:`corpus._fonts.HELD_OUT_FAMILIES`) and a layout family (the ``grid`` house:
+            fields in a ruled table) that training and tuning never see, to measure how the
+            pipeline does on papers of a style it was not made on.
 
     Returns:
         The pages, their text, the fields and metadata they show, and their drawing.
 
     Raises:
-        InputError: ``invalid_value`` for a layout the type does not have.
+        InputError: ``invalid_value`` for a layout the type does not have, or an unknown style.
         EngineError: ``engine_missing`` when the font is not installed.
     """
+    if style not in STYLES:
+        raise InputError(f"unknown style {style!r}", code=ErrorCode.INVALID_VALUE, detail={"styles": list(STYLES)})
+    held_out = style == "held_out"
     dtype = DocType(doc_type)
     variants, builder = CATALOG[dtype]
     rng = random.Random(f"{dtype.value}:{seed}")
@@ -80,10 +93,10 @@ def render_document(doc_type: DocType, *, seed: int, layout: str | None = None,
     if chosen not in variants:
         raise InputError(f"{dtype.value} has no layout {chosen!r}", code=ErrorCode.INVALID_VALUE,
                          detail={"layouts": list(variants)})
-    family = _family(rng, dtype, font)
+    family = _family(rng, dtype, font, held_out)
     page = (A4[1], A4[0]) if chosen in _LANDSCAPE else A4
-    style = draw_style(rng, family, page=page)
-    doc = Doc(rng, style, Sheet(style))
+    look = draw_style(rng, family, page=page, house="grid" if held_out else "decree30")
+    doc = Doc(rng, look, Sheet(look))
     extra = builder(doc, chosen)
     qr, mrz = extra if isinstance(extra, tuple) else (None, None)
     specs = doc.sheet.finish()
@@ -96,7 +109,7 @@ def render_document(doc_type: DocType, *, seed: int, layout: str | None = None,
         page_texts=[nfc(page_text(s)) for s in specs],
         fields=fields,
         metadata=metadata,
-        layout=chosen,
+        layout=f"{chosen}@grid" if held_out else chosen,
         font=family.name,
         specs=specs,
         qr_payload=qr,

@@ -38,13 +38,14 @@ class _Job:
     rng: random.Random
     types: tuple[DocType, ...]
     first_type: DocType
+    style: str = "in"
 
     def pick(self, *, avoid: set[DocType] | frozenset[DocType] = frozenset()) -> DocType:
         allowed = [t for t in self.types if t not in avoid] or list(self.types)
         return self.first_type if self.first_type in allowed else self.rng.choice(allowed)
 
     def render(self, doc_type: DocType, n: int = 0, layout: str | None = None) -> RenderedDocument:
-        return render_document(doc_type, seed=self.seed * 8 + n, layout=layout)
+        return render_document(doc_type, seed=self.seed * 8 + n, layout=layout, style=self.style)
 
 
 def _truth(job: _Job, file: str, docs: Sequence[RenderedDocument], *, damage: list[str],
@@ -203,12 +204,13 @@ _WRITERS: dict[str, Callable[[_Job], SampleTruth]] = {
 }
 
 
-def write_sample(out_dir: Path, *, index: int, kind: str, seed: int, doc_types: Sequence[DocType]) -> SampleTruth:
-    """Write file number ``index`` of a corpus and return its truth."""
+def write_sample(out_dir: Path, *, index: int, kind: str, seed: int, doc_types: Sequence[DocType],
+                 style: str = "in") -> SampleTruth:
+    """Write file number ``index`` of a corpus (in ``style``: ``in`` or ``held_out``) and return its truth."""
     rng = random.Random(f"corpus:{seed}:{index}")
     types = tuple(DocType(t) for t in doc_types)
     file_seed = rng.randrange(2**31)
-    job = _Job(out_dir, f"{index:05d}_{kind}", kind, file_seed, rng, types, types[index % len(types)])
+    job = _Job(out_dir, f"{index:05d}_{kind}", kind, file_seed, rng, types, types[index % len(types)], style)
     return _WRITERS[kind](job)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 
-from pipeline.classify import Classifier, classify, classify_page, starts_document
+from pipeline.classify import NO_TEXT, Classifier, classify, classify_page, starts_document
 from pipeline.extract import extract
 from pipeline.stacks import PageVerdict, Segment, split
 from pipeline.types import OcrPage
 from schemas.documents import ComponentResult
+from schemas.errors import ErrorCode, InputError
 from schemas.settings import Settings
 
 
@@ -24,7 +25,11 @@ def assemble(pages: Sequence[OcrPage], *, model: Classifier, settings: Settings,
         timings: milliseconds per stage, added to in place.
 
     Returns:
-        One component per document found, in page order.
+        One component per document found, in page order. A component nothing legible was read
+        from is ``khac`` at confidence 0 with the flag ``no_text``.
+
+    Raises:
+        InputError: ``no_text`` when nothing legible was read from any page of the file.
     """
     t0 = time.perf_counter()
     by_number = {p.number: p for p in pages}
@@ -52,6 +57,9 @@ def assemble(pages: Sequence[OcrPage], *, model: Classifier, settings: Settings,
             fields=found.fields,
             metadata=found.metadata,
             text="\n\n".join(p.text for p in own),
-            flags=found.flags,
+            flags=(*verdict.flags, *found.flags),
         ))
+    if components and all(NO_TEXT in c.flags for c in components):
+        raise InputError("nothing legible was read from this file: check that the right side was scanned, "
+                         "and scan it again", code=ErrorCode.NO_TEXT, detail={"pages": len(pages)})
     return tuple(components)

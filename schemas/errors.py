@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     TOO_MANY_PAGES = "too_many_pages"
     FILE_NOT_FOUND = "file_not_found"
     INGEST_TIMEOUT = "ingest_timeout"  # reading one file ran past IngestSettings.timeout_s
+    NO_TEXT = "no_text"  # nothing legible was read from the file (blank, black, or unreadable pages)
     # engines
     OCR_FAILED = "ocr_failed"
     OCR_TIMEOUT = "ocr_timeout"

@@ -11,6 +11,7 @@ APT_PACKAGES=(
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core  # Vietnamese glyphs
   qpdf ghostscript                                   # PDF repair and PDF/A checks in tests
   jbig2dec                                           # JBIG2 scans in PDFs, decoded at native resolution (pikepdf)
+  fonts-sil-charis                                   # the held-out font family of the corpus (bench/extract.py --held-out)
 )
 # The browser the web pages are tested in (Playwright drives Debian's Chromium: its own download cannot run here).
 [ "${1:-}" = "--dev" ] && APT_PACKAGES+=(chromium)

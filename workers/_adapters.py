@@ -13,16 +13,19 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from schemas.documents import DigitizeResult
 from schemas.errors import ErrorCode, SigningError
 from schemas.settings import Settings, SignSettings
 from store.records import SignatureInput
 from workers._seams import DigitizeOutput, SignedPdf, SignRole
+
+if TYPE_CHECKING:
+    from pipeline.digitize import KeptPage
 
 log = logging.getLogger(__name__)
 
@@ -52,23 +55,37 @@ class PipelineDigitizer:
             return self._model
 
     def digitize(self, scan: bytes, *, name: str) -> DigitizeOutput:
-        """Digitize ``scan``; a file that cannot be read comes back with ``result.error``."""
+        """Digitize ``scan`` and make its searchable PDF; an unreadable file comes back with ``result.error``."""
         from pipeline.digitize import digitize_document
 
         done = digitize_document(scan, name=name, settings=self.settings, model=self._classifier(),
                                  keep_pages=True)
         if done.result.error is not None:
             return DigitizeOutput(done.result, None)
-        if any(page.image is None for page in done.pages):
-            # born-digital PDF pages are kept as they are: the file already is a searchable PDF
-            if scan.startswith(b"%PDF-"):
-                return DigitizeOutput(done.result, scan)
+        pdf = _searchable(done.pages, scan, self.settings)
+        if pdf is None:
             return DigitizeOutput(_flagged(done.result, NO_SEARCHABLE_PDF), None)
-        from pipeline.searchable import SearchablePage, make_searchable_pdf
+        return DigitizeOutput(done.result, pdf)
 
-        pages = [SearchablePage(image=p.image, dpi=p.dpi, words=p.words) for p in done.pages
-                 if p.image is not None]
-        return DigitizeOutput(done.result, make_searchable_pdf(pages, cfg=self.settings.searchable))
+
+def _searchable(pages: Sequence[KeptPage], scan: bytes, settings: Settings) -> bytes | None:
+    """The searchable PDF of a digitized file: its scans with our text layer, its born-digital pages as they are.
+
+    A PDF whose every page was read from a trusted text layer already is searchable: it is kept
+    as it is (with its own signatures). A mixed PDF gets our layer on its scanned pages (and on
+    pages whose layer was not trusted) and keeps its born-digital pages. ``None`` when a page has
+    neither an image nor a PDF to copy it from.
+    """
+    from pipeline.searchable import OriginalPage, SearchablePage, make_searchable_pdf
+
+    is_pdf = scan.startswith(b"%PDF-")
+    if all(p.image is None for p in pages) and is_pdf:
+        return scan
+    if any(p.image is None for p in pages) and not is_pdf:
+        return None
+    parts = [OriginalPage(p.number - 1) if p.image is None else SearchablePage(image=p.image, dpi=p.dpi, words=p.words)
+             for p in pages]
+    return make_searchable_pdf(parts, cfg=settings.searchable, source=scan if is_pdf else None)
 
 
 def _flagged(result: DigitizeResult, flag: str) -> DigitizeResult:

@@ -5,7 +5,7 @@ probabilities; below the confidence threshold the answer is ``khac``. The model 
 versioned artifact built by ``sohoa train-classifier`` and shipped in ``model/``.
 """
 
-from pipeline.classify._classify import Classification, classify, classify_page
+from pipeline.classify._classify import NO_TEXT, Classification, classify, classify_page, readable_chars
 from pipeline.classify._model import (
     FORMAT_VERSION,
     Classifier,
@@ -18,6 +18,7 @@ from pipeline.classify._train import TrainReport, train_classifier
 
 __all__ = [
     "FORMAT_VERSION",
+    "NO_TEXT",
     "Classification",
     "Classifier",
     "TrainReport",
@@ -25,6 +26,7 @@ __all__ = [
     "classify_page",
     "default_model_path",
     "load_classifier",
+    "readable_chars",
     "save_classifier",
     "starts_document",
     "train_classifier",

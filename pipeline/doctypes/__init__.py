@@ -2,6 +2,6 @@
 
 from pipeline.doctypes import _labels as labels
 from pipeline.doctypes._catalog import CATALOG, get_spec
-from pipeline.doctypes._model import DocTypeSpec, FieldSpec, Validity, ValueKind
+from pipeline.doctypes._model import OTHER_PERSON, DocTypeSpec, FieldSpec, Validity, ValueKind
 
-__all__ = ["CATALOG", "DocTypeSpec", "FieldSpec", "Validity", "ValueKind", "get_spec", "labels"]
+__all__ = ["CATALOG", "OTHER_PERSON", "DocTypeSpec", "FieldSpec", "Validity", "ValueKind", "get_spec", "labels"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.doctypes import _labels as lb
-from pipeline.doctypes._model import DocTypeSpec, FieldSpec, Validity, ValueKind
+from pipeline.doctypes._model import OTHER_PERSON, DocTypeSpec, FieldSpec, Validity, ValueKind
 from schemas.documents import DOC_TYPE_FIELDS, DocType
 
 K = ValueKind
@@ -133,6 +133,11 @@ _TO_KHAI = DocTypeSpec(
         _f("noi_cu_tru", K.PLACE, lb.RESIDENCE, ("Nơi thường trú", "Địa chỉ")),
         _f("so_dien_thoai", K.PHONE, lb.PHONE),
     ),
+    # the declarant's fields: a registration form goes on about the person registered
+    sections={OTHER_PERSON: ("Đề nghị cơ quan đăng ký khai sinh cho người dưới đây",
+                             "Đề nghị đăng ký khai sinh cho người dưới đây", "Thông tin của người được khai sinh",
+                             "Thông tin về người được khai sinh", "Thông tin về người chết",
+                             "Đề nghị cơ quan đăng ký khai tử cho người có tên dưới đây")},
     title_prefix=True,
     issued=False,
 )
@@ -145,7 +150,7 @@ _QSDD = DocTypeSpec(
         "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT",
     ),
     (
-        _f("ho_ten", K.NAME, lb.NAME, lb.OWNER_NAME),
+        _f("ho_ten", K.NAME, lb.NAME, lb.OWNER_NAME, lb.LAND_HOLDER),
         _f("so_dinh_danh", K.ID_NUMBER, lb.ID_NUMBER),
         _f("thua_dat_so", K.INTEGER, lb.PARCEL, anywhere=True),
         _f("to_ban_do_so", K.INTEGER, lb.MAP_SHEET, anywhere=True),
@@ -190,7 +195,7 @@ _BANG = DocTypeSpec(
     (
         _f("ho_ten", K.NAME, lb.NAME, ("Cho", "Cấp cho", "Ông/Bà", "Ông", "Bà")),
         _f("ngay_sinh", K.DATE, lb.BIRTH),
-        _f("noi_sinh", K.PLACE, lb.BIRTH_PLACE),
+        _f("noi_sinh", K.PLACE, lb.BIRTH_PLACE, ("Tại",)),  # "Sinh ngày … / Tại: Bắc Ninh"
         _f("nam_tot_nghiep", K.YEAR, lb.GRAD_YEAR),
         _f("so_hieu", K.CODE, lb.DIPLOMA_NUMBER),
     ),

@@ -11,6 +11,12 @@ NAME = (
     "Họ, chữ đệm và tên khai sinh", "Họ và tên khai sinh", "Full name", "Tên",
 )
 OWNER_NAME = ("Ông", "Bà", "Ông/Bà", "Ông (Bà)", "Cho", "Cấp cho")
+#: the holder of a land certificate (DOMAIN.md §5, 7): "Người sử dụng đất: Ông/Bà …, sinh năm …", "Hộ ông: …"
+LAND_HOLDER = (
+    "Người sử dụng đất", "Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất",
+    "Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất", "Chủ sử dụng đất", "Chủ sử dụng",
+    "Người được cấp", "Hộ ông", "Hộ bà", "Hộ gia đình ông", "Hộ gia đình bà", "Hộ gia đình ông/bà",
+)
 BIRTH = (
     "Ngày, tháng, năm sinh", "Ngày tháng năm sinh", "Ngày sinh", "Sinh ngày", "Sinh năm",
     "Năm sinh", "Date of birth",
@@ -77,4 +83,6 @@ STOP = (
     "Có giá trị sử dụng", "Địa chỉ trụ sở", "Số lao động", "Cấm đảm nhiệm chức vụ",
     "Thông tin về", "Hộ khẩu thường trú", "Người đi khai", "Nơi cư trú cuối cùng",
     "Loại giấy tờ pháp lý", "Bằng chữ", "Ghi bằng chữ", "Đăng ký lần đầu", "Đăng ký thay đổi",
+    "Họ, chữ đệm và tên gọi khác", "Tên gọi khác", "Nhóm máu", "Trình độ học vấn",
+    "Quan hệ với người được khai sinh", "Nội dung đề nghị", "Kính gửi", "Địa chỉ nhận",
 )

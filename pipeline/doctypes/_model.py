@@ -7,6 +7,10 @@ from enum import StrEnum
 
 from schemas.documents import DocType
 
+#: the section of a form about someone else than its declarant (the child on a birth registration form):
+#: its values belong to no field of the form
+OTHER_PERSON = "other_person"
+
 
 class ValueKind(StrEnum):
     """The grammar a field's value follows; it picks the parser and the normalizer."""

@@ -11,12 +11,19 @@ import re
 from pipeline.lexicon import default_lexicon, fold, is_valid_syllable, nfc, same_spelling, squash_spaces
 
 _LEADERS_RE = re.compile(r"[.…_·]{2,}|…")
+#: a dot between two letters of one OCR word ("Trực.Ninh,.huyện"): what is left of a dotted leader a value was
+#: written over, when there are several in the word ("TP.HCM" has one and stays)
+_INNER_DOT_RE = re.compile(r"(?<=[^\W\d_])(,?)\.(?=[^\W\d_])")
 EDGE_PUNCT = " \t:;,.-–—_|/\\*•·…\"'“”()[]"
+
+
+def _unglue(word: str) -> str:
+    return _INNER_DOT_RE.sub(lambda m: m.group(1) + " ", word) if len(_INNER_DOT_RE.findall(word)) >= 2 else word
 
 
 def clean_text(text: str) -> str:
     """Text without dotted leaders, edge punctuation or doubled spaces (NFC)."""
-    text = _LEADERS_RE.sub(" ", nfc(text))
+    text = _LEADERS_RE.sub(" ", " ".join(_unglue(w) for w in nfc(text).split(" ")))
     return squash_spaces(text).strip(EDGE_PUNCT).strip()
 
 

@@ -20,8 +20,8 @@ _DIGIT_LOOKALIKE = str.maketrans({"O": "0", "o": "0", "D": "0", "Q": "0", "l": "
                                   "G": "6", "g": "9", "T": "7", "§": "8", "†": "1"})
 _DIGITISH_RE = re.compile(r"(?<![A-Za-zÀ-ỹ])[0-9OoDQlIi|!SsBZzGgT§†]*\d[0-9OoDQlIi|!SsBZzGgT§†]*(?![A-Za-zÀ-ỹ])")
 # "ngày 05 tháng 3 năm 1990", also as OCR garbles the words ("ngay II thong 01 nom 2025")
-_WORD_DATE_RE = re.compile(
-    r"ng[a-z]{1,2}\s*([\dil|]{1,3})\s*,?\s*th[a-z]{2,3}\s*([\dil|]{1,3})\s*,?\s*n[a-z]m\s*(\d{4})")
+_WORD_DATE_RE = re.compile(  # "ngày" may have gone with the label: "Sinh ngày | 01 tháng 01 năm 2000"
+    r"(?:ng[a-z]{1,2}|(?<![\w/.\-]))\s*([\dil|]{1,3})\s*,?\s*th[a-z]{2,3}\s*([\dil|]{1,3})\s*,?\s*n[a-z]m\s*(\d{4})")
 _ONES = str.maketrans({"i": "1", "l": "1", "|": "1"})
 _NUM_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.,:]\s*(\d{1,2})\s*[/\-.,:]\s*(\d{4})(?!\d)")  # ":": a misread "/"
 _COMPACT_DATE_RE = re.compile(r"(?<!\d)(\d{2})(\d{2})((?:19|20)\d{2})(?!\d)")
@@ -55,6 +55,10 @@ def _speck_date(day: str, month: str, year: int) -> str | None:
     return None
 
 
+#: dotted leaders a date was written over ("…….……. 13 / …….……. 09 / ……. 1971"); single dots separate
+_LEADERS_RE = re.compile(r"[.…_·]{2,}|…")
+
+
 def parse_date(text: str) -> Parsed:
     """Any printed date → ``YYYY-MM-DD``.
 
@@ -67,7 +71,7 @@ def parse_date(text: str) -> Parsed:
     Returns:
         The ISO date (or the year), and flags (``invalid_date`` for a day that does not exist).
     """
-    s = fix_digits(fold(nfc(text)))
+    s = fix_digits(fold(_LEADERS_RE.sub(" ", nfc(text))))
     squeezed = re.sub(r"(?<=\d)\s+(?=\d)", "", s)
     for pattern, source in ((_WORD_DATE_RE, s), (_WORD_DATE_RE, squeezed), (_NUM_DATE_RE, s),
                             (_NUM_DATE_RE, squeezed), (_COMPACT_DATE_RE, squeezed)):

@@ -18,7 +18,7 @@ from pipeline.extract._metadata import build_metadata
 from pipeline.extract._mrz import find_td1
 from pipeline.extract._repair import repair_ids, set_aside_short
 from pipeline.extract._segment import find_candidates
-from pipeline.extract._title import find_title
+from pipeline.extract._title import find_title, printed_number
 from pipeline.extract._weak import weak_fields
 from pipeline.lexicon import fold_key
 from pipeline.types import OcrPage
@@ -26,6 +26,8 @@ from schemas.documents import DocType, FieldValue, Metadata
 from schemas.settings import ExtractSettings
 
 FROM_UNLABELLED = "unlabelled"
+#: a value read from the paper's "Số: …" line (a business registration prints its code so)
+FROM_NUMBER_LINE = "number_line"
 #: a date printed alone at the start of a row ("Ngày 04 tháng 6 năm 2017", maybe with the fingerprint captions after it)
 _BARE_DATE_RE = re.compile(r"^ngay \d{1,2} thang \d{1,2} nam \d{4}(?!\d)")
 
@@ -84,6 +86,23 @@ def _bare_date(lines: Sequence[Line]) -> FieldValue | None:
     return None
 
 
+def _number_from_number_line(spec: DocTypeSpec, lines: Sequence[Line], fields: dict[str, FieldValue]) -> None:
+    """The paper's number field from its "Số: …" line when no label named it ("Số: 01A8012345" under the title)."""
+    name = spec.number_field
+    if not name or name in fields or spec.doc_type is DocType.CAN_CUOC:
+        return
+    found = printed_number(lines)
+    if found is None:
+        return
+    line, printed = found
+    value, flags = parse_field(spec.field(name), printed)
+    if value is None or {"invalid_id_length", "invalid_number"} & set(flags):
+        return
+    words = distinct_words(line.tokens)
+    fields[name] = FieldValue(value=value, confidence=sum(w.conf for w in words) / len(words) * 0.9, page=line.page,
+                              bbox=union_box(words), flags=(*flags, FROM_NUMBER_LINE))
+
+
 def _card_fixups(spec: DocTypeSpec, lines: Sequence[Line], fields: dict[str, FieldValue]) -> None:
     """Unlabelled number and issue date; the 2024 card's residence is ``noi_cu_tru``."""
     if "so_dinh_danh" not in fields:
@@ -120,6 +139,7 @@ def extract(doc_type: DocType, pages: Sequence[OcrPage], *, cfg: ExtractSettings
     fields = pick_fields(spec, find_candidates(spec, lines, skip=skip), lines)
     short = set_aside_short(fields, [group[0] for group in ID_GROUPS])
     fields.update(weak_fields(spec, lines, fields, parse=parse_field, skip=skip))
+    _number_from_number_line(spec, lines, fields)
     flags: list[str] = []
     if doc_type is DocType.CAN_CUOC:
         _card_fixups(spec, lines, fields)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pipeline.doctypes import CATALOG, labels
+from pipeline.doctypes import CATALOG, OTHER_PERSON, labels
 from pipeline.extract._labels import LabelIndex, Match
 from pipeline.extract._layout import Line
 from pipeline.lexicon import fold_key
@@ -38,13 +38,17 @@ def global_index() -> LabelIndex:
 
 @lru_cache(maxsize=16)
 def section_index(doc_type: str) -> tuple[LabelIndex, dict[str, str | None]]:
-    """The section headers of a type, and header → section name (``None``: a part no field lives in)."""
+    """The section headers of a type, and header → section name.
+
+    A section no field lives in is the main part again (``None``), except :data:`OTHER_PERSON`: the
+    part of a form about someone else than its declarant, whose values belong to no field.
+    """
     spec = CATALOG[DocType(doc_type)]
     used = {f.section for f in spec.fields if f.section}
     owner: dict[str, str | None] = {}
     for name, headers in spec.sections.items():
         for header in headers:
-            owner[fold_key(header)] = name if name in used else None
+            owner[fold_key(header)] = name if name in used or name == OTHER_PERSON else None
     return LabelIndex(owner), owner
 
 

@@ -17,6 +17,8 @@ from schemas.documents import BBox
 
 _SPLIT_RE = re.compile(r"([/:;|])")
 _GLUED_NUMBER_RE = re.compile(r"^(\d{1,2}[.)])(?=[^\W\d_])")  # "2.Ngàysinh" → "2." + "Ngàysinh"
+#: a form's footnote mark glued to a label ("tên(1):", "CMND(*):"): it points to a note, it is not text
+_FOOTNOTE_RE = re.compile(r"(?<=[^\W\d_])\((?:\d{1,2}|\*{1,3})\)")
 #: a short token of letters and digits mixed ("C9", "l1"): a misread word, neither a number nor a word
 GARBLED_RE = re.compile(r"^(?=.*\d)(?=.*[^\W\d_])\w{2,3}$")
 NUMBERING_RE = re.compile(r"^(\(?\d{1,2}[.)]|\(?[a-zđ][.)]|[-+•*–—·])$", re.IGNORECASE)
@@ -96,7 +98,7 @@ class Line:
 
 
 def _split_word(word: Word, page: int, slash_before: bool) -> list[Token]:
-    text = nfc(word.text)
+    text = _FOOTNOTE_RE.sub("", nfc(word.text))
     glued = _GLUED_NUMBER_RE.match(text)
     parts = ([glued.group(1)] if glued else []) + _SPLIT_RE.split(text[glued.end():] if glued else text)
     tokens: list[Token] = []

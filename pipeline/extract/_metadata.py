@@ -19,7 +19,7 @@ from pipeline.extract._agency import agency, card_2024
 from pipeline.extract._cleanup import clean_text
 from pipeline.extract._dates import parse_date
 from pipeline.extract._layout import Line
-from pipeline.extract._title import SO_RE, Title, find_title, khac_title, upper_ratio
+from pipeline.extract._title import Title, find_title, khac_title, printed_number, upper_ratio
 from pipeline.lexicon import fold
 from schemas.documents import DocType, FieldValue, Metadata
 
@@ -32,13 +32,8 @@ _PURPOSE_RE = re.compile(
 
 
 def _so_ky_hieu(lines: Sequence[Line]) -> str | None:
-    for line in lines[:12]:
-        m = SO_RE.search(fold(line.text))
-        if m:
-            start = m.start("code")
-            raw = line.text[start:start + len(m.group("code"))]
-            return raw.strip(".-/")
-    return None
+    found = printed_number(lines)
+    return found[1] if found else None
 
 
 _FIRST_REG_RE = re.compile(r"dang ky lan dau|cap lan dau|thay doi lan thu\W*\d*")

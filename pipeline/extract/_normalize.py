@@ -11,7 +11,7 @@ import re
 
 from pipeline.extract._cleanup import EDGE_PUNCT, clean_text, drop_junk, fix_units, upper_run
 from pipeline.extract._dates import YEAR_RE, Parsed, fix_digits
-from pipeline.lexicon import correct_name, correct_place, fold, fold_key, nfc
+from pipeline.lexicon import correct_name, correct_place, default_lexicon, fold, fold_key, nfc
 
 INVALID_ID_LENGTH = "invalid_id_length"
 _NAME_CHARS_RE = re.compile(r"^[A-Za-zÀ-ỹĐđ'’]+$")
@@ -29,6 +29,17 @@ _ETHNIC = {fold(x): x for x in (
 def title_case(text: str) -> str:
     """``NGUYỄN VĂN AN`` → ``Nguyễn Văn An`` (every word, NFC)."""
     return " ".join(w[:1].upper() + w[1:].lower() for w in nfc(text).split())
+
+
+#: how papers address a person before the name ("Cấp cho: Ông Nguyễn Văn An")
+_HONORIFICS = {"ong", "ba"}
+
+
+def _without_honorific(words: list[str]) -> list[str]:
+    """``words`` less a leading "Ông"/"Bà" when a family name follows ("Ông" is also a rare family name)."""
+    if len(words) >= 3 and fold(words[0]) in _HONORIFICS and fold(words[1]) in default_lexicon().family:
+        return words[1:]
+    return words
 
 
 def parse_name(text: str, *, lexicon: bool = True) -> Parsed:
@@ -54,6 +65,7 @@ def parse_name(text: str, *, lexicon: bool = True) -> Parsed:
             words.append(word)
         elif words:
             break
+    words = _without_honorific(words)
     if not words or all(len(w) == 1 for w in words) or not any(w[:1].isupper() for w in words):
         return None, ()  # a speck read as "x" or "lã" is no name: names are printed capitalized
     name = title_case(" ".join(words))
@@ -72,6 +84,26 @@ def parse_sex(text: str) -> Parsed:
     return None, ()
 
 
+#: what OCR reads of a form's digit boxes: the box edges as "|", "[", "]", "l", or glued to a digit as a letter
+_BOX_EDGE_RE = re.compile(r"[|\[\]\s]+")
+#: a box holds one digit: a letter alone in it is a digit misread
+_BOX_LOOKALIKE = str.maketrans("OoDQlIiSsBZzG", "0000111558226")
+
+
+def _boxed_digits(text: str) -> str | None:
+    """Twelve digits written one a box (forms CC01, CT01), read cell by cell.
+
+    A box's edge is read as a separator or, glued to the digit inside, as a letter ("o0"): in a
+    cell that holds a digit, the letters are the box; a cell with no digit holds one read as a
+    letter ("O" for 0). A footnote mark before the boxes ("(2)", "2)") is no cell.
+    """
+    cells = [c for c in _BOX_EDGE_RE.split(text) if c and "(" not in c and ")" not in c]
+    if len(cells) < 8 or sum(len(c) <= 2 for c in cells) < 0.8 * len(cells):
+        return None
+    digits = "".join(re.sub(r"\D", "", c) or re.sub(r"\D", "", c.translate(_BOX_LOOKALIKE)) for c in cells)
+    return digits if len(digits) == 12 else None
+
+
 def parse_id_number(text: str, *, allow_cmnd: bool = False) -> Parsed:
     """A personal ID number: 12 digits (9 for an old CMND only where allowed).
 
@@ -85,6 +117,9 @@ def parse_id_number(text: str, *, allow_cmnd: bool = False) -> Parsed:
     Returns:
         The number and flags (``cmnd`` for a 9-digit number, ``invalid_id_length``).
     """
+    boxed = _boxed_digits(nfc(text))
+    if boxed is not None:
+        return boxed, ()
     fixed = fix_digits(nfc(text))
     joined = re.sub(r"(?<=\d)[\s.\-|]+(?=\d)", "", fixed)
     runs = re.findall(r"\d+", joined)

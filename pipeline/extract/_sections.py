@@ -11,10 +11,11 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz, process
 
-from pipeline.doctypes import DocTypeSpec
+from pipeline.doctypes import OTHER_PERSON, DocTypeSpec
 from pipeline.extract._labels import Match
 from pipeline.extract._labelset import section_index
 from pipeline.extract._layout import Line, Token
+from pipeline.lexicon import fold_key
 
 
 class Sections:
@@ -32,6 +33,9 @@ class Sections:
         #: the last word of a header that wrapped onto the next row ("Thông tin người" / "chồng")
         self._tail: str | None = None
         self._found_tail: str | None = None
+        #: sentences that open the part of a form about someone else ("Đề nghị … cho người dưới đây:"),
+        #: longer than a label is looked for, so found as they are
+        self._other = tuple(h for h, name in self.owner.items() if name == OTHER_PERSON)
 
     @property
     def split(self) -> bool:
@@ -90,6 +94,9 @@ class Sections:
             labels: the field labels found in it (a field label is no header).
         """
         tail, self._tail = self._tail, None
+        if self._other and not labels and any(h in fold_key(line.text) for h in self._other):
+            self.columns = [(0, OTHER_PERSON)]
+            return True
         keyed_all = [t.key for t in line.tokens if t.key]
         if tail and len(keyed_all) == 1 and fuzz.ratio(keyed_all[0], tail) >= 80:
             return True  # the wrapped end of the header row above: no change of columns

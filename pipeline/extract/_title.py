@@ -34,6 +34,29 @@ _TYPE_NAMES = {fold_key(t): t for t in (
 )}
 
 
+def printed_number(lines: Sequence[Line]) -> tuple[Line, str] | None:
+    """The paper's own "Số: …" line near its top, and the number as printed.
+
+    "CCCD số: …" or "Giấy tờ tùy thân số: …" number a person, not the paper: "Số" must open
+    its line or follow something that is not a word.
+
+    Args:
+        lines: the paper's lines.
+
+    Returns:
+        ``(line, number)``, or ``None`` when the top of the paper prints none.
+    """
+    for line in lines[:12]:
+        key = fold(line.text)
+        for m in SO_RE.finditer(key):
+            before = key[:m.start()].rstrip()
+            if before and before[-1].isalnum():
+                continue
+            start = m.start("code")
+            return line, line.text[start:start + len(m.group("code"))].strip(".-/")
+    return None
+
+
 def starts_agency(key: str) -> bool:
     """Whether folded ``key`` opens with an agency head word (ỦY BAN NHÂN DÂN, SỞ, PHÒNG …)."""
     return any(key == h or key.startswith(h + " ") for h in _AGENCY_HEADS)

@@ -47,8 +47,14 @@ def in_span(tokens: Sequence[Token], left: int, right: int | None = None) -> lis
     return [t for t in tokens if t.word.box[0] >= left and (right is None or t.word.box[0] < right)]
 
 
+#: a form's footnote mark after its label, its opening parenthesis lost in OCR ("Số CMND/CCCD 2) …")
+_FOOTNOTE_RE = re.compile(r"^\(?(?:\d{1,2}|\*{1,3})\)$")
+
+
 def skip_parenthetical(tokens: Sequence[Token]) -> Sequence[Token]:
-    """Drop what still belongs to the label: "(ghi bằng chữ in hoa)", "người yêu cầu:", "(nếu có):"."""
+    """Drop what still belongs to the label: "(ghi bằng chữ in hoa)", "người yêu cầu:", "(nếu có):", "(2)"."""
+    if len(tokens) > 1 and _FOOTNOTE_RE.match(tokens[0].text):
+        return skip_parenthetical(tokens[1:])
     if tokens and tokens[0].text.startswith("("):
         for i, tok in enumerate(tokens):
             if tok.text.endswith(")"):

@@ -4,8 +4,11 @@ Opening parses the cross-reference table only (qpdf repairs a broken one) and
 reads the page count from the page tree's root, so a 5,000-page file is refused
 without walking its pages. Each page is then, in this order of preference:
 
-1. ``pdf_text``  — a usable, visible text layer, read with pdfplumber (no pixels);
+1. ``pdf_text``  — a usable, visible text layer, read with pdfplumber (no pixels), when it
+   reads as Vietnamese and, on a page painted mostly with images, covers their ink
+   (:mod:`pipeline.ingest._textcheck`); a layer that does not is OCR'd over, as a scan;
 2. ``pdf_image`` — a single image covering the page (a scan), taken at native resolution;
+   an OCR layer a scanner hid over it is never trusted;
 3. ``pdf_render`` — anything else, rendered with pdfium at ``raster_dpi``.
 """
 
@@ -15,6 +18,7 @@ import io
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pdfplumber
 import pikepdf
 
@@ -25,6 +29,7 @@ from pipeline.ingest._pdfrender import PdfRenderer
 from pipeline.ingest._pdfscan import PageContent, scan_page
 from pipeline.ingest._pdftext import text_turn, turned_words_page, usable, words_page
 from pipeline.ingest._source import Source
+from pipeline.ingest._textcheck import INK_DPI, check_language, ink_problem, painted_by_images
 from pipeline.types import SourcePage
 from schemas.errors import ErrorCode, InputError
 from schemas.settings import IngestSettings
@@ -138,9 +143,13 @@ class PdfReader:
         scan = draw if draw is not None and covers_page(draw, cropbox) else None
         if scan is None and _may_have_text(content, self._cfg):
             unmapped = content.unmapped_fonts if content is not None else set()
-            text_page = self._text_page(index, rotate, unmapped)
-            if text_page is not None:
-                return text_page
+            read = self._text_page(index, rotate, unmapped)
+            if read is not None:
+                text_page, turn = read
+                problem = self._distrust(index, text_page, turn, content, cropbox)
+                if problem is None:
+                    return text_page
+                self.notes.append(f"page {number}: its text layer was not used ({problem}); the page was OCR'd")
         render_dpi = self._cfg.raster_dpi
         if scan is not None:
             extracted = extract(scan, rotate, self._cfg)
@@ -159,8 +168,8 @@ class PdfReader:
             number=number, image=pixels, dpi=render_dpi, origin="pdf_render", width=width, height=height, color=colour
         )
 
-    def _text_page(self, index: int, rotate: int, unmapped: set[str]) -> SourcePage | None:
-        """The page from its text layer, or ``None`` when the layer is not usable."""
+    def _text_page(self, index: int, rotate: int, unmapped: set[str]) -> tuple[SourcePage, int] | None:
+        """The page from its text layer and the quarter turn it was read at, or ``None`` when not usable."""
         dpi = self._cfg.raster_dpi
         try:
             page = self._plumber_doc().pages[index]
@@ -169,12 +178,30 @@ class PdfReader:
                     return None
                 turn = text_turn(page.chars)
                 if turn:
-                    return turned_words_page(self._pdf, index, (rotate + turn) % 360, dpi=dpi)
-                return words_page(page, number=index + 1, dpi=dpi)
+                    return turned_words_page(self._pdf, index, (rotate + turn) % 360, dpi=dpi), turn
+                return words_page(page, number=index + 1, dpi=dpi), 0
             finally:
                 page.close()
         except Exception:  # pdfminer raises many types; the page is then OCR'd instead
             return None
+
+    def _distrust(self, index: int, page: SourcePage, turn: int, content: PageContent | None,
+                  cropbox: tuple[float, float, float, float]) -> str | None:
+        """Why the text layer of a page should not be trusted, or ``None`` when it can be.
+
+        Its words must read as Vietnamese, and those of an OCR layer (mostly hidden text, or
+        text on a page painted mostly with images: a scan under a visible overlay, strips of a
+        scan) must carry diacritics and cover the ink of the page as rendered.
+        """
+        scanned = content is None or painted_by_images(content.images, cropbox)
+        hidden = content is not None and content.invisible_chars > content.visible_chars
+        problem = check_language(page.words).problem(need_marks=scanned or hidden)
+        if problem is not None or content is None or not scanned:
+            return problem
+        pixels, _ = self._renderer.render(index, INK_DPI)
+        if turn:
+            pixels = np.ascontiguousarray(np.rot90(pixels, k=-(turn // 90)))  # into the frame the words were read in
+        return ink_problem(pixels, page.words, scale=INK_DPI / page.dpi)
 
     def _plumber_doc(self) -> Any:
         if self._plumber is None:

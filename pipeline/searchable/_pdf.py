@@ -2,8 +2,12 @@
 
 Colour and grey scans are stored as JPEG (DCT), bilevel scans as 1-bit Flate,
 each at the page's own pixel size, so the page measures what the paper did.
-With ``pdfa`` set the file identifies itself as PDF/A-2b: XMP metadata, an
-sRGB output intent, every font embedded (the glyphless text-layer font).
+A born-digital page of a mixed input PDF, whose own text layer was trusted, is
+copied from the input as it is (:class:`OriginalPage`), so a dossier of typed
+pages and scans comes out searchable on every page. With ``pdfa`` set, and no
+page copied from elsewhere, the file identifies itself as PDF/A-2b: XMP
+metadata, an sRGB output intent, every font embedded (the glyphless
+text-layer font).
 """
 
 from __future__ import annotations
@@ -39,6 +43,17 @@ class SearchablePage:
     image: Image
     dpi: int
     words: Sequence[Word] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class OriginalPage:
+    """A page of the input PDF to keep as it is (a born-digital page whose text layer was trusted).
+
+    Attributes:
+        index: the page's 0-based index in the input PDF.
+    """
+
+    index: int
 
 
 def _is_bilevel(img: Image) -> bool:
@@ -118,28 +133,69 @@ def _make_pdfa(pdf: pikepdf.Pdf, cfg: SearchableSettings) -> None:
         meta["xmp:ModifyDate"] = now
 
 
-def make_searchable_pdf(pages: Sequence[SearchablePage], *, cfg: SearchableSettings) -> bytes:
-    """Turn scans and their OCR into one searchable PDF (PDF/A-2b when ``cfg.pdfa``).
+def _open_source(source: bytes | None) -> pikepdf.Pdf:
+    if source is None:
+        raise InputError("a page to keep from the input PDF was given without the input PDF",
+                         code=ErrorCode.INVALID_VALUE)
+    try:
+        return pikepdf.open(io.BytesIO(source))
+    except (pikepdf.PdfError, ValueError) as e:
+        raise InputError("the input PDF cannot be opened to copy its pages", code=ErrorCode.CORRUPT_PDF) from e
+
+
+def _copy_page(pdf: pikepdf.Pdf, src: pikepdf.Pdf, index: int) -> None:
+    """Append page ``index`` of ``src`` as it is, less its form-field widgets.
+
+    The fields (signatures above all) belong to the input's own form, which is not carried over:
+    a widget without its form would be a signature that no longer verifies.
+    """
+    if not 0 <= index < len(src.pages):
+        raise InputError(f"the input PDF has no page {index + 1}", code=ErrorCode.INVALID_VALUE)
+    pdf.pages.append(src.pages[index])
+    page = pdf.pages[-1]
+    annots = page.obj.get("/Annots")
+    if isinstance(annots, pikepdf.Array):
+        kept = [a for a in annots if not (isinstance(a, pikepdf.Dictionary) and a.get("/Subtype") == "/Widget")]
+        if kept:
+            page.obj.Annots = pdf.make_indirect(pikepdf.Array(kept))
+        else:
+            del page.obj["/Annots"]
+
+
+def make_searchable_pdf(pages: Sequence[SearchablePage | OriginalPage], *, cfg: SearchableSettings,
+                        source: bytes | None = None) -> bytes:
+    """Turn scans and their OCR into one searchable PDF (PDF/A-2b when ``cfg.pdfa`` and every page is ours).
 
     Args:
-        pages: the pages in order.
+        pages: the pages in order: scans with their OCR words, or pages of ``source`` kept as they are.
         cfg: JPEG quality, PDF/A, title and language.
+        source: the input PDF, when some pages are :class:`OriginalPage`.
 
     Returns:
         The PDF bytes (version 1.7, so at least the 1.4 the decree asks for).
 
     Raises:
-        InputError: no pages, or a page image that is not ``uint8`` grey/BGR.
+        InputError: no pages, a page image that is not ``uint8`` grey/BGR, or an original
+            page without a readable ``source`` that has it.
     """
     if not pages:
         raise InputError("no pages to put in the PDF", code=ErrorCode.EMPTY_FILE)
     pdf = pikepdf.new()
     font = add_font(pdf)
-    for page in pages:
-        _add_page(pdf, page, font, cfg.jpeg_quality)
-    pdf.Root.Lang = pikepdf.String(cfg.lang)
-    if cfg.pdfa:
-        _make_pdfa(pdf, cfg)
-    out = io.BytesIO()
-    pdf.save(out, min_version="1.7", fix_metadata_version=True, deterministic_id=False)
+    kept = any(isinstance(p, OriginalPage) for p in pages)
+    src = _open_source(source) if kept else None
+    try:
+        for page in pages:
+            if isinstance(page, OriginalPage) and src is not None:
+                _copy_page(pdf, src, page.index)
+            elif isinstance(page, SearchablePage):
+                _add_page(pdf, page, font, cfg.jpeg_quality)
+        pdf.Root.Lang = pikepdf.String(cfg.lang)
+        if cfg.pdfa and not kept:  # fonts and colours of copied pages are not ours to vouch for
+            _make_pdfa(pdf, cfg)
+        out = io.BytesIO()
+        pdf.save(out, min_version="1.7", fix_metadata_version=True, deterministic_id=False)
+    finally:
+        if src is not None:
+            src.close()
     return out.getvalue()

@@ -138,3 +138,26 @@ def test_every_type_renders_across_many_seeds() -> None:
             doc = render_document(doc_type, seed=seed)
             _check_values(doc.fields)
             _check_id(doc.fields)
+
+
+def test_the_held_out_style_sets_papers_in_ruled_tables_in_a_font_training_never_sees() -> None:
+    from corpus._fonts import HELD_OUT_FAMILIES, text_families
+
+    held = render_document(DocType.TINH_TRANG_HON_NHAN, seed=7, style="held_out")
+    usual = render_document(DocType.TINH_TRANG_HON_NHAN, seed=7)
+    assert held.font in HELD_OUT_FAMILIES and held.layout.endswith("@grid")
+    assert usual.font not in HELD_OUT_FAMILIES and "@" not in usual.layout
+    assert not {f.name for f in text_families()} & set(HELD_OUT_FAMILIES)
+    # a table row: the label cell holds no colon, the value stands beside it
+    name = held.fields["ho_ten"].upper()
+    assert any(line.upper().endswith(name) and ":" not in line for line in held.page_texts[0].splitlines())
+    rules = [op for op in held.specs[0].ops if type(op).__name__ == "LineOp"]
+    assert len(rules) > 20  # every row has its rules
+
+
+def test_an_unknown_style_is_refused() -> None:
+    from schemas.errors import ErrorCode, InputError
+
+    with pytest.raises(InputError) as e:
+        render_document(DocType.KHAI_SINH, seed=1, style="other")
+    assert e.value.code is ErrorCode.INVALID_VALUE

@@ -21,6 +21,9 @@ UNKNOWN = {
                  "Và một bên là: Ông Nguyễn Văn An", "Điều 1. Thời hạn và công việc hợp đồng"],
     "decision": ["ỦY BAN NHÂN DÂN HUYỆN GIA LÂM", *MOTTO, "QUYẾT ĐỊNH", "Về việc khen thưởng",
                  "CHỦ TỊCH ỦY BAN NHÂN DÂN HUYỆN", "Căn cứ Luật Thi đua, Khen thưởng", "QUYẾT ĐỊNH:"],
+    # the old identity card: no type of ours, yet it half-reads as a civil-status paper (0.54 ket_hon once)
+    "cmnd": [*MOTTO, "GIẤY CHỨNG MINH NHÂN DÂN", "SỐ 012345678", "Họ tên NGUYỄN VĂN AN", "Sinh ngày 01-01-1980",
+             "Nguyên quán Hà Nội", "Nơi ĐKHK thường trú Hoàn Kiếm, Hà Nội"],
     "invoice": ["HÓA ĐƠN GIÁ TRỊ GIA TĂNG", "Ký hiệu: 1C23TAA", "Đơn vị bán hàng: Công ty CP Sao Mai",
                 "Mã số thuế: 0101234567", "Tổng tiền thanh toán: 1.650.000"],
 }

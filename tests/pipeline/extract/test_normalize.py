@@ -196,3 +196,29 @@ def test_an_eleven_digit_number_is_kept_for_the_repair_step_and_flagged() -> Non
 def test_a_place_ends_before_a_date_and_the_remains_of_its_label() -> None:
     value, _ = norm.parse_place("Phường 1, Thành phố Hà Tĩnh, Tỉnh Hà Tĩnh ofissue 12/07/2025", lexicon=False)
     assert value == "Phường 1, Thành phố Hà Tĩnh, Tỉnh Hà Tĩnh"
+
+
+@pytest.mark.parametrize(
+    ("read", "number"),
+    [
+        ("03|6|o0|7|1|6|6|5|6|9|9", "036071665699"),  # box edges as "|", one glued to a digit as a letter
+        ("2) 0|0|1|0|9|1|0|1|2|3|4|5", "001091012345"),  # the footnote mark "(2)" lost its parenthesis
+        ("[0][0][1][0][9][1][O][1][2][3][4][5]", "001091012345"),  # "O" alone in its box is a zero
+    ],
+)
+def test_digits_written_one_a_box_are_read_cell_by_cell(read: str, number: str) -> None:
+    assert norm.parse_id_number(read) == (number, ())
+
+
+def test_a_value_written_over_dotted_leaders_loses_the_dots_and_keeps_its_commas() -> None:
+    read = "Ấp 4 xã Trực.Ninh,.huyện.Hải.Hậu..tỉnh.Nam.Định"
+    assert clean_text(read) == "Ấp 4 xã Trực Ninh, huyện Hải Hậu tỉnh Nam Định"
+    assert clean_text("Số 5 đường Lê Lợi, TP.HCM") == "Số 5 đường Lê Lợi, TP.HCM"  # one dot is an abbreviation
+
+
+def test_a_date_written_between_dotted_leaders() -> None:
+    assert dates.parse_date("…….……. 13 / …….……. 09 / ………………. 1971 ;") == ("1971-09-13", ())
+
+
+def test_a_date_in_words_whose_ngay_went_with_the_label() -> None:
+    assert dates.parse_date("01 tháng 01 năm 2000") == ("2000-01-01", ())
