@@ -22,6 +22,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "file_not_found": "Không tìm thấy tệp. Hãy chọn lại tệp cần tải lên.",
     "ingest_timeout": "Đọc tệp quá lâu nên đã dừng. Hãy quét lại ở độ phân giải thấp hơn hoặc chia nhỏ tệp.",
     # engines
+    "no_text": "Không đọc được chữ nào trên trang này (trang trắng, quá mờ hoặc quá tối). "
+               "Hãy quét hoặc chụp lại rõ hơn, đủ sáng, rồi tải lên lại.",
     "ocr_failed": "Không đọc được chữ trên trang. Hãy quét lại rõ hơn, hoặc nhập tay các trường.",
     "ocr_timeout": "Đọc chữ quá lâu nên đã dừng. Hãy quét lại rõ hơn hoặc thử lại sau ít phút.",
     "engine_missing": "Máy chủ thiếu bộ đọc chữ. Hãy báo bộ phận kỹ thuật; giấy tờ đã tải lên vẫn được giữ.",
