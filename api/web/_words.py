@@ -138,6 +138,7 @@ FLAG_WORDS: dict[str, str] = {
     "invalid_syllable": "Có chữ không phải âm tiết tiếng Việt",
     "weak_label": "Nhãn in mờ hoặc khác mẫu: giá trị đoán theo vị trí",
     "unlabelled": "Không thấy nhãn: giá trị đoán theo vị trí trên thẻ",
+    "number_line": "Lấy từ dòng \"Số: …\" dưới tiêu đề, không có nhãn riêng: hãy đối chiếu",
     "mrz_checksum_failed": "Dòng mã MRZ mặt sau sai số kiểm tra",
     "mrz_mismatch": "Dòng mã MRZ không khớp nội dung mặt trước",
     "mrz_corrected": "Đã sửa theo dòng mã MRZ",
