@@ -87,8 +87,7 @@ def test_images_are_pinned_and_sohoa_is_built_here(compose: dict[str, Any]) -> N
     assert len({s["image"] for s in built.values()}) == 1, "one image for the API, the workers and migrations"
 
 
-def test_commands_are_real_sohoa_commands(compose: dict[str, Any],
-                                          filled: dict[str, str]) -> None:
+def test_commands_are_real_sohoa_commands(compose: dict[str, Any], filled: dict[str, str]) -> None:
     assert image_entrypoint() == ["sohoa"]
     parsed = {name: parse_sohoa(service_argv(s, filled)) for name, s in _sohoa_services(compose).items()}
     assert service_argv(compose["services"]["migrate"], filled) == ["sohoa", "db", "upgrade"]

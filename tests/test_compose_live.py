@@ -4,7 +4,7 @@ Each sohoa service of docker-compose.yml runs as a process with exactly the envi
 compose would give it: variables from a stand-in .env, the mounts laid out as the README
 says (``secrets/agency.p12``, ``secrets/officers/officers.toml``, ``trust/roots.pem``)
 and only the service addresses swapped for this run's PostgreSQL, RabbitMQ queue,
-SeaweedFS S3 server and Redis. The migration runs and exits 0; the API starts in
+SeaweedFS S3 server and Redis. The migration makes the tables of an empty database; the API starts in
 production, its health check passes and every service is ready; the worker starts
 consuming with the officers' key registry and stops cleanly on SIGTERM.
 """
@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ import pytest
 from tests._deploy import environment, interpolated, load_compose, service_argv, stand_in_env
 from tests.conftest import require_service
 from tests.fixtures_pki import free_port
-from tests.fixtures_services import S3_ACCESS_KEY, S3_SECRET_KEY
+from tests.fixtures_services import S3_ACCESS_KEY, S3_SECRET_KEY, _pg_admin
 
 pytestmark = pytest.mark.services
 
@@ -96,9 +97,26 @@ def _python_argv(argv: list[str]) -> list[str]:
 
 
 @pytest.fixture
-def services(*, postgres_url: str, rabbitmq_url: str, rabbit_queue: str, seaweedfs: Any, bucket_prefix: str,
+def empty_database() -> Iterator[str]:
+    """A database of its own, with no table yet: the migration service makes them."""
+    found = _pg_admin()
+    if found is None:
+        require_service("PostgreSQL", "nothing accepts connections on 127.0.0.1:5432")
+    assert found is not None
+    conn, user = found
+    name = f"sohoa_compose_{uuid.uuid4().hex[:12]}"
+    conn.execute(f'CREATE DATABASE "{name}"'.encode())
+    try:
+        yield f"postgresql+psycopg://{user}@127.0.0.1:5432/{name}"
+    finally:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+        conn.close()
+
+
+@pytest.fixture
+def services(*, empty_database: str, rabbitmq_url: str, rabbit_queue: str, seaweedfs: Any, bucket_prefix: str,
              redis_url: str) -> dict[str, str]:
-    return {"SOHOA_DATABASE_URL": postgres_url, "SOHOA_BROKER_URL": rabbitmq_url, "SOHOA_WORKER__QUEUE": rabbit_queue,
+    return {"SOHOA_DATABASE_URL": empty_database, "SOHOA_BROKER_URL": rabbitmq_url, "SOHOA_WORKER__QUEUE": rabbit_queue,
             "SOHOA_S3_ENDPOINT": seaweedfs.endpoint, "SOHOA_S3_ACCESS_KEY": S3_ACCESS_KEY,
             "SOHOA_S3_SECRET_KEY": S3_SECRET_KEY, "SOHOA_BUCKET_PREFIX": bucket_prefix, "SOHOA_REDIS_URL": redis_url}
 
@@ -136,6 +154,7 @@ def test_the_services_run_as_compose_starts_them(project: Path, services: dict[s
                              env=_process_env(compose, "migrate", services, project), capture_output=True,
                              text=True, timeout=300, check=False)
     assert migrate.returncode == 0 and "database at revision" in migrate.stdout, migrate.stderr[-2000:]
+    assert "(postgresql)" in migrate.stdout
 
     api = compose["services"]["api"]
     argv = service_argv(api, _STAND_IN)
