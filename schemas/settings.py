@@ -388,6 +388,9 @@ class Settings(BaseSettings):
         env_prefix="SOHOA_",
         env_nested_delimiter="__",
         env_file=".env",
+        # the compose file's .env beside it holds the services' own variables (POSTGRES_PASSWORD …):
+        # read only the SOHOA_* lines of it, and still refuse a SOHOA_* name that is no setting
+        dotenv_filtering="match_prefix",
         extra="forbid",
         frozen=True,
     )

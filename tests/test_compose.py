@@ -142,7 +142,7 @@ def test_the_api_environment_is_a_production_configuration_the_api_starts_with(
     assert settings.api.public_url and settings.api.public_url.startswith("https://")
     assert settings.redis_url and urlsplit(settings.redis_url).hostname == "redis"
     assert settings.api.forwarded_allow_ips not in {"127.0.0.1", "*"}
-    assert settings.callbacks.allow and settings.verify.trust_roots
+    assert settings.callbacks.allow and settings.verify.trust_dir
     for name in ("SOHOA_API__JWKS_URL", "SOHOA_API__JWT_ISSUER", "SOHOA_API__JWT_AUDIENCE",
                  "SOHOA_API__PUBLIC_URL", "SOHOA_API__FORWARDED_ALLOW_IPS", "SOHOA_CALLBACKS__ALLOW"):
         assert variables(environment(api)[name]) == {name: "required"}, f"{name} must come from .env"
@@ -305,7 +305,7 @@ def test_files_the_settings_name_are_mounted(compose: dict[str, Any], filled: di
     for name, service in _sohoa_services(compose).items():
         settings = _settings(service, filled, monkeypatch)
         paths = [settings.sign.pkcs12_path, settings.sign.pkcs12_password_file, settings.sign.officer_keys_file,
-                 *settings.sign.trust_roots, *settings.verify.trust_roots]
+                 *settings.sign.trust_roots, *settings.verify.trust_roots, settings.verify.trust_dir]
         mounts = [f"/run/secrets/{s}" for s in service.get("secrets", [])]
         for volume in service.get("volumes", []):
             source, target, *mode = volume.split(":")

@@ -76,7 +76,6 @@ def run_worker(settings: Settings, *, threads: int | None = None, shutdown_timeo
     finally:
         log.info("worker stopping")
         worker.stop(timeout=int(shutdown_timeout_s * 1000))
-        broker.emit_before("process_stop")
         broker.close()
         runtime.close()
         if guard is not None:

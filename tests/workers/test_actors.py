@@ -28,7 +28,6 @@ def actors(settings: Settings, runtime: Runtime) -> Iterator[Actors]:
     worker.start()
     yield declared
     worker.stop()
-    broker.emit_before("process_stop")
     broker.close()
 
 
@@ -85,7 +84,6 @@ def test_a_job_past_its_time_limit_ends_failed(tmp_path: Path, runtime: Runtime,
         _run(actors, settings)
     finally:
         worker.stop()
-        broker.emit_before("process_stop")
         broker.close()
     assert _status(runtime, comp.id) == ("failed", 1, "job_timeout")
 
