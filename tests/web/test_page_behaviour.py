@@ -14,6 +14,7 @@ import base64
 import json
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -32,7 +33,8 @@ CITIZEN = "001090000001"
 def _token(exp: int) -> str:
     def part(obj: dict[str, Any]) -> str:
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
-    return f"{part({'alg': 'HS256'})}.{part({'sub': 'canbo.motcua.01', 'agency': '000.00.15.H55', 'exp': exp})}.sig"
+    claims = {'sub': 'canbo.motcua.01', 'agency': '000.00.15.H55', 'exp': exp, 'jti': uuid.uuid4().hex}
+    return f"{part({'alg': 'HS256'})}.{part(claims)}.sig"
 
 
 DOCUMENT = {
