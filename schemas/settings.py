@@ -436,8 +436,10 @@ class Settings(BaseSettings):
         if self.environment == "development":
             return
         problems: list[str] = []
-        if self.api.token_secret is None or len(self.api.token_secret.get_secret_value()) < 32:
-            problems.append("SOHOA_API__TOKEN_SECRET must be set to at least 32 characters")
+        token = self.api.token_secret
+        if not self.s3_endpoint and (token is None or len(token.get_secret_value()) < 32):  # keys the local links
+            problems.append("SOHOA_API__TOKEN_SECRET must be set to at least 32 characters: it keys the download "
+                            "links of the local-folder store (or set SOHOA_S3_ENDPOINT)")
         if self.s3_endpoint and not self.s3_secret_key:
             problems.append("SOHOA_S3_SECRET_KEY must be set when SOHOA_S3_ENDPOINT is")
         if self.sign.key_source == "dev" and self.environment == "production":

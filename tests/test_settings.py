@@ -26,3 +26,23 @@ def test_a_misspelt_sohoa_name_in_a_dotenv_is_still_refused(tmp_path: Path, monk
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ValidationError, match="environemnt"):
         Settings()
+
+
+def _production(**changes: object) -> Settings:
+    from schemas.settings import SignSettings
+
+    base: dict[str, object] = {"environment": "production", "s3_endpoint": "minio:9000", "s3_secret_key": "s" * 40,
+                               "sign": SignSettings(key_source="pkcs12")}
+    return Settings(**(base | changes))  # type: ignore[arg-type]
+
+
+def test_a_worker_on_s3_needs_no_api_token_secret_but_one_on_the_local_store_does() -> None:
+    from schemas.errors import ConfigError
+
+    _production().check_secure()  # the worker's check: S3 holds the files, no local download links to key
+    with pytest.raises(ConfigError, match="SOHOA_API__TOKEN_SECRET") as refused:
+        _production(s3_endpoint=None).check_secure()
+    assert refused.value.code == "insecure_config"
+    _production(s3_endpoint=None, api={"token_secret": "t" * 32}).check_secure()
+    with pytest.raises(ConfigError, match="SOHOA_SIGN__KEY_SOURCE"):
+        _production(sign={"key_source": "dev"}).check_secure()
