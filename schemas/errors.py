@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
     INVALID_DOSSIER_CODE = "invalid_dossier_code"
     INVALID_PROCEDURE_CODE = "invalid_procedure_code"
     INVALID_ID_NUMBER = "invalid_id_number"
+    REQUESTER_MISMATCH = "requester_mismatch"  # a body names a requester other than the token's principal
     # signing and verification
     NOT_A_PDF = "not_a_pdf"
     PDF_LOCKED = "pdf_locked"  # certified with "no changes allowed"
