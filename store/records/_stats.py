@@ -231,7 +231,7 @@ def _corrections(session: Session, p: _Period) -> list[FieldCorrections]:
     # flags are carried from version to version, so the current version of a corrected lineage names them all
     corrected: dict[tuple[str, str], int] = {}
     query = select(Document.doc_type, Document.fields).where(*current, Document.version > 1)
-    for doc_type, fields in session.execute(p.of_agency(query, Document.dossier_id)).tuples():
+    for doc_type, fields in session.execute(p.of_agency(query, Document.dossier_id)).all():
         for name, entry in (fields or {}).items():
             if isinstance(entry, dict) and "corrected" in (entry.get("flags") or []):
                 corrected[(doc_type, name)] = corrected.get((doc_type, name), 0) + 1

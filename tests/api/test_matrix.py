@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from fastapi.routing import APIRoute
 
-from tests.api.conftest import CALLERS, CITIZEN, DOSSIER, Api
+from tests.api.conftest import AGENCY, CALLERS, CITIZEN, DOSSIER, Api
 from workers import fake_scan
 
 _seq = itertools.count(100)
@@ -130,6 +130,7 @@ MATRIX: dict[tuple[str, str], Row] = {
                                                     deny={"other_citizen": 404}),
     ("GET", "/v1/me/access-log"): Row(_get("/v1/me/access-log"), {"citizen", "other_citizen"}),
     ("GET", "/v1/audit"): Row(_get("/v1/audit"), {"admin"}),
+    ("GET", "/v1/stats"): Row(_get(f"/v1/stats?agency={AGENCY}"), {"officer", "admin"}),
     ("POST", "/v1/kho/lookup"): Row(_get("/v1/kho/lookup"), OWN_STORE, request_as=_kho_lookup),
     ("POST", "/v1/dev/tokens"): Row(lambda w: ("/v1/dev/tokens", {"json": {"role": "admin", "sub": "x"}}), PUBLIC),
     ("GET", "/healthz"): Row(_get("/healthz"), PUBLIC),
