@@ -10,7 +10,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -21,7 +21,7 @@ from api._responses import errors
 from api.deps import Caller, Services
 from schemas.errors import InputError, SohoaError
 from store.records import SYSTEM_WORKER, RecordStore, ServiceIndex, service_index
-from store.records._stats import VN_OFFSET
+from store.records._stats import parse_bound
 
 log = logging.getLogger(__name__)
 
@@ -29,26 +29,6 @@ router = APIRouter(prefix="/v1", tags=["officer", "admin"])
 
 When = Annotated[str | None, Query(max_length=40, examples=["2026-12-01"],
                                    description="a day (Asia/Ho_Chi_Minh) or an ISO 8601 time")]
-
-
-def parse_bound(text: str | None, *, end: bool) -> datetime | None:
-    """A period bound: a day is its midnight in Vietnam (the day after's for ``end``: a day ``to`` is inclusive).
-
-    Raises:
-        InputError: neither a day nor a time with its offset.
-    """
-    if text is None or text == "":
-        return None
-    try:
-        if len(text) == 10:
-            day = date.fromisoformat(text) + timedelta(days=1 if end else 0)
-            return datetime(day.year, day.month, day.day, tzinfo=UTC) - VN_OFFSET
-        at = datetime.fromisoformat(text)
-    except ValueError as e:
-        raise InputError("not a day (YYYY-MM-DD) nor a time (ISO 8601)", detail={"value": text}) from e
-    if at.tzinfo is None:
-        raise InputError("a time needs its offset (+07:00)", detail={"value": text})
-    return at.astimezone(UTC)
 
 
 @router.get("/stats", summary="The service index (digitized, electronic results, reuse, speed, corrections)",

@@ -69,7 +69,7 @@ from store.records._lookup import Requester, Wanted, check_requester, lookup_res
 from store.records._migrate import check_current, current_revision, head_revision, upgrade
 from store.records._progress import OWNER_MISMATCH, begin_processing, complete_component, record_failure, sweep_stale
 from store.records._reuse import attach_to_dossier, find_duplicates, search_documents, valid_documents
-from store.records._stats import FieldCorrections, ServiceIndex, check_stats_access, service_index
+from store.records._stats import FieldCorrections, ServiceIndex, check_stats_access, parse_bound, service_index
 from store.records._store import RecordStore, open_records
 from store.records._types import (
     ROLES,
@@ -172,6 +172,7 @@ __all__ = [
     "make_engine",
     "open_dossier",
     "open_records",
+    "parse_bound",
     "purge_keys",
     "read_component",
     "record_callback_attempt",

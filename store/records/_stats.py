@@ -19,13 +19,14 @@ Who may see them: an officer, for an agency they act for; an administrator, for 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from schemas.errors import InputError
 from store.records._access import deny, require_role
 from store.records._models import Component, Document, Dossier
 from store.records._tables import ResultJob
@@ -80,6 +81,15 @@ class ServiceIndex:
         return _share(self.results_signed, self.results_ended)
 
     @property
+    def per_day_mean(self) -> float | None:
+        """Components per day over the period (over the days with any when it is open-ended)."""
+        if self.start is not None and self.end is not None:
+            days = (self.end - self.start).total_seconds() / 86400
+        else:
+            days = len(self.per_day)
+        return round(self.components / days, 3) if days else None
+
+    @property
     def reuse_rate(self) -> float | None:
         """Components reused from the Kho, among all components."""
         return _share(self.components_reused, self.components)
@@ -93,6 +103,7 @@ class ServiceIndex:
                          "share": self.digitized_share},
             "results": {"ended": self.results_ended, "signed": self.results_signed, "share": self.electronic_share},
             "components": {"total": self.components, "reused": self.components_reused, "reuse_rate": self.reuse_rate,
+                           "per_day_mean": self.per_day_mean,
                            "per_day": [{"day": d.isoformat(), "count": n} for d, n in self.per_day]},
             "upload_to_done": {"components": self.components_done, "p50_s": self.p50_s, "p95_s": self.p95_s},
             "corrections": [{"doc_type": c.doc_type, "field": c.field, "corrected": c.corrected,
@@ -120,6 +131,26 @@ def check_stats_access(by: Principal, agency: str | None) -> str | None:
         raise deny("an officer sees the index of an agency they act for", agency=agency,
                    agencies=sorted(by.agencies))
     return agency
+
+
+def parse_bound(text: str | None, *, end: bool) -> datetime | None:
+    """A period bound: a day is its midnight in Vietnam (the day after's for ``end``: a day ``to`` is inclusive).
+
+    Raises:
+        InputError: neither a day nor a time with its offset.
+    """
+    if text is None or text == "":
+        return None
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text) + timedelta(days=1 if end else 0)
+            return datetime(day.year, day.month, day.day, tzinfo=UTC) - VN_OFFSET
+        at = datetime.fromisoformat(text)
+    except ValueError as e:
+        raise InputError("not a day (YYYY-MM-DD) nor a time (ISO 8601)", detail={"value": text}) from e
+    if at.tzinfo is None:
+        raise InputError("a time needs its offset (+07:00)", detail={"value": text})
+    return at.astimezone(UTC)
 
 
 def service_index(session: Session, by: Principal, *, start: datetime | None = None, end: datetime | None = None,

@@ -142,7 +142,7 @@ def test_the_agencys_index_matches_the_counts_made_by_hand(records: RecordStore)
     assert got["dossiers"] == {"total": 3, "digitized": 2, "share": 0.6667}
     assert got["results"] == {"ended": 2, "signed": 1, "share": 0.5}
     comps = got["components"]
-    assert (comps["total"], comps["reused"], comps["reuse_rate"]) == (5, 1, 0.2)
+    assert (comps["total"], comps["reused"], comps["reuse_rate"], comps["per_day_mean"]) == (5, 1, 0.2, 0.161)
     assert comps["per_day"] == [{"day": "2026-12-03", "count": 1}, {"day": "2026-12-05", "count": 4}]
     # only the two cards read here: 10 s and 30 s (the reused one was never read; the failed one is not done)
     assert got["upload_to_done"] == {"components": 2, "p50_s": 20.0, "p95_s": 29.0}
@@ -172,3 +172,27 @@ def test_the_period_leaves_out_what_came_before_it(records: RecordStore) -> None
 def test_others_are_refused(records: RecordStore, by: Principal, agency: str | None) -> None:
     with pytest.raises(AccessDenied), records.transaction() as s:
         service_index(s, by, start=DEC, end=JAN, agency=agency)
+
+
+def test_sohoa_stats_prints_the_same_figures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given the world in the embedded store, when ``sohoa stats`` runs, then it prints what the API answers."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from cli.main import build_app
+
+    monkeypatch.setenv("SOHOA_DATA_DIR", str(tmp_path / "cli"))
+    store = open_records(Settings(data_dir=tmp_path / "cli"))
+    with store.transaction() as s:
+        _world(s)
+    store.close()
+    args = ["stats", "--from", "2026-12-01", "--to", "2026-12-31", "--agency", H55]
+    as_json = CliRunner().invoke(build_app(), [*args, "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    got = json.loads(as_json.stdout)
+    assert (got["dossiers"]["share"], got["results"]["share"], got["components"]["reuse_rate"]) == (0.6667, 0.5, 0.2)
+    table = CliRunner().invoke(build_app(), args)
+    assert table.exit_code == 0, table.output
+    for words in ("66.7 %", "2/3", "20.0 s", "0.2", "corrected: can_cuoc.ho_ten", "50.0 %"):
+        assert words in table.stdout
