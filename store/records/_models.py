@@ -153,6 +153,9 @@ class Document(Base):
         # the service index's corrected versions (v0004)
         Index("ix_documents_corrected", "digitized_at", postgresql_where=text("version > 1"),
               sqlite_where=text("version > 1")),
+        Index("ix_documents_current_components", "digitized_at", postgresql_include=["doc_type", "dossier_id"],
+              postgresql_where=text("is_current AND kind = 'component'"),
+              sqlite_where=text("is_current AND kind = 'component'")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

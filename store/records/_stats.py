@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, exists, func, literal_column, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -30,10 +30,11 @@ from schemas.errors import InputError
 from store.records._access import deny, require_role
 from store.records._models import Component, Document, Dossier
 from store.records._tables import ResultJob
-from store.records._types import ComponentStatus, DocumentKind, Origin, Principal
+from store.records._types import ComponentStatus, Origin, Principal
 
 #: Vietnam keeps +07:00 all year (no daylight saving), so a day there is a fixed shift from UTC
 VN_OFFSET = timedelta(hours=7)
+_EPOCH = date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -210,9 +211,17 @@ def _results(session: Session, p: _Period) -> tuple[int, int]:
 
 
 def _local_day(session: Session) -> Any:
+    """The day in Vietnam of a component: on PostgreSQL a day number since 1970 (float arithmetic, no time
+    zone lookup per row: several times cheaper than ``timezone()``), on SQLite the ISO day."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.date(func.timezone("Asia/Ho_Chi_Minh", Component.created_at))
+        return func.floor((func.date_part("epoch", Component.created_at) + VN_OFFSET.total_seconds()) / 86400)
     return func.date(Component.created_at, "+7 hours")
+
+
+def _day(value: Any) -> date:
+    if isinstance(value, str):
+        return date.fromisoformat(value)
+    return _EPOCH + timedelta(days=int(value))
 
 
 def _components(session: Session, p: _Period) -> tuple[int, int, tuple[tuple[date, int], ...]]:
@@ -220,7 +229,7 @@ def _components(session: Session, p: _Period) -> tuple[int, int, tuple[tuple[dat
     reused = func.sum(case((Component.origin == Origin.REUSED, 1), else_=0))
     query = select(day, func.count(), reused).where(*p.within(Component.created_at)).group_by(day).order_by(day)
     rows = session.execute(p.of_agency(query, Component.dossier_id)).all()
-    per_day = tuple((d if isinstance(d, date) else date.fromisoformat(str(d)), int(n)) for d, n, _ in rows)
+    per_day = tuple((_day(d), int(n)) for d, n, _ in rows)
     return sum(n for _, n in per_day), sum(int(r) for _, _, r in rows), per_day
 
 
@@ -228,7 +237,8 @@ def _durations(session: Session, p: _Period) -> tuple[int, float | None, float |
     where = [Component.status == ComponentStatus.EXTRACTED, Component.origin != Origin.REUSED,
              Component.finished_at.is_not(None), *p.within(Component.created_at)]
     if session.get_bind().dialect.name == "postgresql":
-        seconds = func.extract("epoch", Component.finished_at - Component.created_at)
+        # date_part is float arithmetic; extract() would compute in numeric, several times slower per row
+        seconds = func.date_part("epoch", Component.finished_at) - func.date_part("epoch", Component.created_at)
         query = select(func.count(), func.percentile_cont(0.5).within_group(seconds),
                        func.percentile_cont(0.95).within_group(seconds)).where(*where)
         n, p50, p95 = session.execute(p.of_agency(query, Component.dossier_id)).one()
@@ -254,19 +264,31 @@ def _percentile(values: list[float], q: float) -> float | None:
 
 
 def _corrections(session: Session, p: _Period) -> list[FieldCorrections]:
-    current = [Document.kind == DocumentKind.COMPONENT, Document.is_current.is_(True),
-               *p.within(Document.digitized_at)]
+    # a bare ``is_current`` (not ``IS true``) and a literal kind: the planner then uses the partial index
+    current = [Document.is_current, Document.kind == literal_column("'component'"), *p.within(Document.digitized_at)]
     totals: dict[str, int] = dict(session.execute(p.of_agency(
         select(Document.doc_type, func.count()).where(*current).group_by(Document.doc_type),
         Document.dossier_id)).all())
     # flags are carried from version to version, so the current version of a corrected lineage names them all
+    corrected = (_corrected_in_sql if session.get_bind().dialect.name == "postgresql" else _corrected_here)(
+        session, p, [*current, Document.version > 1])
+    return [FieldCorrections(t, f, n, int(totals.get(t, 0))) for (t, f), n in sorted(corrected.items())]
+
+
+def _corrected_in_sql(session: Session, p: _Period, where: list[ColumnElement[bool]]) -> dict[tuple[str, str], int]:
+    """Counted by PostgreSQL (``jsonb_each``): only the counts come back, not every corrected document."""
+    field = func.jsonb_each(Document.fields).table_valued("key", "value").render_derived("f")
+    flagged = field.c.value.op("->")(literal_column("'flags'")).op("?")(literal_column("'corrected'"))
+    query = (select(Document.doc_type, field.c.key, func.count()).select_from(Document).join(field, true())
+             .where(*where, flagged).group_by(Document.doc_type, field.c.key))
+    return {(t, f): int(n) for t, f, n in session.execute(p.of_agency(query, Document.dossier_id)).all()}
+
+
+def _corrected_here(session: Session, p: _Period, where: list[ColumnElement[bool]]) -> dict[tuple[str, str], int]:
     corrected: dict[tuple[str, str], int] = {}
-    query = select(Document.doc_type, Document.fields).where(*current, Document.version > 1)
+    query = select(Document.doc_type, Document.fields).where(*where)
     for doc_type, fields in session.execute(p.of_agency(query, Document.dossier_id)).all():
         for name, entry in (fields or {}).items():
             if isinstance(entry, dict) and "corrected" in (entry.get("flags") or []):
                 corrected[(doc_type, name)] = corrected.get((doc_type, name), 0) + 1
-    return [FieldCorrections(t, f, n, int(totals.get(t, 0))) for (t, f), n in sorted(corrected.items())]
-
-
-
+    return corrected

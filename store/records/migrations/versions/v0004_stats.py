@@ -24,10 +24,15 @@ def upgrade() -> None:
     # corrected versions are few: a partial index finds them without reading every document
     op.create_index("ix_documents_corrected", "documents", ["digitized_at"],
                     postgresql_where=sa.text("version > 1"), sqlite_where=sa.text("version > 1"))
+    # the documents counted per type: an index-only scan of this instead of reading every (wide) row
+    current = sa.text("is_current AND kind = 'component'")
+    op.create_index("ix_documents_current_components", "documents", ["digitized_at"],
+                    postgresql_include=["doc_type", "dossier_id"], postgresql_where=current, sqlite_where=current)
 
 
 def downgrade() -> None:
     """Drop them."""
+    op.drop_index("ix_documents_current_components", "documents")
     op.drop_index("ix_documents_corrected", "documents")
     op.drop_index("ix_result_jobs_created_at", "result_jobs")
     op.drop_index("ix_dossiers_agency_created", "dossiers")
