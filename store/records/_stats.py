@@ -265,7 +265,8 @@ def _percentile(values: list[float], q: float) -> float | None:
 
 def _corrections(session: Session, p: _Period) -> list[FieldCorrections]:
     # a bare ``is_current`` (not ``IS true``) and a literal kind: the planner then uses the partial index
-    current = [Document.is_current, Document.kind == literal_column("'component'"), *p.within(Document.digitized_at)]
+    current: list[Any] = [Document.is_current, Document.kind == literal_column("'component'"),
+                          *p.within(Document.digitized_at)]
     totals: dict[str, int] = dict(session.execute(p.of_agency(
         select(Document.doc_type, func.count()).where(*current).group_by(Document.doc_type),
         Document.dossier_id)).all())
@@ -275,7 +276,7 @@ def _corrections(session: Session, p: _Period) -> list[FieldCorrections]:
     return [FieldCorrections(t, f, n, int(totals.get(t, 0))) for (t, f), n in sorted(corrected.items())]
 
 
-def _corrected_in_sql(session: Session, p: _Period, where: list[ColumnElement[bool]]) -> dict[tuple[str, str], int]:
+def _corrected_in_sql(session: Session, p: _Period, where: list[Any]) -> dict[tuple[str, str], int]:
     """Counted by PostgreSQL (``jsonb_each``): only the counts come back, not every corrected document."""
     field = func.jsonb_each(Document.fields).table_valued("key", "value").render_derived("f")
     flagged = field.c.value.op("->")(literal_column("'flags'")).op("?")(literal_column("'corrected'"))
@@ -284,7 +285,7 @@ def _corrected_in_sql(session: Session, p: _Period, where: list[ColumnElement[bo
     return {(t, f): int(n) for t, f, n in session.execute(p.of_agency(query, Document.dossier_id)).all()}
 
 
-def _corrected_here(session: Session, p: _Period, where: list[ColumnElement[bool]]) -> dict[tuple[str, str], int]:
+def _corrected_here(session: Session, p: _Period, where: list[Any]) -> dict[tuple[str, str], int]:
     corrected: dict[tuple[str, str], int] = {}
     query = select(Document.doc_type, Document.fields).where(*where)
     for doc_type, fields in session.execute(p.of_agency(query, Document.dossier_id)).all():
