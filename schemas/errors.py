@@ -83,6 +83,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     CALLBACK_NOT_ALLOWED = "callback_not_allowed"  # a callback URL outside the allow-list
     CALLBACK_FAILED = "callback_failed"  # a callback answered with an error, timed out or was unreachable
+    REGISTRY_UNAVAILABLE = "registry_unavailable"  # the population registry could not be asked (check skipped)
     # configuration
     CONFIG_INVALID = "config_invalid"
     INSECURE_CONFIG = "insecure_config"
