@@ -214,7 +214,9 @@ def _local_day(session: Session) -> Any:
     """The day in Vietnam of a component: on PostgreSQL a day number since 1970 (float arithmetic, no time
     zone lookup per row: several times cheaper than ``timezone()``), on SQLite the ISO day."""
     if session.get_bind().dialect.name == "postgresql":
-        return func.floor((func.date_part("epoch", Component.created_at) + VN_OFFSET.total_seconds()) / 86400)
+        # integer literals keep it in double precision (a bound 25200.0 would make it numeric, far slower)
+        seconds = func.date_part("epoch", Component.created_at) + literal_column(str(int(VN_OFFSET.total_seconds())))
+        return func.floor(seconds.self_group().op("/")(literal_column("86400")))
     return func.date(Component.created_at, "+7 hours")
 
 
