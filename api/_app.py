@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from api import _admin, _citizen, _officer, _ops, _resolution, _store_docs
+from api import _admin, _citizen, _kho, _officer, _ops, _resolution, _stats, _store_docs
 from api._errors import install_error_handlers
 from api._metrics import Metrics
 from api._middleware import RequestContext
@@ -23,7 +23,8 @@ from schemas.settings import Settings, get_settings
 
 #: the API's routers, in the order the OpenAPI page shows them
 ROUTERS: tuple[APIRouter, ...] = (_officer.router, _store_docs.router, _resolution.router, _citizen.router,
-                                  _admin.router, _ops.router)
+                                  _kho.router, _stats.router, _admin.router,
+                                  _ops.router)
 
 _TAGS = [
     {"name": "officer", "description": "One-stop officers (công chức một cửa): dossiers, components, reuse."},

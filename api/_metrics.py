@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.registry import Collector
+
+from store.records import RecordStore
 
 __all__ = ["CONTENT_TYPE_LATEST", "Metrics"]
 
@@ -29,6 +32,15 @@ class Metrics:
                             registry=self.registry)
         self.denied = Counter("sohoa_auth_refusals_total", "Requests refused: no or bad token, forbidden, limited",
                               ("code",), registry=self.registry)
+        self._index: Collector | None = None
+
+    def watch_index(self, records: RecordStore) -> None:
+        """Export the service index's gauges, read from ``records`` (once per app: a second call does nothing)."""
+        from api._stats import IndexCollector
+
+        if self._index is None:
+            self._index = IndexCollector(records)
+            self.registry.register(self._index)
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         """Count one request."""

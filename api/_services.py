@@ -99,8 +99,10 @@ def open_services(settings: Settings, metrics: Metrics | None = None) -> ApiServ
                                 if settings.redis_url else MemoryLimiter(settings.api.rate_limit_per_minute))
         tmp_dir = settings.data_dir / "api" / "uploads"
         tmp_dir.mkdir(parents=True, exist_ok=True)
+        metrics = metrics or Metrics()
+        metrics.watch_index(store.records)
         services = ApiServices(settings, store, dispatcher, TokenVerifier(settings), limiter,
-                               metrics=metrics or Metrics(), tmp_dir=tmp_dir, _closers=closers)
+                               metrics=metrics, tmp_dir=tmp_dir, _closers=closers)
     except BaseException:
         closers.close()
         raise

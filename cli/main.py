@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.worker",
     "cli.api",
     "cli.corpus",
+    "cli.stats",
 )
 
 

@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
     INVALID_DOSSIER_CODE = "invalid_dossier_code"
     INVALID_PROCEDURE_CODE = "invalid_procedure_code"
     INVALID_ID_NUMBER = "invalid_id_number"
+    REQUESTER_MISMATCH = "requester_mismatch"  # a body names a requester other than the token's principal
     # signing and verification
     NOT_A_PDF = "not_a_pdf"
     PDF_LOCKED = "pdf_locked"  # certified with "no changes allowed"
@@ -82,6 +83,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     CALLBACK_NOT_ALLOWED = "callback_not_allowed"  # a callback URL outside the allow-list
     CALLBACK_FAILED = "callback_failed"  # a callback answered with an error, timed out or was unreachable
+    REGISTRY_UNAVAILABLE = "registry_unavailable"  # the population registry could not be asked (check skipped)
     # configuration
     CONFIG_INVALID = "config_invalid"
     INSECURE_CONFIG = "insecure_config"

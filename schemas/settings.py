@@ -333,6 +333,25 @@ class CallbackSettings(BaseModel):
     max_backoff_ms: int = Field(default=300_000, ge=1)
 
 
+class RegistrySettings(BaseModel):
+    """The national population database (CSDL quốc gia về dân cư): extraction's names, dates of birth and
+    sexes are cross-checked against it; a disagreement flags the field ``registry_mismatch``."""
+
+    model_config = _SECTION
+
+    #: ``none``: no cross-check; ``http``: the service at ``url``; ``fake``: answers from ``fixtures``
+    #: (tests and development; refused in production)
+    backend: Literal["none", "http", "fake"] = "none"
+    #: the service's base address (``GET {url}/citizens/{so_dinh_danh}``); https outside development
+    url: str | None = None
+    #: seconds one look-up may take; past it the check is skipped (a warning), never the dossier failed
+    timeout_s: float = Field(default=5.0, gt=0)
+    #: the bearer token the service gave us; required outside development
+    token: SecretStr | None = None
+    #: the fake registry's JSON file: ``{"<so_dinh_danh>": {"ho_ten", "ngay_sinh", "gioi_tinh"}}``
+    fixtures: Path | None = None
+
+
 class StoreSettings(BaseModel):
     """The per-citizen store: files (local folder or S3/MinIO) and records (SQLite or PostgreSQL)."""
 
@@ -423,6 +442,7 @@ class Settings(BaseSettings):
     callbacks: CallbackSettings = CallbackSettings()
     store: StoreSettings = StoreSettings()
     worker: WorkerSettings = WorkerSettings()
+    registry: RegistrySettings = RegistrySettings()
 
     def check_secure(self, *, api: bool = False) -> None:
         """Refuse to run outside development with a secret left at a usable default.
@@ -444,12 +464,24 @@ class Settings(BaseSettings):
             problems.append("SOHOA_S3_SECRET_KEY must be set when SOHOA_S3_ENDPOINT is")
         if self.sign.key_source == "dev" and self.environment == "production":
             problems.append("SOHOA_SIGN__KEY_SOURCE=dev signs with the development PKI")
+        problems.extend(self._registry_problems())
         if api:
             problems.extend(self._api_problems())
         if problems:
             raise ConfigError(
                 "; ".join(problems), code=ErrorCode.INSECURE_CONFIG, detail={"problems": problems}
             )
+
+    def _registry_problems(self) -> list[str]:
+        cfg = self.registry
+        if cfg.backend != "http":
+            return []
+        problems = []
+        if cfg.token is None or len(cfg.token.get_secret_value()) < 32:
+            problems.append("SOHOA_REGISTRY__TOKEN must be set to at least 32 characters")
+        if not (cfg.url or "").startswith("https://"):
+            problems.append("SOHOA_REGISTRY__URL must be https")
+        return problems
 
     def _api_problems(self) -> list[str]:
         problems = []

@@ -13,6 +13,7 @@ from schemas.errors import ConfigError, ErrorCode
 from schemas.settings import Settings
 from store.objects import ObjectStore, open_object_store
 from store.records import RecordStore, open_records
+from workers._population import CitizenRegistry, make_citizen_registry
 from workers._seams import Digitizer, PdfSigner
 
 
@@ -57,6 +58,7 @@ class Runtime:
         records: the records store.
         digitizer: the pipeline seam.
         signer: the signing seam.
+        citizen_registry: the population-data seam (``None`` when no registry is configured).
     """
 
     settings: Settings
@@ -64,6 +66,8 @@ class Runtime:
     records: RecordStore
     digitizer: Digitizer
     signer: PdfSigner
+    #: the population registry extraction is cross-checked against; ``None``: no cross-check
+    citizen_registry: CitizenRegistry | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
@@ -74,7 +78,7 @@ class Runtime:
             TransientError: the database or the S3 server is unreachable.
         """
         return cls(settings, open_object_store(settings), open_records(settings), make_digitizer(settings),
-                   make_signer(settings))
+                   make_signer(settings), make_citizen_registry(settings))
 
     def close(self) -> None:
         """Release the database pool and any loaded signing keys."""

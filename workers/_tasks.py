@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from dramatiq.middleware.time_limit import TimeLimitExceeded
+from sqlalchemy.orm import Session
 
 from schemas.documents import ErrorInfo
 from schemas.errors import ErrorCode, InputError, SohoaError, TransientError
@@ -23,6 +24,7 @@ from store.records import (
     DocumentView,
     Principal,
     add_signature,
+    audit,
     begin_processing,
     claim_objects,
     complete_component,
@@ -30,6 +32,7 @@ from store.records import (
     get_document,
     record_failure,
 )
+from workers._population import CrossCheck, cross_check
 from workers._runtime import Runtime
 from workers._seams import SignRole
 from workers._sweep import max_attempts
@@ -115,6 +118,10 @@ def _digitize(rt: Runtime, component: ComponentView, by: Principal) -> None:
     output = rt.digitizer.digitize(scan, name=component.file_name)
     if output.result.error is not None:
         raise error_from_result(output.result.error)
+    # after extraction: names, dates of birth and sexes against the population registry (flags, never values)
+    checked = cross_check(output.result, rt.citizen_registry)
+    if checked.warning:
+        log.warning("component %s: registry check skipped: %s", component.id, checked.warning)
     pdf_key, signature = None, None
     if output.searchable_pdf is not None:
         meta = {"reason": "Số hóa hồ sơ", "submitted_by": component.submitted_by,
@@ -128,10 +135,21 @@ def _digitize(rt: Runtime, component: ComponentView, by: Principal) -> None:
         pdf_key, signature = stored.key, signed.signature
     with rt.records.transaction() as session:
         claim_objects(session)
-        complete_component(session, by, component.id, output.result, searchable_pdf_key=pdf_key,
+        complete_component(session, by, component.id, checked.result, searchable_pdf_key=pdf_key,
                            signature=signature)
+        _record_registry_check(session, by, component, checked)
         if pdf_key is not None:
             _still_there(rt, Bucket.DOCUMENTS, pdf_key)
+
+
+def _record_registry_check(session: Session, by: Principal, component: ComponentView, checked: CrossCheck) -> None:
+    """The audit line of a cross-check: which fields disagreed, or why it was skipped."""
+    if checked.warning:
+        audit(session, by, "registry_unavailable", "component", component.id, citizen=component.citizen,
+              dossier=component.ma_ho_so, warning=checked.warning)
+    elif checked.mismatches:
+        audit(session, by, "registry_mismatch", "component", component.id, citizen=component.citizen,
+              dossier=component.ma_ho_so, fields=checked.mismatches)
 
 
 def sign_document(rt: Runtime, document_id: str, *, requested_by: Principal, request_id: str,

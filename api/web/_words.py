@@ -148,6 +148,7 @@ FLAG_WORDS: dict[str, str] = {
     "from_qr": "Lấy từ mã QR",
     "low_confidence": "Độ tin cậy thấp: hãy đối chiếu với bản giấy",
     "owner_mismatch": "Giấy tờ này ghi chủ sở hữu khác với công dân của hồ sơ",
+    "registry_mismatch": "Khác với Cơ sở dữ liệu quốc gia về dân cư: hãy đối chiếu",
     "corrected": "Cán bộ đã sửa theo bản giấy",
 }
 

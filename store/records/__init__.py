@@ -65,9 +65,11 @@ from store.records._jobs import (
     record_callback_attempt,
     stale_jobs,
 )
+from store.records._lookup import Requester, Wanted, check_requester, lookup_results
 from store.records._migrate import check_current, current_revision, head_revision, upgrade
 from store.records._progress import OWNER_MISMATCH, begin_processing, complete_component, record_failure, sweep_stale
 from store.records._reuse import attach_to_dossier, find_duplicates, search_documents, valid_documents
+from store.records._stats import FieldCorrections, ServiceIndex, check_stats_access, parse_bound, service_index
 from store.records._store import RecordStore, open_records
 from store.records._types import (
     ROLES,
@@ -97,17 +99,21 @@ __all__ = [
     "DocumentView",
     "DossierView",
     "DuplicateHit",
+    "FieldCorrections",
     "FileRef",
     "Origin",
     "Principal",
     "RecordStore",
     "Replay",
+    "Requester",
     "ResultJobView",
     "Role",
     "Scope",
+    "ServiceIndex",
     "SignatureInput",
     "SignatureView",
     "Variant",
+    "Wanted",
     "access_log",
     "acting_in",
     "add_component",
@@ -122,7 +128,9 @@ __all__ = [
     "callback_attempts",
     "callback_due",
     "check_current",
+    "check_requester",
     "check_result_request",
+    "check_stats_access",
     "citizen_scope",
     "claim_key",
     "claim_objects",
@@ -160,9 +168,11 @@ __all__ = [
     "list_consents",
     "list_documents",
     "list_dossiers",
+    "lookup_results",
     "make_engine",
     "open_dossier",
     "open_records",
+    "parse_bound",
     "purge_keys",
     "read_component",
     "record_callback_attempt",
@@ -173,6 +183,7 @@ __all__ = [
     "revoke_consent",
     "revoke_document",
     "search_documents",
+    "service_index",
     "stale_jobs",
     "sweep_stale",
     "upgrade",

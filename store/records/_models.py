@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -98,6 +99,7 @@ class Dossier(Base):
     """A dossier (hồ sơ) received at a counter; its code never changes (Decree 45/2020 Art. 12)."""
 
     __tablename__ = "dossiers"
+    __table_args__ = (Index("ix_dossiers_agency_created", "co_quan_tiep_nhan", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     ma_ho_so: Mapped[str] = mapped_column(String(64), unique=True)
@@ -113,6 +115,7 @@ class Component(Base):
     """One file handed in for a dossier (or for a citizen's store), and its digitizing status."""
 
     __tablename__ = "components"
+    __table_args__ = (Index("ix_components_created_at", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     citizen_id: Mapped[str] = mapped_column(ForeignKey("citizens.id"), index=True)
@@ -147,6 +150,12 @@ class Document(Base):
         # a corrected result keeps its code: one code per version of one lineage
         UniqueConstraint("ma_ket_qua", "version"),
         Index("ix_documents_citizen_type", "citizen_id", "doc_type", "is_current"),
+        # the service index's corrected versions (v0004)
+        Index("ix_documents_corrected", "digitized_at", postgresql_where=text("version > 1"),
+              sqlite_where=text("version > 1")),
+        Index("ix_documents_current_components", "digitized_at", postgresql_include=["doc_type", "dossier_id"],
+              postgresql_where=text("is_current AND kind = 'component'"),
+              sqlite_where=text("is_current AND kind = 'component'")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.records._models import _BIGID, _JSON, _TS, Base, new_id, utcnow
@@ -55,6 +55,7 @@ class ResultJob(Base):
     """The resolution system's request for a signed result, and where it is."""
 
     __tablename__ = "result_jobs"
+    __table_args__ = (Index("ix_result_jobs_created_at", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     dossier_id: Mapped[str] = mapped_column(ForeignKey("dossiers.id"), index=True)
