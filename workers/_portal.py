@@ -33,6 +33,7 @@ from store.records import (
     next_due,
     record_outcomes,
     refresh_outbox,
+    sync_counts,
 )
 from store.records._models import utcnow
 
@@ -240,8 +241,19 @@ def sync_portal(records: RecordStore, client: PortalClient, cfg: PortalSettings,
             break
         time.sleep(min(max((due - clock()).total_seconds(), 0.02), left, 1.0))
     with records.transaction() as s:
-        from store.records import sync_counts
-
         counts = sync_counts(s)
     report.remaining = counts.get("pending", 0) + counts.get("failing", 0) + counts.get("outbox", 0)
     return report
+
+
+def sync_configured(records: RecordStore, settings: Settings, *, wait_s: float = 0.0) -> SyncReport:
+    """Sync to the portal the settings name (``portal`` section), through a client opened for this pass.
+
+    Raises:
+        ConfigError: no portal URL, or no password outside development.
+    """
+    client = PortalClient(settings.portal, portal_password(settings))
+    try:
+        return sync_portal(records, client, settings.portal, wait_s=wait_s)
+    finally:
+        client.close()
