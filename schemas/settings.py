@@ -353,7 +353,8 @@ class PortalSettings(BaseModel):
     max_attempts: int = Field(default=8, ge=1)
     min_backoff_ms: int = Field(default=1_000, ge=1)
     max_backoff_ms: int = Field(default=600_000, ge=1)
-    #: how long a worker holds the dossiers it is sending (a killed worker's come back after it)
+    #: how long a worker holds the dossiers it is sending (a killed worker's come back after it); keep it
+    #: above two calls' ``timeout_s`` (a post, then the update of those the portal already has)
     lease_s: float = Field(default=120.0, gt=0)
     #: seconds between a worker's syncs (0: only ``sohoa portal sync`` syncs)
     interval_s: float = Field(default=60.0, ge=0)

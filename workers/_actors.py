@@ -152,6 +152,7 @@ def _portal_actor(broker: dramatiq.Broker, settings: Settings,
         if report.failed:
             log.warning("portal sync: %d dossiers failed this pass (%s)", report.failed, report.errors)
 
-    limit_ms = int(settings.portal.lease_s * 1000)
+    # a pass ends when nothing is due; stopped by the limit mid-batch, its dossiers come back when their lease ends
+    limit_ms = int(max(600.0, 4 * settings.portal.lease_s) * 1000)
     return dramatiq.actor(actor_name=PORTAL_SYNC, broker=broker, queue_name=settings.worker.queue, max_retries=0,
                           time_limit=limit_ms)(portal_sync)

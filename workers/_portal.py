@@ -209,14 +209,20 @@ def send_batch(records: RecordStore, client: PortalClient, jobs: list[PortalJob]
             record_outcomes(s, outcomes, cfg, by=SYSTEM_WORKER)
 
 
-def sync_round(records: RecordStore, client: PortalClient, cfg: PortalSettings, report: SyncReport) -> int:
-    """Take the outbox in, then send one batch of due dossiers; returns how many were sent."""
+def take_outbox(records: RecordStore, cfg: PortalSettings) -> None:
+    """Turn every outbox row into a record to send (in transactions of 500)."""
     while True:
         with records.transaction() as s:
             if refresh_outbox(s, base_url=cfg.public_base_url) < 500:
-                break
+                return
+
+
+def sync_round(records: RecordStore, client: PortalClient, cfg: PortalSettings, report: SyncReport, *,
+               due_by: datetime | None = None) -> int:
+    """Take the outbox in, then send one batch of dossiers due (by ``due_by``, default now); returns how many."""
+    take_outbox(records, cfg)
     with records.transaction() as s:
-        jobs = claim_due(s, limit=cfg.batch_size, lease_s=cfg.lease_s)
+        jobs = claim_due(s, limit=cfg.batch_size, lease_s=cfg.lease_s, due_by=due_by)
     if jobs:
         send_batch(records, client, jobs, cfg, report)
     return len(jobs)
@@ -224,15 +230,18 @@ def sync_round(records: RecordStore, client: PortalClient, cfg: PortalSettings, 
 
 def sync_portal(records: RecordStore, client: PortalClient, cfg: PortalSettings, *, wait_s: float = 0.0,
                 clock: Callable[[], datetime] = utcnow) -> SyncReport:
-    """Send every due dossier; with ``wait_s``, keep going as retries fall due, for at most that long.
+    """Send every dossier due now (each at most once); with ``wait_s``, keep going as retries fall due, for at most
+    that long.
 
     Returns:
         The report; ``remaining`` counts dossiers not yet taken by the portal when it stopped.
     """
     report = SyncReport()
     deadline = time.monotonic() + wait_s
+    take_outbox(records, cfg)
+    started = clock()
     while True:
-        if sync_round(records, client, cfg, report):
+        if sync_round(records, client, cfg, report, due_by=None if wait_s else started):
             continue
         with records.transaction() as s:
             due = next_due(s)

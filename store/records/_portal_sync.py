@@ -101,7 +101,7 @@ def refresh_outbox(session: Session, *, base_url: str | None = None, limit: int 
         dossier = session.get_one(Dossier, mark.dossier_id)
         body = record_json(build_record(session, dossier, base_url=base_url))
         digest = record_hash(body)
-        sync = session.get(PortalSync, dossier.id)
+        sync = session.get(PortalSync, dossier.id, with_for_update=True)
         if sync is None:
             session.add(PortalSync(dossier_id=dossier.id, ma_ho_so=dossier.ma_ho_so, state="pending", record=body,
                                    record_hash=digest, on_portal=False, attempts=0, next_attempt_at=now,
@@ -117,10 +117,11 @@ def refresh_outbox(session: Session, *, base_url: str | None = None, limit: int 
     return len(rows)
 
 
-def claim_due(session: Session, *, limit: int, lease_s: float, now: datetime | None = None) -> list[PortalJob]:
-    """Hold up to ``limit`` dossiers due to be sent for ``lease_s`` seconds (others' held rows are skipped)."""
-    now = now or utcnow()
-    query = (select(PortalSync).where(PortalSync.state.in_(UNSYNCED), PortalSync.next_attempt_at <= now,
+def claim_due(session: Session, *, limit: int, lease_s: float, due_by: datetime | None = None) -> list[PortalJob]:
+    """Hold up to ``limit`` dossiers due (by ``due_by``, default now) for ``lease_s`` seconds; rows others hold
+    are skipped."""
+    now = utcnow()
+    query = (select(PortalSync).where(PortalSync.state.in_(UNSYNCED), PortalSync.next_attempt_at <= (due_by or now),
                                       or_(PortalSync.lease_until.is_(None), PortalSync.lease_until < now))
              .order_by(PortalSync.next_attempt_at, PortalSync.dossier_id).limit(limit)
              .with_for_update(skip_locked=True))
