@@ -201,8 +201,10 @@ def send_batch(records: RecordStore, client: PortalClient, jobs: list[PortalJob]
     if new:
         outcomes = _call(client, "post", new, report)
         with records.transaction() as s:
-            record_outcomes(s, outcomes, cfg, by=SYSTEM_WORKER)
-        known += [o.job for o in outcomes if o.exists]
+            again = record_outcomes(s, outcomes, cfg, by=SYSTEM_WORKER)
+        # "already exists" with the very record sent before without an answer: taken, nothing to repeat
+        report.posted += sum(o.exists for o in outcomes) - len(again)
+        known += again
     if known:
         outcomes = _call(client, "update", known, report)
         with records.transaction() as s:

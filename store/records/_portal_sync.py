@@ -38,6 +38,8 @@ class PortalJob:
     record: dict[str, Any]
     record_hash: str
     on_portal: bool
+    #: records sent before this claim that got no answer (see ``PortalSync.unanswered``)
+    unanswered: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def refresh_outbox(session: Session, *, base_url: str | None = None, limit: int 
         sync = session.get(PortalSync, dossier.id, with_for_update=True)
         if sync is None:
             session.add(PortalSync(dossier_id=dossier.id, ma_ho_so=dossier.ma_ho_so, state="pending", record=body,
-                                   record_hash=digest, on_portal=False, attempts=0, next_attempt_at=now,
+                                   record_hash=digest, unanswered=[], on_portal=False, attempts=0, next_attempt_at=now,
                                    updated_at=now))
         elif digest != sync.record_hash:
             sync.record, sync.record_hash, sync.attempts, sync.next_attempt_at = body, digest, 0, now
@@ -128,7 +130,10 @@ def claim_due(session: Session, *, limit: int, lease_s: float, due_by: datetime 
     jobs = []
     for row in session.scalars(query):
         row.lease_until = now + timedelta(seconds=lease_s)
-        jobs.append(PortalJob(row.dossier_id, row.ma_ho_so, row.record, row.record_hash, row.on_portal))
+        jobs.append(PortalJob(row.dossier_id, row.ma_ho_so, row.record, row.record_hash, row.on_portal,
+                              tuple(row.unanswered)))
+        if row.record_hash not in row.unanswered:  # committed before the call: a kill leaves it behind
+            row.unanswered = [*row.unanswered, row.record_hash]
     session.flush()
     return jobs
 
@@ -140,9 +145,14 @@ def backoff(attempts: int, cfg: PortalSettings) -> timedelta:
 
 
 def record_outcomes(session: Session, outcomes: list[PortalOutcome], cfg: PortalSettings, *,
-                    by: Principal) -> None:
-    """Keep every answer as an attempt and move each dossier on: synced, to update, or retried later."""
+                    by: Principal) -> list[PortalJob]:
+    """Keep every answer as an attempt and move each dossier on: synced, to update, or retried later.
+
+    Returns:
+        The dossiers the portal already has in another version: to send to the update service now.
+    """
     now = utcnow()
+    to_update = []
     for out in outcomes:
         job = out.job
         session.add(PortalAttempt(dossier_id=job.dossier_id, ma_ho_so=job.ma_ho_so, at=now, service=out.service,
@@ -151,11 +161,12 @@ def record_outcomes(session: Session, outcomes: list[PortalOutcome], cfg: Portal
                                   duration_ms=out.duration_ms))
         row = session.get_one(PortalSync, job.dossier_id, with_for_update=True)
         row.last_attempt_at, row.last_answer, row.updated_at = now, out.answer, now
-        if out.exists:  # the caller updates it at once, under the same lease
+        if out.exists and not holds_it(job):  # the caller updates it at once, under the same lease
             row.on_portal, row.last_error_code = True, out.error_code
+            to_update.append(job)
             continue
         row.lease_until = None
-        if out.ok:
+        if out.ok or out.exists:
             _taken(session, row, job, now, by)
             continue
         if out.unknown:
@@ -165,10 +176,17 @@ def record_outcomes(session: Session, outcomes: list[PortalOutcome], cfg: Portal
         row.next_attempt_at = now + backoff(row.attempts, cfg)
         row.state = "failing" if row.attempts >= cfg.max_attempts else "pending"
     session.flush()
+    return to_update
+
+
+def holds_it(job: PortalJob) -> bool:
+    """Whether a portal that says it already has the dossier holds this very record: it was sent before without
+    an answer, and no other was (a worker killed after the portal took it), so an update would only repeat it."""
+    return job.unanswered == (job.record_hash,)
 
 
 def _taken(session: Session, row: PortalSync, job: PortalJob, now: datetime, by: Principal) -> None:
-    row.sent_hash, row.on_portal, row.last_error_code = job.record_hash, True, None
+    row.sent_hash, row.on_portal, row.last_error_code, row.unanswered = job.record_hash, True, None, []
     if row.record_hash == job.record_hash:
         row.state, row.attempts, row.synced_at = "synced", 0, now
     else:  # changed while it was on its way: send the new record next

@@ -45,6 +45,9 @@ class PortalSync(Base):
     record_hash: Mapped[str] = mapped_column(String(64))
     #: the hash the portal last answered ``0`` for (``None``: never taken)
     sent_hash: Mapped[str | None] = mapped_column(String(64))
+    #: hashes of records sent with no answer since the portal last answered ``0`` (a worker killed mid-call):
+    #: the portal may hold any of them, so "already exists" means "holds this record" only when it is the one
+    unanswered: Mapped[list[str]] = mapped_column(_JSON, default=list)
     #: the portal knows this dossier: send changes to the update service
     on_portal: Mapped[bool] = mapped_column(Boolean, default=False)
     #: failed tries of the current record (reset when it is taken or changes)

@@ -71,7 +71,7 @@ class PortalStandIn:
     def start(self) -> PortalStandIn:
         """Listen (on the same port again after a restart)."""
         handler = type("Handler", (_Handler,), {"portal": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        self.server = _Server(("127.0.0.1", self.port), handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -131,6 +131,11 @@ class PortalStandIn:
         led.held[code] = record
         led.updates[code] += 1
         return {"MaHoSo": code, "error_code": "0", "message": "Cập nhật thành công"}
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone before its answer (a killed worker) is expected here: nothing to print."""
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -165,3 +166,31 @@ def test_the_portal_password_has_no_usable_default_outside_development() -> None
         portal_password(prod)
     with pytest.raises(ConfigError, match="SOHOA_PORTAL__PASSWORD"):
         prod.check_secure()
+
+
+def _sent_then_killed(records: RecordStore, client: PortalClient, cfg: PortalSettings) -> None:
+    """A worker claims a batch, the portal takes it, and the worker dies before writing the answers down."""
+    from store.records import claim_due
+    from workers._portal import take_outbox
+
+    take_outbox(records, cfg)
+    with records.transaction() as s:
+        jobs = claim_due(s, limit=100, lease_s=0.05)
+    assert client.send("post", [j.record for j in jobs]).error_code == "0"
+    time.sleep(0.1)  # its lease ends
+
+
+def test_what_a_killed_worker_had_sent_is_not_sent_again_but_a_change_since_is(
+        pg_records: RecordStore, portal: PortalStandIn, client: PortalClient) -> None:
+    wanted = codes(4)
+    open_dossiers(pg_records, wanted)
+    cfg = cfg_for(portal)
+    _sent_then_killed(pg_records, client, cfg)
+    with pg_records.transaction() as s:  # one changes before the next worker looks
+        digitized(s, result(), seed="late", dossier=wanted[0])
+    report = sync_portal(pg_records, client, cfg)
+    assert report.remaining == 0 and (report.posted, report.updated) == (3, 1)
+    assert set(portal.ledger.exists_answers) == set(wanted)
+    assert portal.ledger.updates == {wanted[0]: 1} and not portal.ledger.same_updates
+    assert set(portal.ledger.creates.values()) == {1}
+    assert portal.ledger.held[wanted[0]]["HoSoCoThanhPhanSoHoa"] == 1
