@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -91,29 +92,66 @@ def _submitted(comp: Component, docs: list[Document], reused: Document | None, b
     )
 
 
-def _owner_name(session: Session, citizen: Citizen) -> str | None:
-    """The owner's name as filed, else as read from their newest confirmed document naming their id."""
-    if citizen.ho_ten:
-        return citizen.ho_ten
-    return session.scalar(select(Document.ho_ten).where(
-        Document.citizen_id == citizen.id, Document.so_dinh_danh == citizen.ma_dinh_danh,
-        Document.is_current.is_(True), Document.status.in_((DocumentStatus.CONFIRMED, DocumentStatus.SIGNED)),
-        Document.ho_ten.is_not(None)).order_by(Document.digitized_at.desc()).limit(1))
+@dataclass
+class _Parts:
+    """What a record is made of, loaded for many dossiers at once."""
+
+    citizen: Citizen
+    owner_name: str | None = None
+    comps: list[Component] = field(default_factory=list)
+    docs: list[Document] = field(default_factory=list)
+    jobs: list[ResultJob] = field(default_factory=list)
+
+
+def _load(session: Session, dossiers: list[Dossier]) -> tuple[dict[str, _Parts], dict[str, Document]]:
+    """The parts of every dossier (a handful of queries whatever their number), and the documents reused."""
+    ids = [d.id for d in dossiers]
+    citizens = {c.id: c for c in session.scalars(select(Citizen).where(
+        Citizen.id.in_(sorted({d.citizen_id for d in dossiers}))))}
+    parts = {d.id: _Parts(citizens[d.citizen_id]) for d in dossiers}
+    for comp in session.scalars(select(Component).where(Component.dossier_id.in_(ids))
+                                .order_by(Component.created_at, Component.id)):
+        parts[comp.dossier_id or ""].comps.append(comp)
+    for doc in session.scalars(select(Document).where(Document.dossier_id.in_(ids), Document.is_current.is_(True))
+                               .order_by(Document.page_start, Document.created_at, Document.id)):
+        parts[doc.dossier_id or ""].docs.append(doc)
+    for job in session.scalars(select(ResultJob).where(ResultJob.dossier_id.in_(ids))):
+        parts[job.dossier_id].jobs.append(job)
+    reused_ids = sorted({c.reuses_document_id for p in parts.values() for c in p.comps if c.reuses_document_id})
+    reused = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(reused_ids)))}
+    names = _owner_names(session, [c for c in citizens.values() if not c.ho_ten])
+    for p in parts.values():
+        p.owner_name = p.citizen.ho_ten or names.get(p.citizen.id)
+    return parts, reused
+
+
+def _owner_names(session: Session, unnamed: list[Citizen]) -> dict[str, str]:
+    """Names of owners filed without one, as read from their newest confirmed document naming their own id."""
+    if not unnamed:
+        return {}
+    query = (select(Document.citizen_id, Document.ho_ten).join(Citizen, Citizen.id == Document.citizen_id)
+             .where(Document.citizen_id.in_([c.id for c in unnamed]), Document.so_dinh_danh == Citizen.ma_dinh_danh,
+                    Document.is_current.is_(True), Document.ho_ten.is_not(None),
+                    Document.status.in_((DocumentStatus.CONFIRMED, DocumentStatus.SIGNED)))
+             .order_by(Document.digitized_at))
+    return {citizen_id: name for citizen_id, name in session.execute(query) if name}  # the newest wins
+
+
+def build_records(session: Session, dossiers: list[Dossier], *,
+                  base_url: str | None = None) -> dict[str, HoSoDongBoDVC]:
+    """The portal's records of many dossiers (by dossier id), loaded together; no access check, no audit."""
+    parts, reused = _load(session, dossiers)
+    return {d.id: _assemble(d, parts[d.id], reused, base_url) for d in dossiers}
 
 
 def build_record(session: Session, dossier: Dossier, *, base_url: str | None = None) -> HoSoDongBoDVC:
     """The portal's record of a dossier, as the store has it now (no access check, no audit: callers do that)."""
-    citizen = session.get_one(Citizen, dossier.citizen_id)
-    comps = list(session.scalars(select(Component).where(Component.dossier_id == dossier.id)
-                                 .order_by(Component.created_at, Component.id)))
-    docs = list(session.scalars(select(Document).where(Document.dossier_id == dossier.id,
-                                                       Document.is_current.is_(True))
-                                .order_by(Document.page_start, Document.created_at, Document.id)))
-    reused_ids = [c.reuses_document_id for c in comps if c.reuses_document_id]
-    reused = {d.id: d for d in session.scalars(select(Document).where(Document.id.in_(reused_ids)))} if reused_ids \
-        else {}
+    return build_records(session, [dossier], base_url=base_url)[dossier.id]
+
+
+def _assemble(dossier: Dossier, parts: _Parts, reused: dict[str, Document], base_url: str | None) -> HoSoDongBoDVC:
+    citizen, comps, docs = parts.citizen, parts.comps, parts.docs
     results = [d for d in docs if d.kind == DocumentKind.RESULT]
-    jobs = list(session.scalars(select(ResultJob).where(ResultJob.dossier_id == dossier.id)))
     by_component: dict[str, list[Document]] = {}
     for d in docs:
         if d.component_id:
@@ -125,9 +163,9 @@ def build_record(session: Session, dossier: Dossier, *, base_url: str | None = N
     return HoSoDongBoDVC(
         MaHoSo=dossier.ma_ho_so, MaTTHC=dossier.ma_tthc, TenTTHC=None,
         KenhThucHien=2 if own and all(c.origin == Origin.ONLINE for c in own) else 1,
-        ChuHoSo=_owner_name(session, citizen), SoGiayToChuHoSo=citizen.ma_dinh_danh, LoaiDoiTuong=kind,
+        ChuHoSo=parts.owner_name, SoGiayToChuHoSo=citizen.ma_dinh_danh, LoaiDoiTuong=kind,
         NgayTiepNhan=portal_time(dossier.created_at) or "", NgayHenTra=None,
-        TrangThaiHoSo=PORTAL_STATE[dossier_stage(results, jobs)], NgayTra=None,
+        TrangThaiHoSo=PORTAL_STATE[dossier_stage(results, parts.jobs)], NgayTra=None,
         HoSoCoThanhPhanSoHoa=int(any(t.DuocSoHoa for t in submitted)),
         DinhDanhCHS=(DinhDanh(LoaiDinhDanh=id_kind, SoDinhDanh=citizen.ma_dinh_danh),),
         TaiLieuNop=submitted,

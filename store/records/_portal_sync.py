@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, func, or_, select
+from sqlalchemy import and_, case, delete, func, insert, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from schemas.settings import PortalSettings
 from store.records._access import check_dossier, find_dossier, require_role
-from store.records._audit import audit
-from store.records._models import Dossier, utcnow
-from store.records._portal import build_record, record_hash, record_json
+from store.records._audit import current_request_id
+from store.records._models import AuditEntry, Dossier, utcnow
+from store.records._portal import build_records, record_hash, record_json
 from store.records._portal_tables import PortalAttempt, PortalOutbox, PortalSync
 from store.records._types import Principal
 
@@ -94,29 +94,36 @@ def refresh_outbox(session: Session, *, base_url: str | None = None, limit: int 
     """Turn up to ``limit`` outbox rows into records to send; returns how many rows were taken.
 
     A record equal to the one the portal holds is not sent again; a changed one is
-    (as an update once the portal knows the dossier).
+    (as an update once the portal knows the dossier). The records are built together
+    (a handful of queries for the lot).
     """
-    rows = list(session.scalars(select(PortalOutbox).order_by(PortalOutbox.changed_at).limit(limit)
-                                .with_for_update(skip_locked=True)))
+    marks = list(session.scalars(select(PortalOutbox).order_by(PortalOutbox.changed_at).limit(limit)
+                                 .with_for_update(skip_locked=True)))
+    if not marks:
+        return 0
+    ids = [m.dossier_id for m in marks]
+    dossiers = list(session.scalars(select(Dossier).where(Dossier.id.in_(ids))))
+    built = build_records(session, dossiers, base_url=base_url)
+    syncs = {r.dossier_id: r for r in session.scalars(select(PortalSync).where(PortalSync.dossier_id.in_(ids))
+                                                       .with_for_update())}
     now = utcnow()
-    for mark in rows:
-        dossier = session.get_one(Dossier, mark.dossier_id)
-        body = record_json(build_record(session, dossier, base_url=base_url))
+    for dossier in dossiers:
+        body = record_json(built[dossier.id])
         digest = record_hash(body)
-        sync = session.get(PortalSync, dossier.id, with_for_update=True)
+        sync = syncs.get(dossier.id)
         if sync is None:
             session.add(PortalSync(dossier_id=dossier.id, ma_ho_so=dossier.ma_ho_so, state="pending", record=body,
-                                   record_hash=digest, unanswered=[], on_portal=False, attempts=0, next_attempt_at=now,
-                                   updated_at=now))
+                                   record_hash=digest, unanswered=[], on_portal=False, attempts=0,
+                                   next_attempt_at=now, updated_at=now))
         elif digest != sync.record_hash:
             sync.record, sync.record_hash, sync.attempts, sync.next_attempt_at = body, digest, 0, now
             sync.state = "synced" if digest == sync.sent_hash else "pending"
             sync.updated_at = now
-        # a change made meanwhile bumped the version: its row stays for the next round
-        session.execute(delete(PortalOutbox).where(PortalOutbox.dossier_id == mark.dossier_id,
-                                                   PortalOutbox.version == mark.version))
+    # a change made meanwhile bumped the version: its row stays for the next round
+    session.execute(delete(PortalOutbox).where(
+        tuple_(PortalOutbox.dossier_id, PortalOutbox.version).in_([(m.dossier_id, m.version) for m in marks])))
     session.flush()
-    return len(rows)
+    return len(marks)
 
 
 def claim_due(session: Session, *, limit: int, lease_s: float, due_by: datetime | None = None) -> list[PortalJob]:
@@ -148,18 +155,24 @@ def record_outcomes(session: Session, outcomes: list[PortalOutcome], cfg: Portal
                     by: Principal) -> list[PortalJob]:
     """Keep every answer as an attempt and move each dossier on: synced, to update, or retried later.
 
+    One call's outcomes are written together (a few statements for the batch, not a few per dossier).
+
     Returns:
         The dossiers the portal already has in another version: to send to the update service now.
     """
+    if not outcomes:
+        return []
     now = utcnow()
-    to_update = []
+    session.execute(insert(PortalAttempt), [
+        {"dossier_id": o.job.dossier_id, "ma_ho_so": o.job.ma_ho_so, "at": now, "service": o.service,
+         "record_hash": o.job.record_hash, "ok": o.ok, "error_code": o.error_code,
+         "message": (o.message or "")[:2000] or None, "http_status": o.http_status, "duration_ms": o.duration_ms}
+        for o in outcomes])
+    rows = {r.dossier_id: r for r in session.scalars(select(PortalSync).where(
+        PortalSync.dossier_id.in_(sorted({o.job.dossier_id for o in outcomes}))).with_for_update())}
+    to_update, taken = [], []
     for out in outcomes:
-        job = out.job
-        session.add(PortalAttempt(dossier_id=job.dossier_id, ma_ho_so=job.ma_ho_so, at=now, service=out.service,
-                                  record_hash=job.record_hash, ok=out.ok, error_code=out.error_code,
-                                  message=(out.message or "")[:2000] or None, http_status=out.http_status,
-                                  duration_ms=out.duration_ms))
-        row = session.get_one(PortalSync, job.dossier_id, with_for_update=True)
+        job, row = out.job, rows[out.job.dossier_id]
         row.last_attempt_at, row.last_answer, row.updated_at = now, out.answer, now
         if out.exists and not holds_it(job):  # the caller updates it at once, under the same lease
             row.on_portal, row.last_error_code = True, out.error_code
@@ -167,7 +180,8 @@ def record_outcomes(session: Session, outcomes: list[PortalOutcome], cfg: Portal
             continue
         row.lease_until = None
         if out.ok or out.exists:
-            _taken(session, row, job, now, by)
+            _taken(row, job, now)
+            taken.append(job)
             continue
         if out.unknown:
             row.on_portal = False
@@ -175,6 +189,11 @@ def record_outcomes(session: Session, outcomes: list[PortalOutcome], cfg: Portal
         row.last_error_code = out.error_code
         row.next_attempt_at = now + backoff(row.attempts, cfg)
         row.state = "failing" if row.attempts >= cfg.max_attempts else "pending"
+    if taken:  # the portal now holds personal data: each disclosure is in the owner's access log
+        session.execute(insert(AuditEntry), [
+            {"at": now, "actor": str(by), "action": "send_portal", "record_type": "dossier", "record_id": j.dossier_id,
+             "citizen": str(j.record.get("SoGiayToChuHoSo")), "ma_ho_so": j.ma_ho_so,
+             "request_id": current_request_id(), "detail": {"record_hash": j.record_hash}} for j in taken])
     session.flush()
     return to_update
 
@@ -185,14 +204,12 @@ def holds_it(job: PortalJob) -> bool:
     return job.unanswered == (job.record_hash,)
 
 
-def _taken(session: Session, row: PortalSync, job: PortalJob, now: datetime, by: Principal) -> None:
+def _taken(row: PortalSync, job: PortalJob, now: datetime) -> None:
     row.sent_hash, row.on_portal, row.last_error_code, row.unanswered = job.record_hash, True, None, []
     if row.record_hash == job.record_hash:
         row.state, row.attempts, row.synced_at = "synced", 0, now
     else:  # changed while it was on its way: send the new record next
         row.state, row.attempts, row.next_attempt_at = "pending", 0, now
-    audit(session, by, "send_portal", "dossier", job.dossier_id, citizen=str(job.record.get("SoGiayToChuHoSo")),
-          dossier=job.ma_ho_so, record_hash=job.record_hash)
 
 
 def next_due(session: Session) -> datetime | None:
