@@ -97,8 +97,9 @@ def refresh_outbox(session: Session, *, base_url: str | None = None, limit: int 
     (as an update once the portal knows the dossier). The records are built together
     (a handful of queries for the lot).
     """
-    marks = list(session.scalars(select(PortalOutbox).order_by(PortalOutbox.changed_at).limit(limit)
-                                 .with_for_update(skip_locked=True)))
+    # not locked: a writer bumping a row is never held up by a sync; the versioned delete below leaves any row
+    # changed meanwhile for the next round (two syncs taking the same row only build the same record twice)
+    marks = list(session.scalars(select(PortalOutbox).order_by(PortalOutbox.changed_at).limit(limit)))
     if not marks:
         return 0
     ids = [m.dossier_id for m in marks]
