@@ -9,6 +9,10 @@ already exists (it is then posted to the update service), ``"3"`` on an update t
 it does not (posted next time), ``"401"`` that the session ended (log in again once).
 Anything else, a timeout or a 5xx fails the dossiers of that call, which are retried
 with backoff; every answer is kept (``portal_attempts``).
+
+These paths and codes are this adapter's, shaped on the portal's sync service (a session
+from a login, batches of records, ``error_code`` ``"0"`` for success); they live here
+alone, so a province maps them to the portal's current specification in this module.
 """
 
 from __future__ import annotations
