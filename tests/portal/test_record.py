@@ -170,3 +170,25 @@ def test_only_officers_of_the_agency_read_the_record_and_the_read_is_audited(rec
     with records.transaction() as s:
         reads = [a for a in audit_trail(s, citizen=CITIZEN) if a.action == "read_portal_record"]
     assert [(a.actor, a.ma_ho_so) for a in reads] == [(str(OFFICER), DOSSIER)]
+
+
+def test_a_change_to_the_owner_or_a_component_puts_the_dossier_back_in_the_outbox(records: RecordStore) -> None:
+    from store.records import refresh_outbox, sync_counts
+    from store.records._portal_tables import PortalSync
+
+    with records.transaction() as s:
+        ensure_dossier(s, OFFICER, ensure_citizen(s, OFFICER, CITIZEN), DOSSIER, PROCEDURE)
+        assert sync_counts(s) == {"outbox": 1}  # written in the same transaction as the dossier
+    with records.transaction() as s:
+        refresh_outbox(s)
+        first = s.get_one(PortalSync, s.scalar(select(Dossier.id))).record_hash
+        assert sync_counts(s) == {"pending": 1, "outbox": 0}
+    with records.transaction() as s:
+        ensure_citizen(s, OFFICER, CITIZEN, ho_ten="Trần Thị Bình")  # the owner's name filed later
+        assert sync_counts(s)["outbox"] == 1
+        refresh_outbox(s)
+        row = s.get_one(PortalSync, s.scalar(select(Dossier.id)))
+        assert row.record_hash != first and row.record["ChuHoSo"] == "Trần Thị Bình"
+    with records.transaction() as s:
+        digitized(s, result(), seed="card")
+        assert sync_counts(s)["outbox"] == 1
