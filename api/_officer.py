@@ -34,6 +34,7 @@ from api.deps import Caller, Services
 from api.web._documents import FileVariant, printable_of_component
 from schemas.documents import DocType
 from schemas.errors import InputError
+from schemas.portal import HoSoDongBoDVC
 from store.records import (
     attach_to_dossier,
     component_file,
@@ -43,6 +44,7 @@ from store.records import (
     get_dossier,
     list_dossiers,
     open_dossier,
+    portal_record,
     read_component,
 )
 
@@ -133,6 +135,15 @@ def dossier(ma_ho_so: Code, services: Services, by: Caller) -> DossierDetail:
     with services.store.records.read_transaction() as s:
         view, components = get_dossier(s, by, ma_ho_so)
     return DossierDetail(**DossierOut.of(view).model_dump(), components=[ComponentOut.of(c) for c in components])
+
+
+@router.get("/dossiers/{ma_ho_so}/portal-record", response_model=HoSoDongBoDVC,
+            summary="The dossier as the national portal receives it (HoSoDongBoDVC)", responses=errors(404))
+def dossier_portal_record(ma_ho_so: Code, services: Services, by: Caller) -> HoSoDongBoDVC:
+    """The record the sync sends to the National Public Service Portal, built from the store now
+    (officers of the dossier's agency; the read is audited)."""
+    with services.store.records.read_transaction() as s:
+        return portal_record(s, by, ma_ho_so, base_url=services.settings.portal.public_base_url)
 
 
 @router.post("/dossiers/{ma_ho_so}/components", status_code=202, response_model=Accepted,

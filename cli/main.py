@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.pki",
     "cli.train",
     "cli.store",
+    "cli.portal",
     "cli.worker",
     "cli.api",
     "cli.corpus",

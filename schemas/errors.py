@@ -66,6 +66,7 @@ class ErrorCode(StrEnum):
     STORAGE_UNAVAILABLE = "storage_unavailable"
     DATABASE_UNAVAILABLE = "database_unavailable"
     BROKER_UNAVAILABLE = "broker_unavailable"
+    PORTAL_UNAVAILABLE = "portal_unavailable"  # the national portal did not answer, or refused the login
     INTEGRITY_ERROR = "integrity_error"  # stored bytes no longer match their SHA-256
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"

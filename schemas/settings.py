@@ -351,6 +351,32 @@ class RegistrySettings(BaseModel):
     #: the fake registry's JSON file: ``{"<so_dinh_danh>": {"ho_ten", "ngay_sinh", "gioi_tinh"}}``
     fixtures: Path | None = None
 
+class PortalSettings(BaseModel):
+    """The National Public Service Portal's dossier sync (Cổng DVC quốc gia): adapter, account, retries."""
+
+    model_config = _SECTION
+
+    #: the adapter's base URL (``…/login``, ``…/hoso``, ``…/hoso/capnhat`` under it); ``None``: no sync
+    url: str | None = None
+    username: str = "sohoa"
+    #: the account's password; required outside development when ``url`` is set
+    password: SecretStr | None = None
+    #: our API as the portal reaches it, for the file links in a record; ``None``: no links
+    public_base_url: str | None = None
+    #: dossiers per request
+    batch_size: int = Field(default=100, ge=1, le=1000)
+    #: seconds one call may take (connect and answer)
+    timeout_s: float = Field(default=10.0, gt=0)
+    #: failed tries of one record before it is shown as ``failing`` (it is still retried, at the longest backoff)
+    max_attempts: int = Field(default=8, ge=1)
+    min_backoff_ms: int = Field(default=1_000, ge=1)
+    max_backoff_ms: int = Field(default=600_000, ge=1)
+    #: how long a worker holds the dossiers it is sending (a killed worker's come back after it); keep it
+    #: above two calls' ``timeout_s`` (a post, then the update of those the portal already has)
+    lease_s: float = Field(default=120.0, gt=0)
+    #: seconds between a worker's syncs (0: only ``sohoa portal sync`` syncs)
+    interval_s: float = Field(default=60.0, ge=0)
+
 
 class StoreSettings(BaseModel):
     """The per-citizen store: files (local folder or S3/MinIO) and records (SQLite or PostgreSQL)."""
@@ -440,6 +466,7 @@ class Settings(BaseSettings):
     pki: PkiSettings = PkiSettings()
     api: ApiSettings = ApiSettings()
     callbacks: CallbackSettings = CallbackSettings()
+    portal: PortalSettings = PortalSettings()
     store: StoreSettings = StoreSettings()
     worker: WorkerSettings = WorkerSettings()
     registry: RegistrySettings = RegistrySettings()
@@ -462,6 +489,8 @@ class Settings(BaseSettings):
                             "links of the local-folder store (or set SOHOA_S3_ENDPOINT)")
         if self.s3_endpoint and not self.s3_secret_key:
             problems.append("SOHOA_S3_SECRET_KEY must be set when SOHOA_S3_ENDPOINT is")
+        if self.portal.url and (self.portal.password is None or len(self.portal.password.get_secret_value()) < 8):
+            problems.append("SOHOA_PORTAL__PASSWORD must be set (8 characters or more) when SOHOA_PORTAL__URL is")
         if self.sign.key_source == "dev" and self.environment == "production":
             problems.append("SOHOA_SIGN__KEY_SOURCE=dev signs with the development PKI")
         problems.extend(self._registry_problems())

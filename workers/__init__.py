@@ -7,16 +7,28 @@ use :func:`open_dispatcher` (RabbitMQ, or inline jobs when no broker is set);
 development PKI's TSA/OCSP answering (:class:`DevPkiGuard`) and now and then
 takes up components whose job was lost (:func:`sweep_stuck`, also ``sohoa sweep``).
 Result jobs (:func:`sign_result_job`) sign the resolution system's PDFs; their
-callbacks (:func:`deliver_callback`) are signed with HMAC-SHA256 and retried.
+callbacks (:func:`deliver_callback`) are signed with HMAC-SHA256 and retried. Dossiers are synced to
+the national portal by :func:`sync_portal` (``sohoa portal sync``, and the worker every ``portal.interval_s``).
 """
 
-from workers._actors import CALLBACK, CERTIFY_COPY, DIGITIZE, SIGN, SIGN_RESULT, Actors, declare_actors, should_retry
+from workers._actors import (
+    CALLBACK,
+    CERTIFY_COPY,
+    DIGITIZE,
+    PORTAL_SYNC,
+    SIGN,
+    SIGN_RESULT,
+    Actors,
+    declare_actors,
+    should_retry,
+)
 from workers._broker import make_broker
 from workers._callbacks import SIGNATURE_HEADER, check_callback_url, deliver_callback, sign_body, verify_signature
 from workers._devpki import DevPkiGuard, dev_pki_services, needs_dev_pki
 from workers._dispatch import BackgroundDispatcher, Dispatcher, InlineDispatcher, QueueDispatcher, open_dispatcher
 from workers._fakes import FakeDigitizer, FakeSigner, fake_scan
 from workers._ingest import ingest_files, report, wait_for
+from workers._portal import PortalClient, SyncReport, portal_password, sync_configured, sync_portal
 from workers._results import sign_result_job
 from workers._runtime import LazyRuntime, Runtime, make_digitizer, make_signer
 from workers._seams import DigitizeOutput, Digitizer, PdfSigner, SignedPdf, SignRole
@@ -28,6 +40,7 @@ __all__ = [
     "CALLBACK",
     "CERTIFY_COPY",
     "DIGITIZE",
+    "PORTAL_SYNC",
     "SIGN",
     "SIGNATURE_HEADER",
     "SIGN_RESULT",
@@ -42,11 +55,13 @@ __all__ = [
     "InlineDispatcher",
     "LazyRuntime",
     "PdfSigner",
+    "PortalClient",
     "QueueDispatcher",
     "Runtime",
     "SignRole",
     "SignedPdf",
     "SweepOutcome",
+    "SyncReport",
     "certify_copy",
     "check_callback_url",
     "declare_actors",
@@ -61,6 +76,7 @@ __all__ = [
     "max_attempts",
     "needs_dev_pki",
     "open_dispatcher",
+    "portal_password",
     "report",
     "run_worker",
     "should_retry",
@@ -69,6 +85,8 @@ __all__ = [
     "sign_result_job",
     "stale_after_s",
     "sweep_stuck",
+    "sync_configured",
+    "sync_portal",
     "verify_signature",
     "wait_for",
 ]

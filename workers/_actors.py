@@ -8,6 +8,7 @@ failure instead of raising.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,14 +20,17 @@ from dramatiq.middleware import CurrentMessage
 from schemas.errors import SohoaError
 from schemas.settings import Settings
 from store.records import Principal
-from workers import _callbacks, _results, _tasks
+from workers import _callbacks, _portal, _results, _tasks
 from workers._runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 DIGITIZE = "sohoa.digitize_component"
 SIGN = "sohoa.sign_document"
 CERTIFY_COPY = "sohoa.certify_copy"
 SIGN_RESULT = "sohoa.sign_result"
 CALLBACK = "sohoa.deliver_callback"
+PORTAL_SYNC = "sohoa.portal_sync"
 
 
 def should_retry(max_retries: int) -> Callable[[int, BaseException], bool]:
@@ -68,6 +72,7 @@ class Actors:
     certify_copy: dramatiq.Actor[[str, str, str, str], None]
     sign_result: dramatiq.Actor[[str], None]
     callback: dramatiq.Actor[[str], None]
+    portal_sync: dramatiq.Actor[[], None]
 
 
 def declare_actors(broker: dramatiq.Broker, settings: Settings, runtime: Callable[[], Runtime]) -> Actors:
@@ -116,6 +121,7 @@ def declare_actors(broker: dramatiq.Broker, settings: Settings, runtime: Callabl
         certify_copy=dramatiq.actor(actor_name=CERTIFY_COPY, time_limit=sign_ms, **common)(certify_copy),
         sign_result=dramatiq.actor(actor_name=SIGN_RESULT, time_limit=sign_ms, **common)(sign_result),
         callback=callback,
+        portal_sync=_portal_actor(broker, settings, runtime),
     )
 
 
@@ -133,3 +139,20 @@ def _callback_actor(broker: dramatiq.Broker, settings: Settings,
     return dramatiq.actor(actor_name=CALLBACK, broker=broker, queue_name=settings.worker.queue, max_retries=retries,
                           min_backoff=cfg.min_backoff_ms, max_backoff=cfg.max_backoff_ms,
                           retry_when=should_retry(retries), time_limit=limit_ms)(deliver_callback)
+
+
+def _portal_actor(broker: dramatiq.Broker, settings: Settings,
+                  runtime: Callable[[], Runtime]) -> dramatiq.Actor[[], None]:
+    """The portal sync: one pass over the due dossiers. Never retried by Dramatiq: each dossier's retries and
+    backoff are kept in the database, and the next pass (``portal.interval_s``) takes them up."""
+
+    def portal_sync() -> None:
+        rt = runtime()
+        report = _portal.sync_configured(rt.records, rt.settings)
+        if report.failed:
+            log.warning("portal sync: %d dossiers failed this pass (%s)", report.failed, report.errors)
+
+    # a pass ends when nothing is due; stopped by the limit mid-batch, its dossiers come back when their lease ends
+    limit_ms = int(max(600.0, 4 * settings.portal.lease_s) * 1000)
+    return dramatiq.actor(actor_name=PORTAL_SYNC, broker=broker, queue_name=settings.worker.queue, max_retries=0,
+                          time_limit=limit_ms)(portal_sync)

@@ -8,7 +8,8 @@ unacknowledged messages to RabbitMQ, which hands them to another worker.
 While it runs, the worker's main thread keeps two chores: in development with
 the development PKI it keeps the PKI's TSA/OCSP/CRL answering (serving them
 itself when nobody else does), and every ``sweep_interval_s`` it sweeps for
-components whose job was lost (see :mod:`workers._sweep`).
+components whose job was lost (see :mod:`workers._sweep`). With a portal configured
+(``SOHOA_PORTAL__URL``) it also asks for a portal sync every ``portal.interval_s``.
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ def run_worker(settings: Settings, *, threads: int | None = None, shutdown_timeo
                     worker_timeout=500)
     worker.start()
     log.info("worker consuming %s with %d threads", settings.worker.queue, worker.worker_threads)
+    if settings.portal.url and settings.portal.interval_s:
+        threading.Thread(target=_every, args=(stop, settings.portal.interval_s, actors.portal_sync.send),
+                         name="portal-sync", daemon=True).start()
     try:
         _chores(settings, stop, guard, lambda: sweep_stuck(runtime().records, QueueDispatcher(actors),
                                                            settings.worker))
@@ -100,6 +104,17 @@ def _chores(settings: Settings, stop: threading.Event, guard: DevPkiGuard | None
                 sweep()
             except Exception as e:  # a chore never stops the worker: the stores or the broker are down, try later
                 log.warning("sweep for lost jobs failed: %r", e)
+
+
+def _every(stop: threading.Event, interval_s: float, send: Callable[[], object]) -> None:
+    """Until ``stop``: ask for a portal sync every ``interval_s`` (the first soon after start)."""
+    wait = min(interval_s, 5.0)
+    while not stop.wait(wait):
+        wait = interval_s
+        try:
+            send()
+        except Exception as e:  # the broker is down: ask again next time
+            log.warning("could not ask for a portal sync: %r", e)
 
 
 def _setter(stop: threading.Event) -> Callable[[int, FrameType | None], None]:

@@ -67,6 +67,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "database_unavailable": "Cơ sở dữ liệu tạm thời không truy cập được. Hãy thử lại sau ít phút; "
                             "những gì đã nhập vẫn được giữ.",
     "broker_unavailable": "Hàng đợi xử lý tạm thời không truy cập được. Hãy thử lại sau ít phút.",
+    "portal_unavailable": "Cổng Dịch vụ công quốc gia không trả lời hoặc từ chối đăng nhập. Hãy thử lại sau; "
+                          "nếu vẫn lỗi, hãy báo quản trị kiểm tra tài khoản đồng bộ.",
     "integrity_error": "Tệp lưu trữ không còn khớp mã băm, có thể đã bị thay đổi. Hãy báo bộ phận kỹ thuật.",
     "not_found": "Không tìm thấy. Hãy kiểm tra lại mã đã nhập.",
     "conflict": "Đã có từ trước (ví dụ hồ sơ trùng mã). Hãy mở bản đã có thay vì tạo mới.",

@@ -67,6 +67,20 @@ from store.records._jobs import (
 )
 from store.records._lookup import Requester, Wanted, check_requester, lookup_results
 from store.records._migrate import check_current, current_revision, head_revision, upgrade
+from store.records._portal import PORTAL_STATE, DossierStage, build_record, dossier_stage, portal_record, record_hash
+from store.records._portal_sync import (
+    PortalJob,
+    PortalOutcome,
+    PortalSyncView,
+    claim_due,
+    failing_syncs,
+    next_due,
+    portal_attempts,
+    portal_sync_status,
+    record_outcomes,
+    refresh_outbox,
+    sync_counts,
+)
 from store.records._progress import OWNER_MISMATCH, begin_processing, complete_component, record_failure, sweep_stale
 from store.records._reuse import attach_to_dossier, find_duplicates, search_documents, valid_documents
 from store.records._stats import FieldCorrections, ServiceIndex, check_stats_access, parse_bound, service_index
@@ -85,6 +99,7 @@ from store.records._views import AuditView, ComponentView, DocumentView, Dossier
 
 __all__ = [
     "OWNER_MISMATCH",
+    "PORTAL_STATE",
     "READ_ACTIONS",
     "RESULT_DOC_TYPE",
     "ROLES",
@@ -97,11 +112,15 @@ __all__ = [
     "DocumentKind",
     "DocumentStatus",
     "DocumentView",
+    "DossierStage",
     "DossierView",
     "DuplicateHit",
     "FieldCorrections",
     "FileRef",
     "Origin",
+    "PortalJob",
+    "PortalOutcome",
+    "PortalSyncView",
     "Principal",
     "RecordStore",
     "Replay",
@@ -125,6 +144,7 @@ __all__ = [
     "begin_processing",
     "begin_result_job",
     "browse_documents",
+    "build_record",
     "callback_attempts",
     "callback_due",
     "check_current",
@@ -132,6 +152,7 @@ __all__ = [
     "check_result_request",
     "check_stats_access",
     "citizen_scope",
+    "claim_due",
     "claim_key",
     "claim_objects",
     "complete_component",
@@ -148,9 +169,11 @@ __all__ = [
     "document_file",
     "dossier_agency",
     "dossier_for_intake",
+    "dossier_stage",
     "ensure_citizen",
     "ensure_dossier",
     "fail_result_job",
+    "failing_syncs",
     "find_citizen",
     "find_duplicates",
     "finish_result_job",
@@ -170,14 +193,21 @@ __all__ = [
     "list_dossiers",
     "lookup_results",
     "make_engine",
+    "next_due",
     "open_dossier",
     "open_records",
     "parse_bound",
+    "portal_attempts",
+    "portal_record",
+    "portal_sync_status",
     "purge_keys",
     "read_component",
     "record_callback_attempt",
     "record_failure",
+    "record_hash",
+    "record_outcomes",
     "referenced_keys",
+    "refresh_outbox",
     "release_key",
     "require_role",
     "revoke_consent",
@@ -186,6 +216,7 @@ __all__ = [
     "service_index",
     "stale_jobs",
     "sweep_stale",
+    "sync_counts",
     "upgrade",
     "valid_documents",
 ]

@@ -26,7 +26,8 @@ _REQUEST_ID: ContextVar[str | None] = ContextVar("sohoa_request_id", default=Non
 #: actions that read personal data (what a citizen's access log shows)
 READ_ACTIONS = frozenset({
     "read_document", "read_documents", "read_history", "read_valid_documents", "search", "find_duplicates",
-    "read_component", "read_dossier", "read_file", "read_result", "kho_lookup",
+    "read_component", "read_dossier", "read_file", "read_result", "kho_lookup", "read_portal_record",
+    "send_portal",
 })
 
 

@@ -103,6 +103,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/v1/dossiers"): Row(_get("/v1/dossiers"), {"officer", "foreign_officer", "resolution",
                                                         "foreign_resolution"}),
     ("GET", "/v1/dossiers/{ma_ho_so}"): Row(_get(f"/v1/dossiers/{DOSSIER}"), OWN_STORE),
+    ("GET", "/v1/dossiers/{ma_ho_so}/portal-record"): Row(_get(f"/v1/dossiers/{DOSSIER}/portal-record"), {"officer"}),
     ("POST", "/v1/dossiers/{ma_ho_so}/components"): Row(_upload, {"officer"}),
     ("POST", "/v1/dossiers/{ma_ho_so}/reuse"): Row(
         lambda w: (f"/v1/dossiers/{DOSSIER}/reuse", {"json": {"document_id": w.document}}), {"officer"}),
