@@ -66,7 +66,14 @@ from store.records._jobs import (
     stale_jobs,
 )
 from store.records._migrate import check_current, current_revision, head_revision, upgrade
-from store.records._progress import OWNER_MISMATCH, begin_processing, complete_component, record_failure, sweep_stale
+from store.records._progress import (
+    OWNER_MISMATCH,
+    begin_processing,
+    complete_component,
+    last_taken,
+    record_failure,
+    sweep_stale,
+)
 from store.records._reuse import attach_to_dossier, find_duplicates, search_documents, valid_documents
 from store.records._store import RecordStore, open_records
 from store.records._types import (
@@ -156,6 +163,7 @@ __all__ = [
     "history",
     "issue_result",
     "key_hash",
+    "last_taken",
     "list_components",
     "list_consents",
     "list_documents",
