@@ -8,6 +8,7 @@ lifespan) or around services handed in (tests). Routers are listed in
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None, *, services: ApiServices | None
         own = services is None
         app.state.services = services if services is not None else await run_in_threadpool(open_services, cfg,
                                                                                             metrics)
+        # the checks of an upload (pipeline.ingest, with PDF and image libraries) load now, not on the first upload
+        await run_in_threadpool(importlib.import_module, "pipeline.ingest")
         try:
             yield
         finally:

@@ -14,6 +14,7 @@ resolution system for those listed (a development token without one acts for all
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import secrets
 import threading
@@ -140,6 +141,8 @@ class TokenVerifier:
         self._jwks_url = (PyJWKClient(self.cfg.jwks_url, cache_keys=True, lifespan=max(self.cfg.jwks_cache_s, 1),
                                       timeout=5) if self.cfg.jwks_url else None)
         self._lock = threading.Lock()
+        self._cache: dict[bytes, tuple[float, Principal]] = {}
+        self._cache_lock = threading.Lock()
 
     @property
     def may_block(self) -> bool:
@@ -149,10 +152,34 @@ class TokenVerifier:
     def verify(self, token: str) -> Principal:
         """The principal of a valid token.
 
+        A token already verified is found in a small cache (by its SHA-256, never the token
+        itself) until it expires, and for at most ``api.token_cache_s``, so that a rotated key
+        of the identity provider is honoured within that time; a full check costs a signature
+        verification per request.
+
         Raises:
             SohoaError: ``unauthenticated`` saying why (expired, not yet valid, bad signature,
                 wrong issuer or audience, an algorithm not accepted here).
         """
+        digest = hashlib.sha256(token.encode()).digest()
+        now = time.time()
+        cached = self._cache.get(digest)
+        if cached is not None:
+            if now < cached[0]:
+                return cached[1]
+            self._cache.pop(digest, None)
+        principal, exp = self._verify(token)
+        if self.cfg.token_cache_s > 0 and self.cfg.token_cache_size > 0:
+            with self._cache_lock:
+                if len(self._cache) >= self.cfg.token_cache_size:
+                    self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
+                    while len(self._cache) >= self.cfg.token_cache_size:  # still full: the oldest entries go
+                        self._cache.pop(next(iter(self._cache)))
+                self._cache[digest] = (min(exp, now + self.cfg.token_cache_s), principal)
+        return principal
+
+    def _verify(self, token: str) -> tuple[Principal, float]:
+        """The principal of a valid token and when it stops being valid (``exp``, epoch seconds)."""
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as e:
@@ -176,7 +203,7 @@ class TokenVerifier:
             raise unauthenticated("the token's signature is wrong", reason="signature") from e
         except jwt.PyJWTError as e:
             raise unauthenticated(f"the token is not valid: {e}", reason="invalid") from e
-        return principal_of(claims, development=self.development)
+        return principal_of(claims, development=self.development), float(claims["exp"])
 
     def _key(self, alg: object, kid: object, token: str) -> tuple[Any, list[str]]:
         if alg == "HS256":

@@ -27,7 +27,7 @@ from store.records import (
 )
 
 
-def citizen_only(by: Caller) -> None:
+async def citizen_only(by: Caller) -> None:
     """The ``/v1/me`` routes are the citizen's (the store still checks whose records they are).
 
     Raises:

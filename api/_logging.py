@@ -44,3 +44,4 @@ def configure_logging(level: str = "INFO") -> None:
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # our own access line carries more
     logging.getLogger("pika").setLevel(max(logging.WARNING, root.level))
+    logging.getLogger("fontTools").setLevel(max(logging.WARNING, root.level))  # lines per page in embedded jobs

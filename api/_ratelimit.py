@@ -1,6 +1,7 @@
 """Requests per minute per token: counted in Redis so the limit holds across API replicas, or in this process.
 
-A fixed one-minute window per principal (``INCR`` + ``EXPIRE`` in one round trip).
+A fixed one-minute window per principal (``INCR`` + ``EXPIRE`` in one round trip: one small
+Lua script, run by its digest).
 If Redis stops answering, requests are let through (and the failure logged, and
 ``/readyz`` says so): a broken counter must not take the counter service down.
 """
@@ -17,6 +18,12 @@ from typing import Any, Protocol
 log = logging.getLogger("sohoa.api")
 
 _WINDOW_S = 60
+#: count one request in the window's key; the key expires a little after the window ends
+_COUNT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
 
 
 class RateLimiter(Protocol):
@@ -69,15 +76,17 @@ class RedisLimiter:
 
         self.url, self.per_minute, self.prefix, self.timeout_s = url, per_minute, prefix, timeout_s
         self._redis = redis.Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
-        self._loops: dict[int, Any] = {}  # an asyncio client per event loop (one per uvicorn worker)
+        self._loops: dict[int, Any] = {}  # the script on an asyncio client per event loop (one per uvicorn worker)
 
-    def _client(self) -> Any:
+    def _script(self) -> Any:
+        """The counting script of this event loop's client (``EVALSHA``, loaded again if Redis lost it)."""
         import redis.asyncio
 
         loop = id(asyncio.get_running_loop())
         if loop not in self._loops:
-            self._loops[loop] = redis.asyncio.Redis.from_url(self.url, socket_timeout=self.timeout_s,
-                                                             socket_connect_timeout=self.timeout_s)
+            client = redis.asyncio.Redis.from_url(self.url, socket_timeout=self.timeout_s,
+                                                  socket_connect_timeout=self.timeout_s)
+            self._loops[loop] = client.register_script(_COUNT)
         return self._loops[loop]
 
     async def hit(self, key: str) -> float | None:
@@ -90,10 +99,7 @@ class RedisLimiter:
         window = int(now // _WINDOW_S)
         name = f"{self.prefix}:{key}:{window}"
         try:
-            async with self._client().pipeline(transaction=False) as pipe:
-                pipe.incr(name)
-                pipe.expire(name, _WINDOW_S + 5)
-                count = int((await pipe.execute())[0])
+            count = int(await self._script()(keys=[name], args=[_WINDOW_S + 5]))
         except (redis.RedisError, OSError) as e:
             log.warning("rate limit not applied: Redis is unreachable (%s)", e)
             return None

@@ -42,6 +42,11 @@ def etag_of(raw: bytes) -> str:
     return '"' + hashlib.sha256(raw).hexdigest()[:32] + '"'
 
 
+def model_response(model: BaseModel, *, status_code: int = 200) -> Response:
+    """The model as JSON, serialized once by pydantic (a model returned to FastAPI is validated again first)."""
+    return Response(model.model_dump_json().encode(), status_code=status_code, media_type="application/json")
+
+
 def with_etag(request: Request, model: BaseModel, *, status_code: int = 200) -> Response:
     """The model as JSON with its ETag; ``304 Not Modified`` when the client already has this version.
 

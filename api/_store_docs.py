@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from api._models import CITIZEN_EXAMPLE, DOSSIER_EXAMPLE, DocumentOut, Page
 from api._paging import decode_cursor, encode_cursor
-from api._responses import FILE_RESPONSES, errors, file_response, with_etag
+from api._responses import FILE_RESPONSES, errors, file_response, model_response, with_etag
 from api.deps import Caller, Services
 from api.web._documents import FileVariant, printable_of_document
 from store.records import DocumentView, browse_documents, document_file, get_document
@@ -45,13 +45,13 @@ def citizen_documents(
     valid: Annotated[bool, Query(description="only reusable ones: confirmed or signed, not expired")] = False,
     doc_type: Annotated[str | None, Query(max_length=40, examples=["can_cuoc"])] = None,
     for_dossier: ForDossier = None, cursor: Cursor = None, limit: Limit = 50,
-) -> Page[DocumentOut]:
+) -> Response:
     """Newest first. An officer sees them through a dossier of their agency for this citizen, or (for another
     citizen's dossier) those the citizen consented to; every read is in the citizen's access log."""
     with services.store.records.read_transaction() as s:
         views = browse_documents(s, by, so_dinh_danh, q=q, valid=valid, doc_type=doc_type, for_dossier=for_dossier,
                                  after=after_of(cursor), limit=limit + 1)
-    return page_of(views, limit)
+    return model_response(page_of(views, limit))
 
 
 @router.get("/documents/{document_id}", response_model=DocumentOut, summary="A document",

@@ -26,8 +26,8 @@ _bearer = HTTPBearer(auto_error=False, scheme_name="bearer",
                      description="A JWT from the province's identity provider (in development: `sohoa token`).")
 
 
-def get_services(request: Request) -> ApiServices:
-    """The app's services."""
+async def get_services(request: Request) -> ApiServices:
+    """The app's services (``async``: a plain ``def`` dependency would cost a thread hop per request)."""
     services: ApiServices = request.app.state.services
     return services
 

@@ -21,6 +21,8 @@ def worker(
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
     logging.getLogger("pika").setLevel(max(logging.WARNING, logging.getLogger().level))  # a line per socket event
+    # fontTools logs some sixty INFO lines per page while it subsets the searchable PDF's font
+    logging.getLogger("fontTools").setLevel(max(logging.WARNING, logging.getLogger().level))
     settings = get_settings()
     try:
         settings.check_secure()

@@ -297,6 +297,10 @@ class ApiSettings(BaseModel):
     jwt_audience: str = "sohoa"
     #: clock skew allowed on ``exp`` and ``nbf``
     clock_skew_s: int = Field(default=30, ge=0, le=300)
+    #: seconds a verified token is remembered (by its hash, never past its ``exp``); 0 checks every request
+    token_cache_s: int = Field(default=60, ge=0, le=3600)
+    #: how many verified tokens are remembered at most
+    token_cache_size: int = Field(default=4096, ge=0)
     #: longest lifetime ``sohoa token`` may give a development token
     dev_token_max_ttl_s: int = Field(default=12 * 3600, ge=60)
     presign_expiry_s: int = 300

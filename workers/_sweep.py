@@ -6,11 +6,16 @@ its failure: the database was down), when enqueueing failed after the upload,
 or when RabbitMQ lost it. Such a component is older than anything a live job
 can be: the time limit of a job plus the longest backoff between retries. The
 sweep enqueues the stale components again (the jobs are idempotent) or, past
-the attempt budget, ends them ``failed`` with ``job_lost`` and a reason. While
-the queue or its delay queue holds messages, a stale ``pending`` component may
-just be waiting its turn in a backlog, so only those a worker had taken
-(``processing``) are swept then; the rest wait for a quiet queue. Result jobs
-left unfinished and callbacks left pending are dispatched again the same way.
+the attempt budget, ends them ``failed`` with ``job_lost`` and a reason. Result
+jobs left unfinished and callbacks left pending are dispatched again the same way.
+
+A busy queue does not stop the sweep. What a worker had taken (a ``processing``
+component, a ``running`` result job) and then lost is swept as soon as it is
+stale. What was never taken may be waiting its turn in a backlog, so it is swept
+only when the queue has overtaken it: every job goes through one FIFO queue, so
+once a worker has taken a job created a stale period after this one was last
+touched, this one's message is not in the queue any more
+(:func:`store.records.last_taken`).
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from schemas.settings import WorkerSettings
-from store.records import SYSTEM_WORKER, Principal, RecordStore, stale_jobs, sweep_stale
+from store.records import SYSTEM_WORKER, Principal, RecordStore, last_taken, stale_jobs, sweep_stale
 
 if TYPE_CHECKING:  # _dispatch imports the jobs, which import this module
     from workers._dispatch import Dispatcher
@@ -84,13 +89,18 @@ def sweep_stuck(records: RecordStore, dispatcher: Dispatcher, cfg: WorkerSetting
         TransientError: the database or the broker is unreachable.
     """
     waiting = dispatcher.queued()
-    skipped = f"{waiting} message(s) still queued: pending components are left until the queue is quiet" \
-        if waiting else None
-    before = datetime.now(UTC) - timedelta(seconds=stale_after_s(cfg))
+    skipped = f"{waiting} message(s) still queued: what no worker has taken yet is left unless the queue has " \
+        "overtaken it" if waiting else None
+    stale = timedelta(seconds=stale_after_s(cfg))
+    before = datetime.now(UTC) - stale
     with records.transaction() as session:
+        overtaken: datetime | None = None
+        if waiting:  # only what the queue has passed by (or nothing, when no worker took anything yet)
+            taken = last_taken(session)
+            overtaken = taken - stale if taken is not None else datetime(1970, 1, 1, tzinfo=UTC)
         again, lost = sweep_stale(session, by, before=before, max_attempts=max_attempts(cfg), dry_run=dry_run,
-                                  processing_only=bool(waiting))
-        jobs, calls = ([], []) if dry_run or waiting else stale_jobs(session, by, before=before)
+                                  pending_before=overtaken)
+        jobs, calls = ([], []) if dry_run else stale_jobs(session, by, before=before, waiting_before=overtaken)
     if dry_run:
         return SweepOutcome(tuple(again), tuple(lost), skipped)
     for component_id in again:

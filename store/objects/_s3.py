@@ -151,7 +151,9 @@ class S3ObjectStore:
                 name, key, body(), size,
                 content_type=content_type,
                 metadata={"sha256": sha, "owner": owner},
-                part_size=self.part_size if size > self.part_size else 0,
+                # one PUT up to the part size (the SDK's own choice, 5 MiB parts, makes a scan just over
+                # 5 MiB a multipart upload of four requests); parts of that size above it
+                part_size=self.part_size,
             )
         return StoredObject(bucket, key, sha, size, content_type, owner)
 

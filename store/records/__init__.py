@@ -81,7 +81,14 @@ from store.records._portal_sync import (
     refresh_outbox,
     sync_counts,
 )
-from store.records._progress import OWNER_MISMATCH, begin_processing, complete_component, record_failure, sweep_stale
+from store.records._progress import (
+    OWNER_MISMATCH,
+    begin_processing,
+    complete_component,
+    last_taken,
+    record_failure,
+    sweep_stale,
+)
 from store.records._reuse import attach_to_dossier, find_duplicates, search_documents, valid_documents
 from store.records._stats import FieldCorrections, ServiceIndex, check_stats_access, parse_bound, service_index
 from store.records._store import RecordStore, open_records
@@ -187,6 +194,7 @@ __all__ = [
     "history",
     "issue_result",
     "key_hash",
+    "last_taken",
     "list_components",
     "list_consents",
     "list_documents",

@@ -74,11 +74,19 @@ def _owner_id(citizen_id: str, row: Dossier | Document | Component) -> str | Non
     return citizen.ma_dinh_danh if citizen else None
 
 
-def own_dossiers(session: Session, by: Principal, citizen_id: str) -> list[str]:
-    """Codes of the citizen's dossiers received by agencies ``by`` acts for, newest first."""
-    query = (select(Dossier.ma_ho_so, Dossier.co_quan_tiep_nhan).where(Dossier.citizen_id == citizen_id)
-             .order_by(Dossier.created_at.desc()))
-    return [code for code, agency in session.execute(query) if by.acts_for(agency)]
+def own_dossiers(session: Session, by: Principal, citizen_id: str,
+                 dossiers: list[tuple[str, str | None]] | None = None) -> list[str]:
+    """Codes of the citizen's dossiers received by agencies ``by`` acts for, newest first.
+
+    Args:
+        dossiers: every (code, agency) of the citizen's dossiers, newest first, when already read
+            (:func:`citizen_and_dossiers`).
+    """
+    if dossiers is None:
+        query = (select(Dossier.ma_ho_so, Dossier.co_quan_tiep_nhan).where(Dossier.citizen_id == citizen_id)
+                 .order_by(Dossier.created_at.desc()))
+        dossiers = [(code, agency) for code, agency in session.execute(query)]
+    return [code for code, agency in dossiers if by.acts_for(agency)]
 
 
 def consented_lineages(session: Session, citizen_id: str, ma_ho_so: str) -> frozenset[str]:
@@ -125,6 +133,25 @@ def known_citizen(session: Session, by: Principal, ma_dinh_danh: str) -> Citizen
     return row
 
 
+def citizen_and_dossiers(session: Session, by: Principal,
+                         ma_dinh_danh: str) -> tuple[Citizen | None, list[tuple[str, str | None]] | None]:
+    """:func:`known_citizen`, and for an officer or the resolution system its dossiers' (code, agency),
+    newest first, read in the same query (what :func:`citizen_scope` looks at for them); ``None`` for others.
+
+    Raises:
+        AccessDenied: as :func:`known_citizen`.
+    """
+    if by.role not in AGENCY_ROLES or by.agencies is None:
+        return known_citizen(session, by, ma_dinh_danh), None
+    rows = session.execute(
+        select(Citizen, Dossier.ma_ho_so, Dossier.co_quan_tiep_nhan)
+        .outerjoin(Dossier, Dossier.citizen_id == Citizen.id)
+        .where(Citizen.ma_dinh_danh == ma_dinh_danh).order_by(Dossier.created_at.desc())).all()
+    if not rows:
+        raise deny("no dossier of your agency is for this citizen", citizen=ma_dinh_danh)
+    return rows[0][0], [(code, agency) for _, code, agency in rows if code is not None]
+
+
 def find_dossier(session: Session, ma_ho_so: str, *, lock: bool = False) -> Dossier:
     """The dossier with this code.
 
@@ -138,8 +165,11 @@ def find_dossier(session: Session, ma_ho_so: str, *, lock: bool = False) -> Doss
     return row
 
 
-def citizen_scope(session: Session, by: Principal, citizen: Citizen, *, for_dossier: str | None = None) -> Scope:
+def citizen_scope(session: Session, by: Principal, citizen: Citizen, *, for_dossier: str | None = None,
+                  dossiers: list[tuple[str, str | None]] | None = None) -> Scope:
     """What ``by`` may read of ``citizen``'s store (for ``for_dossier`` when given).
+
+    ``dossiers``: the citizen's dossiers as :func:`citizen_and_dossiers` read them (else read here).
 
     Raises:
         AccessDenied: nothing of it: another citizen, no dossier of the officer's agency for this
@@ -165,7 +195,7 @@ def citizen_scope(session: Session, by: Principal, citizen: Citizen, *, for_doss
         return Scope(False, consented, for_dossier)
     if by.agencies is None:  # acts for every agency: an operator in development, a development token
         return Scope(True)
-    own = own_dossiers(session, by, citizen.id)
+    own = own_dossiers(session, by, citizen.id, dossiers)
     if not own:
         raise deny("no dossier of your agency is for this citizen: name the dossier you read for (for_dossier)")
     return Scope(True, ma_ho_so=own[0])

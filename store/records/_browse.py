@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.records._access import citizen_scope, known_citizen
+from store.records._access import citizen_and_dossiers, citizen_scope
 from store.records._audit import audit
 from store.records._build import FTS
 from store.records._documents import views_of
@@ -41,10 +41,10 @@ def browse_documents(
         AccessDenied: see :func:`store.records._access.citizen_scope`.
         NotFoundError: ``for_dossier`` does not exist.
     """
-    citizen = known_citizen(session, by, ma_dinh_danh)
+    citizen, dossiers = citizen_and_dossiers(session, by, ma_dinh_danh)
     if citizen is None:
         return []
-    scope = citizen_scope(session, by, citizen, for_dossier=for_dossier)
+    scope = citizen_scope(session, by, citizen, for_dossier=for_dossier, dossiers=dossiers)
     stmt = select(Document).where(Document.citizen_id == citizen.id, Document.is_current.is_(True))
     if not scope.everything:
         stmt = stmt.where(Document.lineage_id.in_(sorted(scope.lineages)))

@@ -58,13 +58,23 @@ def make_engine(settings: Settings, *, url: str | None = None, synchronous_commi
         return engine
     if target.get_backend_name() != "postgresql":
         raise ConfigError("only PostgreSQL and SQLite are supported", detail={"url": str(target)})
+    if not synchronous_commit:
+        # reads: each statement its own transaction (READ COMMITTED gives every statement its own
+        # snapshot anyway), so a read costs its statements' round trips and no BEGIN and COMMIT; the
+        # audit INSERT is committed before the reply is made. No overflow connections: a read
+        # waits for a pooled one rather than opening (and closing) a server process of its own.
+        return create_engine(
+            target, pool_pre_ping=False, pool_size=cfg.db_pool_size, max_overflow=0,
+            pool_timeout=cfg.db_connect_timeout_s * 2, isolation_level="AUTOCOMMIT",
+            connect_args={"connect_timeout": max(1, int(cfg.db_connect_timeout_s)),
+                          "options": "-c synchronous_commit=off"},
+        )
     return create_engine(
         target,
-        pool_pre_ping=synchronous_commit,
+        pool_pre_ping=True,
         pool_size=cfg.db_pool_size,
         pool_timeout=cfg.db_connect_timeout_s * 2,
-        connect_args={"connect_timeout": max(1, int(cfg.db_connect_timeout_s)),
-                      **({} if synchronous_commit else {"options": "-c synchronous_commit=off"})},
+        connect_args={"connect_timeout": max(1, int(cfg.db_connect_timeout_s))},
     )
 
 

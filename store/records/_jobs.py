@@ -246,20 +246,29 @@ def callback_attempts(session: Session, by: Principal, job_id: str) -> list[Call
     return [CallbackAttemptView(r.attempt, r.at, r.status_code, r.error, r.duration_ms, r.delivered) for r in rows]
 
 
-def stale_jobs(session: Session, by: Principal, *, before: datetime, limit: int = 200) -> tuple[list[str], list[str]]:
+def stale_jobs(session: Session, by: Principal, *, before: datetime, limit: int = 200,
+               waiting_before: datetime | None = None) -> tuple[list[str], list[str]]:
     """Jobs left unfinished, and callbacks left pending, since before ``before`` (their message was lost).
 
     Rows are touched so that repeated sweeps do not take them up again at once.
+
+    Args:
+        waiting_before: while the queue is busy, a ``queued`` job or a pending callback may
+            simply be waiting its turn: then only those untouched since before this time
+            (:func:`store.records.last_taken`) are taken up, with every stale ``running`` job
+            (a worker had taken it).
 
     Returns:
         the jobs to dispatch again, and the jobs whose callback to dispatch again.
     """
     require_role(by)
-    jobs = list(session.scalars(select(ResultJob).where(ResultJob.state.in_(("queued", "running")),
-                                                        ResultJob.updated_at < before)
+    waited = before if waiting_before is None else min(before, waiting_before)
+    jobs = list(session.scalars(select(ResultJob).where(
+        ((ResultJob.state == "running") & (ResultJob.updated_at < before))
+        | ((ResultJob.state == "queued") & (ResultJob.updated_at < waited)))
                                 .order_by(ResultJob.updated_at).limit(limit).with_for_update(skip_locked=True)))
     calls = list(session.scalars(select(ResultJob).where(ResultJob.callback_state == "pending",
-                                                         ResultJob.updated_at < before)
+                                                         ResultJob.updated_at < waited)
                                  .order_by(ResultJob.updated_at).limit(limit).with_for_update(skip_locked=True)))
     for row in (*jobs, *calls):
         row.updated_at = utcnow()

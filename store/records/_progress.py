@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from schemas.documents import ComponentResult, DigitizeResult
@@ -28,6 +28,7 @@ from store.records._build import (
     signature_row,
 )
 from store.records._models import Citizen, Component, Document, Dossier, new_id, utcnow
+from store.records._tables import ResultJob
 from store.records._types import ComponentStatus, DocumentKind, DocumentStatus, Origin, Principal
 
 _FINAL = (ComponentStatus.EXTRACTED, ComponentStatus.FAILED)
@@ -81,27 +82,46 @@ def record_failure(session: Session, by: Principal, component_id: str, error: So
         row.status = ComponentStatus.PENDING
 
 
+def last_taken(session: Session) -> datetime | None:
+    """When the newest component or result job that a worker has already taken was created.
+
+    Jobs go through one FIFO queue: a message enqueued before that one and still waiting
+    would have been taken first. So a job left untouched since well before this time (more
+    than the longest backoff a retry waits in the delay queue) is not waiting in a backlog:
+    its message was lost. ``None`` when no worker has taken anything yet.
+    """
+    newest = [session.scalar(select(func.max(Component.created_at)).where(Component.attempts > 0)),
+              session.scalar(select(func.max(ResultJob.created_at)).where(ResultJob.attempts > 0))]
+    known = [t for t in newest if t is not None]
+    return max(known) if known else None
+
+
 def sweep_stale(session: Session, by: Principal, *, before: datetime, max_attempts: int,
-                limit: int = 200, dry_run: bool = False, processing_only: bool = False) -> tuple[list[str], list[str]]:
+                limit: int = 200, dry_run: bool = False, pending_before: datetime | None = None,
+                ) -> tuple[list[str], list[str]]:
     """Take up components left ``pending`` or ``processing`` since before ``before`` (their job was lost).
 
     Each one is either put back to ``pending`` for the caller to enqueue again, or,
     after ``max_attempts`` attempts, ends ``failed`` with ``job_lost``. Rows another
     sweeper holds are skipped (PostgreSQL ``SKIP LOCKED``), and every row taken is
     touched, so concurrent or repeated sweeps do not enqueue it twice. With
-    ``dry_run`` nothing is changed: the answer says what would be done. With
-    ``processing_only`` only components a worker had taken are looked at (while the
-    queue is busy, a ``pending`` one may simply be waiting its turn).
+    ``dry_run`` nothing is changed: the answer says what would be done.
+
+    Args:
+        pending_before: while the queue is busy, a ``pending`` component may simply be waiting
+            its turn: then only those untouched since before this time (see :func:`last_taken`)
+            are taken up, with every stale ``processing`` one (a worker had taken it).
 
     Returns:
         the ids to enqueue again, and the ids given up on.
     """
     require_role(by)
-    statuses = (ComponentStatus.PROCESSING,) if processing_only else (ComponentStatus.PENDING,
-                                                                      ComponentStatus.PROCESSING)
+    processing = (Component.status == ComponentStatus.PROCESSING) & (Component.updated_at < before)
+    pending = (Component.status == ComponentStatus.PENDING) & (
+        Component.updated_at < (before if pending_before is None else min(before, pending_before)))
     rows = list(session.scalars(
         select(Component)
-        .where(Component.status.in_(statuses), Component.updated_at < before)
+        .where(processing | pending)
         .order_by(Component.updated_at).limit(limit).with_for_update(skip_locked=True)
     ))
     again: list[str] = []

@@ -118,6 +118,21 @@ def test_production_accepts_rs256_and_es256_from_the_jwks_and_refuses_hs256(tmp_
         assert refused.value.code == "unauthenticated"
 
 
+def test_a_remembered_token_is_checked_again_once_it_expires(tmp_path: Path) -> None:
+    path, rsa_key, _ = _jwks(tmp_path)
+    settings = _production(tmp_path, path)
+    verifier = TokenVerifier(settings.model_copy(update={"api": settings.api.model_copy(update={"clock_skew_s": 0})}))
+    now = int(time.time())
+    token = jwt.encode(_claims(iss=ISSUER, aud=AUDIENCE, iat=now, nbf=now, exp=now + 2), rsa_key,
+                       algorithm="RS256", headers={"kid": "rsa-1"})
+    assert verifier.verify(token) == verifier.verify(token)  # the second from the cache
+    assert len(verifier._cache) == 1 and token.encode() not in next(iter(verifier._cache))  # a hash, not the token
+    time.sleep(max(0.0, now + 2.2 - time.time()))
+    with pytest.raises(SohoaError) as refused:
+        verifier.verify(token)
+    assert refused.value.detail.get("reason") == "expired"
+
+
 def test_development_tokens_are_not_made_outside_development(tmp_path: Path) -> None:
     path, _, _ = _jwks(tmp_path)
     with pytest.raises(ConfigError):

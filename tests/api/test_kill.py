@@ -94,5 +94,9 @@ def test_the_rate_limit_is_one_count_across_replicas(redis_url: str) -> None:
     answers = [asyncio.run(replicas[n % 2].hit("officer:canbo01")) for n in range(6)]
     assert answers[:5] == [None] * 5 and answers[5] is not None and 0 < answers[5] <= 60
     assert asyncio.run(replicas[1].hit("officer:canbo02")) is None  # per token
+    import redis
+
+    keys = redis.Redis.from_url(REDIS_URL).keys(f"{prefix}:officer:canbo01:*")
+    assert len(keys) == 1 and 0 < redis.Redis.from_url(REDIS_URL).ttl(keys[0]) <= 65  # the window's key expires
     down = RedisLimiter("redis://127.0.0.1:1/0", 1, prefix=prefix, timeout_s=0.2)
     assert asyncio.run(down.hit("x")) is None and asyncio.run(down.hit("x")) is None  # down: let requests through

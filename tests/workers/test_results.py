@@ -210,7 +210,8 @@ def test_a_component_a_dead_worker_left_running_is_swept_even_while_the_queue_is
         dispatcher.digitize(upload(store, tmp_path, seed=10 + n, name=f"q{n}.png").id)
     long_ago = datetime.now(UTC) - timedelta(seconds=stale_after_s(settings.worker) + 60)
     with runtime.records.transaction() as s:
-        s.execute(update(Component).where(Component.id.in_([stuck.id, waiting.id])).values(updated_at=long_ago))
+        s.execute(update(Component).where(Component.id.in_([stuck.id, waiting.id])).values(
+            created_at=long_ago, updated_at=long_ago))
     outcome = sweep_stuck(runtime.records, dispatcher, settings.worker)
     assert outcome.requeued == (stuck.id,)  # the waiting one may be on its way in the backlog
     assert outcome.skipped is not None and "queued" in outcome.skipped
