@@ -189,6 +189,12 @@ def main() -> None:
                         bench_drop(browser, served.origin, services, drops=args.drops, seed=args.seed, tmp=tmp)
             finally:
                 services.stop_workers()
+            if not args.skip_drop:  # the worker's own account of each job (warm-up first)
+                lines = (data / "worker-0.log").read_text(encoding="utf-8", errors="replace").splitlines()
+                print("\n  the worker's stages, per job:")
+                for line in lines:
+                    if " digitized: " in line:
+                        print("   ", line.split(" digitized: ", 1)[1])
     print(f"\nload average after: {os.getloadavg()[0]:.2f}")
 
 

@@ -11,6 +11,8 @@ attempt; anything else ends the component ``failed`` with its error code.
 from __future__ import annotations
 
 import logging
+import time
+from datetime import UTC, datetime
 
 from dramatiq.middleware.time_limit import TimeLimitExceeded
 from sqlalchemy.orm import Session
@@ -114,14 +116,18 @@ def _give_up(rt: Runtime, component: ComponentView, by: Principal) -> ComponentV
 
 
 def _digitize(rt: Runtime, component: ComponentView, by: Principal) -> None:
+    laps = _Laps()
     scan = rt.objects.get_bytes(Bucket.SCANS, component.scan_key)
+    laps.lap("fetch")
     output = rt.digitizer.digitize(scan, name=component.file_name)
+    laps.lap("read")
     if output.result.error is not None:
         raise error_from_result(output.result.error)
     # after extraction: names, dates of birth and sexes against the population registry (flags, never values)
     checked = cross_check(output.result, rt.citizen_registry)
     if checked.warning:
         log.warning("component %s: registry check skipped: %s", component.id, checked.warning)
+    laps.lap("registry")
     pdf_key, signature = None, None
     if output.searchable_pdf is not None:
         meta = {"reason": "Số hóa hồ sơ", "submitted_by": component.submitted_by,
@@ -130,9 +136,11 @@ def _digitize(rt: Runtime, component: ComponentView, by: Principal) -> None:
         kind, _, officer = component.submitted_by.partition(":")
         signed = rt.signer.sign(output.searchable_pdf, role="officer", meta=meta,
                                 officer=officer if kind == "officer" and officer else None)
+        laps.lap("sign")
         stored = rt.objects.put_bytes(Bucket.DOCUMENTS, signed.data, content_type="application/pdf",
                                       owner=component.citizen)
         pdf_key, signature = stored.key, signed.signature
+        laps.lap("put")
     with rt.records.transaction() as session:
         claim_objects(session)
         complete_component(session, by, component.id, checked.result, searchable_pdf_key=pdf_key,
@@ -140,6 +148,33 @@ def _digitize(rt: Runtime, component: ComponentView, by: Principal) -> None:
         _record_registry_check(session, by, component, checked)
         if pdf_key is not None:
             _still_there(rt, Bucket.DOCUMENTS, pdf_key)
+    laps.lap("record")
+    waited = (datetime.now(UTC) - _aware(component.created_at)).total_seconds() * 1000 - laps.total
+    log.info("component %s digitized: %s; %.0f ms from upload to start", component.id, laps, waited)
+
+
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite gives naive UTC times
+
+
+class _Laps:
+    """Milliseconds per stage of one job, for the log line an operator reads when a job is slow."""
+
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+        self._laps: list[tuple[str, float]] = []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self._laps.append((name, (now - self._last) * 1000))
+        self._last = now
+
+    @property
+    def total(self) -> float:
+        return sum(ms for _, ms in self._laps)
+
+    def __str__(self) -> str:
+        return f"{self.total:.0f} ms (" + ", ".join(f"{name} {ms:.0f}" for name, ms in self._laps) + ")"
 
 
 def _record_registry_check(session: Session, by: Principal, component: ComponentView, checked: CrossCheck) -> None:
