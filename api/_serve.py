@@ -43,18 +43,32 @@ def check_serving(settings: Settings, host: str) -> None:
     settings.check_secure(api=True)
 
 
+def _preflight(settings: Settings) -> None:
+    """Open the database and object store once here, before any worker process starts.
+
+    uvicorn's supervisor of several workers stops with exit status 0 when a worker
+    fails to start: a database behind the code or out of reach would look like a
+    clean stop to systemd or compose. Checked here, it is an error with its code.
+    """
+    from store import Store
+
+    Store.open(settings).close()
+
+
 def serve_api(settings: Settings, *, host: str | None = None, port: int | None = None, workers: int | None = None,
               log_level: str = "info") -> None:
     """Run the API with uvicorn until stopped (SIGTERM/SIGINT finish the requests in flight).
 
     Raises:
         ConfigError: see :func:`check_serving`; a database behind the code (run ``sohoa db upgrade``).
+        TransientError: the database or the object store is unreachable.
     """
     import uvicorn
 
     host = host or settings.api.host
     port = settings.api.port if port is None else port
     check_serving(settings, host)
+    _preflight(settings)
     # worker processes read their settings from the environment: make them see this address
     os.environ["SOHOA_API__HOST"], os.environ["SOHOA_API__PORT"] = host, str(port)
     configure_logging(log_level)
