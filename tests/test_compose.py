@@ -135,7 +135,7 @@ def test_the_api_environment_is_a_production_configuration_the_api_starts_with(
     check_serving(settings, host)  # what `sohoa serve` does before it binds: refuses an insecure configuration
     assert settings.environment == "production" and not is_loopback(host)
     assert settings.api.jwks_url and settings.api.jwks_url.startswith("https://")
-    assert settings.api.token_secret is not None and settings.callbacks.secret is not None
+    assert settings.api.token_secret is None and settings.callbacks.secret is not None  # files on S3: no local links
     assert settings.sign.key_source != "dev" and settings.broker_url and settings.database_url
     # refused by nothing at start, but wrong without: download links, rate limits across processes,
     # the proxy's client addresses, callbacks, the roots signatures are verified against
