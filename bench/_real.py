@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench._metrics import cer_counts
+from pipeline.digitize import Digitized
 from pipeline.lexicon import is_valid_syllable
+from pipeline.types import OcrPage
 
 #: what sohoa reads (``sohoa digitize`` help)
 SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".pdf"})
@@ -34,6 +36,11 @@ def cer(hypothesis: str, truth: str) -> float:
     """Character error rate of ``hypothesis`` against ``truth`` (see the module docstring)."""
     edits, chars = cer_counts(hypothesis, truth)
     return edits / chars if chars else float(edits > 0)
+
+
+def page_texts(done: Digitized) -> dict[int, str]:
+    """Page number -> sohoa's text of that page (as a component's text joins them), from ``keep_pages``."""
+    return {k.number: OcrPage(k.number, k.words, 0, 0, k.dpi).text for k in done.pages}
 
 
 @dataclass(frozen=True)
@@ -75,10 +82,10 @@ def quality(text: str) -> Quality:
 
 def _read_truth(path: Path) -> str:
     """A transcript without its leading ``#`` comment lines."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8").split("\n")  # not splitlines(): it splits at form feeds too
     while lines and (lines[0].startswith("#") or not lines[0].strip()):
         lines.pop(0)
-    return "\n".join(lines)
+    return "\n".join(lines).rstrip("\n ")
 
 
 def split_pages(text: str) -> list[str]:

@@ -39,12 +39,11 @@ from typing import Any
 os.environ["OMP_THREAD_LIMIT"] = "1"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._real import cer, quality
+from bench._real import cer, page_texts, quality
 from bench._realinputs import Case, folder_cases, page_dpi, render
 from bench.digitize import _tesseract
 from pipeline.classify import load_classifier
 from pipeline.digitize import digitize_file
-from pipeline.types import OcrPage
 from schemas.settings import Settings
 
 REALDOCS = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdocs"
@@ -104,7 +103,7 @@ def run_sohoa(path: Path, settings: Settings, model: Any) -> tuple[list[OurPage]
     wall = time.perf_counter() - start
     result = done.result
     error = result.error.code if result.error is not None else None
-    texts = {k.number: OcrPage(k.number, k.words, 0, 0, k.dpi).text for k in done.pages}
+    texts = page_texts(done)
     pages: list[OurPage] = []
     for n in range(1, max(result.pages, len(texts)) + 1):
         info = next((i for i in result.page_info if i.number == n), None)
