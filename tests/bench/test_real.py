@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench._real import cer, quality, split_pages, transcript
+from bench.real import Row, totals
 
 
 def test_cer_ignores_unicode_form_and_layout_white_space() -> None:
@@ -67,3 +68,24 @@ def test_transcript_of_a_page_a_damaged_copy_and_a_split_dump(tmp_path: Path) ->
     # a transcript without form feeds is the truth of a one-page file only
     assert transcript(tmp_path / "letter.pdf", 1, 2) is None
     assert transcript(tmp_path / "other.png", 1, 1) is None
+
+
+def _row(cer_ours: float | None, cer_raw: float | None, *, words: int = 10, second: bool = False,
+         source: str = "ocr") -> Row:
+    return Row("f", 1, cer_ours is not None, cer_ours, cer_raw, words, words, 1.0, 1.0, "khac", None, source,
+               None, second, None, 1.0, 2.0)
+
+
+def test_totals_mean_cer_gain_worse_pages_and_second_reads() -> None:
+    rows = [_row(0.10, 0.20), _row(0.30, 0.20, second=True), _row(None, None, source="text_layer"),
+            _row(0.0, 0.1, words=0)]
+    t = totals(rows)
+    assert t["transcript_pages"] == 3
+    assert t["mean_cer_sohoa"] == pytest.approx(0.4 / 3)
+    assert t["mean_cer_raw"] == pytest.approx(0.5 / 3)
+    assert t["relative_gain"] == pytest.approx(1 - 0.4 / 0.5)
+    assert t["worse_pages"] == ["f p1"]
+    assert t["empty_transcript_pages"] == ["f p1"]
+    assert (t["second_reads"], t["ocr_pages"]) == (1, 3)
+    assert t["pages_per_minute_sohoa"] == pytest.approx(4 / 4 * 60)
+    assert t["pages_per_minute_raw"] == pytest.approx(4 / 8 * 60)
