@@ -46,6 +46,13 @@ from pipeline.classify import load_classifier
 from pipeline.digitize import digitize_file
 from schemas.settings import Settings
 
+#: a transcript page read with fewer than this share of the transcript's words counts as (nearly) empty
+NEARLY_EMPTY = 0.5
+#: a page without transcript is flagged when sohoa reads under this share of raw's valid words …
+PROXY_WORDS = 0.8
+#: … or a valid-word share this much below raw's
+PROXY_VALID = 0.02
+
 REALDOCS = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdocs"
 
 
@@ -55,7 +62,7 @@ class Row:
 
     file: str
     page: int
-    truth: bool
+    truth_words: int | None
     cer_sohoa: float | None
     cer_raw: float | None
     words_sohoa: int
@@ -96,8 +103,11 @@ def _read_fields(info: object) -> tuple[float | None, bool, str | None]:
             str(chosen) if chosen is not None else None)
 
 
-def run_sohoa(path: Path, settings: Settings, model: Any) -> tuple[list[OurPage], float]:
-    """Every page of ``path`` as sohoa reads it, and the wall time of the whole digitize."""
+def run_sohoa(path: Path, pages_in_file: int, settings: Settings, model: Any) -> tuple[list[OurPage], float]:
+    """Every page of ``path`` as sohoa reads it, and the wall time of the whole digitize.
+
+    A file that failed (``no_text`` …) gives each of its pages empty text and the error's code.
+    """
     start = time.perf_counter()
     done = digitize_file(path, settings=settings, model=model, keep_pages=True)
     wall = time.perf_counter() - start
@@ -105,7 +115,7 @@ def run_sohoa(path: Path, settings: Settings, model: Any) -> tuple[list[OurPage]
     error = result.error.code if result.error is not None else None
     texts = page_texts(done)
     pages: list[OurPage] = []
-    for n in range(1, max(result.pages, len(texts)) + 1):
+    for n in range(1, max(result.pages, len(texts), pages_in_file) + 1):
         info = next((i for i in result.page_info if i.number == n), None)
         comp = next((c for c in result.components if c.page_range[0] <= n <= c.page_range[1]), None)
         score, second, chosen = _read_fields(info)
@@ -131,13 +141,13 @@ def measure(cases: list[Case], settings: Settings, work: Path, *, log: bool) -> 
     ours: dict[Path, tuple[list[OurPage], float]] = {}
     for case in cases:
         if case.file not in ours:
-            ours[case.file] = run_sohoa(case.file, settings, model)
+            ours[case.file] = run_sohoa(case.file, case.pages, settings, model)
         pages, wall = ours[case.file]
-        mine = pages[case.page - 1] if case.page <= len(pages) else OurPage("", None, "missing", None, None,
-                                                                                False, None)
+        mine = pages[case.page - 1]
         raw, raw_sec = run_raw(case, work)
         qs, qr = quality(mine.text), quality(raw)
-        row = Row(case.label, case.shown_page or case.page, case.truth is not None,
+        row = Row(case.label, case.shown_page or case.page,
+                  len(case.truth.split()) if case.truth is not None else None,
                   cer(mine.text, case.truth) if case.truth is not None else None,
                   cer(raw, case.truth) if case.truth is not None else None,
                   qs.words, qr.words, qs.share, qr.share, mine.doc_type, mine.error, mine.source,
@@ -146,6 +156,13 @@ def measure(cases: list[Case], settings: Settings, work: Path, *, log: bool) -> 
         if log:
             print(f"  {row.file} p{row.page}: sohoa {row.sec_sohoa:.1f}s raw {row.sec_raw:.1f}s", file=sys.stderr)
     return rows
+
+
+def _proxy_worse(r: Row) -> bool:
+    """Without a transcript: sohoa read clearly fewer valid words than raw, or a clearly lower share
+    of valid words without reading more valid words."""
+    ours, raw = r.words_sohoa * r.valid_sohoa, r.words_raw * r.valid_raw
+    return ours < raw * PROXY_WORDS or (r.valid_sohoa < r.valid_raw - PROXY_VALID and ours <= raw)
 
 
 def totals(rows: list[Row]) -> dict[str, Any]:
@@ -161,7 +178,9 @@ def totals(rows: list[Row]) -> dict[str, Any]:
         "mean_cer_sohoa": mean_s,
         "mean_cer_raw": mean_r,
         "worse_pages": [f"{r.file} p{r.page}" for r in graded if (r.cer_sohoa or 0.0) > (r.cer_raw or 0.0)],
-        "empty_transcript_pages": [f"{r.file} p{r.page}" for r in graded if r.words_sohoa == 0],
+        "empty_transcript_pages": [f"{r.file} p{r.page}" for r in graded
+                                   if r.words_sohoa < (r.truth_words or 0) * NEARLY_EMPTY],
+        "proxy_worse_pages": [f"{r.file} p{r.page}" for r in rows if r.truth_words is None and _proxy_worse(r)],
         "relative_gain": 1 - mean_s / mean_r if mean_r else 0.0,
         "pages_per_minute_sohoa": len(rows) / sec_s * 60 if sec_s else 0.0,
         "pages_per_minute_raw": len(rows) / sec_r * 60 if sec_r else 0.0,
@@ -186,7 +205,7 @@ def report(rows: list[Row], t: dict[str, Any]) -> None:
         print(f"{name:<62}{r.page:>3}{_f(r.cer_sohoa):>9}{_f(r.cer_raw):>8}{r.valid_sohoa:>11.3f}"
               f"{r.valid_raw:>10.3f}{f'{r.words_sohoa}/{r.words_raw}':>11}{_f(r.score, '.2f'):>7}"
               f"{'y' if r.second_read else '':>4}  {kind:<10}{r.sec_sohoa:>7.1f}{r.sec_raw:>6.1f}")
-    met = "met" if t["relative_gain"] >= 0.20 else "missed"
+    met = "met" if t["relative_gain"] >= 0.20 else "missed" if t["transcript_pages"] else "no transcript pages"
     print(f"\n{t['pages']} pages, {t['transcript_pages']} with a transcript")
     print(f"mean CER (transcript pages)      sohoa {t['mean_cer_sohoa']:.3f}   raw {t['mean_cer_raw']:.3f}")
     print(f"relative gain                    {t['relative_gain']:+.1%}   (target >= 20% lower: {met})")
@@ -195,7 +214,13 @@ def report(rows: list[Row], t: dict[str, Any]) -> None:
     for w in worse:
         print(f"    {w}")
     empty = t["empty_transcript_pages"]
-    print(f"transcript pages read empty      {len(empty)}" + (f": {', '.join(empty)}" if empty else ""))
+    print(f"transcript pages read (nearly) empty, under {NEARLY_EMPTY:.0%} of their words: {len(empty)}"
+          + (f": {', '.join(empty)}" if empty else ""))
+    proxy = t["proxy_worse_pages"]
+    print(f"pages without transcript where sohoa reads under {PROXY_WORDS:.0%} of raw's valid words, or a valid "
+          f"share {PROXY_VALID} below raw's and no more valid words: {len(proxy)}")
+    for w in proxy:
+        print(f"    {w}")
     print(f"pages per minute (one process)   sohoa {t['pages_per_minute_sohoa']:.1f}   "
           f"raw {t['pages_per_minute_raw']:.1f}")
     print(f"second reads                     {t['second_reads']} of {t['ocr_pages']} OCR'd pages "

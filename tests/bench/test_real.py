@@ -72,20 +72,32 @@ def test_transcript_of_a_page_a_damaged_copy_and_a_split_dump(tmp_path: Path) ->
 
 def _row(cer_ours: float | None, cer_raw: float | None, *, words: int = 10, second: bool = False,
          source: str = "ocr") -> Row:
-    return Row("f", 1, cer_ours is not None, cer_ours, cer_raw, words, words, 1.0, 1.0, "khac", None, source,
+    truth_words = 10 if cer_ours is not None else None
+    return Row("f", 1, truth_words, cer_ours, cer_raw, words, words, 1.0, 1.0, "khac", None, source,
                None, second, None, 1.0, 2.0)
 
 
 def test_totals_mean_cer_gain_worse_pages_and_second_reads() -> None:
     rows = [_row(0.10, 0.20), _row(0.30, 0.20, second=True), _row(None, None, source="text_layer"),
-            _row(0.0, 0.1, words=0)]
+            _row(0.0, 0.1, words=4)]
     t = totals(rows)
     assert t["transcript_pages"] == 3
     assert t["mean_cer_sohoa"] == pytest.approx(0.4 / 3)
     assert t["mean_cer_raw"] == pytest.approx(0.5 / 3)
     assert t["relative_gain"] == pytest.approx(1 - 0.4 / 0.5)
     assert t["worse_pages"] == ["f p1"]
-    assert t["empty_transcript_pages"] == ["f p1"]
+    assert t["empty_transcript_pages"] == ["f p1"]  # 4 words of 10
+    assert t["proxy_worse_pages"] == []
     assert (t["second_reads"], t["ocr_pages"]) == (1, 3)
     assert t["pages_per_minute_sohoa"] == pytest.approx(4 / 4 * 60)
     assert t["pages_per_minute_raw"] == pytest.approx(4 / 8 * 60)
+
+
+def test_pages_without_transcript_are_flagged_on_fewer_valid_words_not_on_more_text() -> None:
+    def proxy(name: str, words: int, valid: float, raw_words: int, raw_valid: float) -> Row:
+        return Row(name, 1, None, None, None, words, raw_words, valid, raw_valid, None, None, "ocr", None, False,
+                   None, 1.0, 1.0)
+
+    rows = [proxy("fewer", 50, 1.0, 100, 1.0), proxy("garbled", 100, 0.90, 100, 0.95),
+            proxy("more but noisier", 60, 0.74, 12, 0.92), proxy("same", 100, 0.95, 100, 0.95)]
+    assert totals(rows)["proxy_worse_pages"] == ["fewer p1", "garbled p1"]
