@@ -25,6 +25,9 @@ from pipeline.digitize import Digitized, digitize_file
 from schemas.settings import Settings
 from tests.conftest import IN_CI
 
+#: one worker reads every file once (the reads are cached per process) and slow OCR tests share it
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("realdocs")]
+
 REALDOCS = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdocs"
 PHOTO = "photo-letter.jpg"
 CONGVAN = "quangngai-congvan-299-UBND-TTHC-2025-01-15-HOATOC-scan300dpi.pdf"
