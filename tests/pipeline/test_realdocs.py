@@ -32,7 +32,6 @@ REALDOCS = Path(__file__).resolve().parents[2] / ".." / "shared" / "realdocs"
 PHOTO = "photo-letter.jpg"
 CONGVAN = "quangngai-congvan-299-UBND-TTHC-2025-01-15-HOATOC-scan300dpi.pdf"
 NOTICE = "quangngai-thongbao-565-TB-UBND-2024-11-15-borndigital.pdf"
-CARD_FRONT = "card-specimens/specimen_cccd_chip2021_front_blank_small.png"
 #: raw Tesseract's CER on the 300-dpi congvan page 1 is about 0.1; sohoa must stay under this whatever raw does
 CONGVAN_P1_BOUND = 0.15
 
@@ -134,7 +133,9 @@ def test_born_digital_notice_keeps_its_number_and_date_of_issue() -> None:
     assert "ngày 15 tháng 11 năm 2024" in text, "the date of issue is missing"
 
 
-def test_card_specimen_is_found_and_typed_can_cuoc() -> None:
-    result = _digitized(CARD_FRONT).result
+@pytest.mark.parametrize("name", sorted(p.name for p in (REALDOCS / "card-specimens").glob("*.png")))
+def test_card_specimen_is_found_and_typed_can_cuoc(name: str) -> None:
+    """The Ministry's blank artwork, front or back, at whatever size it comes: a card, typed as one."""
+    result = _digitized(f"card-specimens/{name}").result
     assert result.error is None, result.error
     assert result.doc_type == "can_cuoc", f"typed {result.doc_type} at {result.confidence:.2f}"
