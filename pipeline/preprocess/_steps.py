@@ -96,13 +96,41 @@ Step = Callable[[PageState], tuple[PageState, str]]
 
 # --- first read -----------------------------------------------------------------------------------
 
+#: an image whose sides are in an ID card's proportion (85.6 × 54 mm, 1.586) within this share is a tight
+#: card crop (the Ministry's own specimen images are cut at 1.69, with a rim around the card)
+CARD_ASPECT_TOLERANCE = 0.07
+#: camera sensors' proportions, which a whole photo has: never taken for a card by its shape alone
+_CAMERA_RATIOS = (1.5, 4 / 3, 16 / 9)
+
+
+def is_card_shaped(img: Image) -> bool:
+    """Whether the whole image has an ID card's proportions (either way up)."""
+    h, w = img.shape[:2]
+    ratio = max(h, w) / max(1, min(h, w))
+    if any(abs(ratio - r) < 0.005 for r in _CAMERA_RATIOS):
+        return False
+    return abs(ratio - 85.6 / 53.98) / (85.6 / 53.98) < CARD_ASPECT_TOLERANCE
+
+
 def _sheet(s: PageState) -> tuple[PageState, str]:
-    """Find the document on a bed or a desk and flatten it; cards side by side become one page."""
-    from pipeline.preprocess import _cut_out_sheets  # the sheet logic lives beside prepare_page
+    """Find the document on a bed or a desk and flatten it; cards side by side become one page.
+
+    A tight crop of a card (how phone apps and card readers save one: no bed, no
+    margin) has nothing around it to be found on: an image in a card's proportions
+    in which no card was found is taken as the card itself.
+    """
+    from pipeline.preprocess import CARD_SCALE, _cut_out_sheets, _upright_card
 
     if s.color.ndim != 3:
         return s, ""
     color, dpi, found, grown = _cut_out_sheets(s.color, s.dpi, s.cfg, photo=s.photo)
+    if "id_card" not in found and is_card_shaped(s.color):
+        dpi = s.cfg.target_dpi * CARD_SCALE
+        card = _upright_card(s.color)
+        out_w, out_h = round(85.6 / 25.4 * dpi), round(53.98 / 25.4 * dpi)
+        grown = out_w / card.shape[1]
+        interp = cv2.INTER_CUBIC if grown > 1 else cv2.INTER_AREA
+        color, found = cv2.resize(card, (out_w, out_h), interpolation=interp), ["id_card"]
     notes = s.notes + tuple(f"sheet:{kind}" for kind in found)
     return replace(s, color=color, dpi=dpi, kinds=tuple(found), grown=grown, notes=notes), ",".join(found)
 
