@@ -139,6 +139,12 @@ def _row(label: str, ours: float | str, raw: float | str) -> str:
     return f"{label:<34}{fmt(ours):>14}{fmt(raw):>16}"
 
 
+def second_reads(results: list[DigitizeResult]) -> tuple[int, int]:
+    """(pages sohoa read a second way, pages it OCR'd): ``PageInfo.read`` where the pipeline has it."""
+    ocr = [i for r in results for i in r.page_info if i.source != "text_layer"]
+    return sum(bool(getattr(getattr(i, "read", None), "second_read", False)) for i in ocr), len(ocr)
+
+
 def report(samples: list[SampleTruth], results: list[DigitizeResult], *, raw_texts: list[str],
            wall: float, raw_wall: float | None, peak_mb: float, born: tuple[float, float] | None) -> None:
     pages = sum(len(s.pages) for s in samples)
@@ -158,6 +164,8 @@ def report(samples: list[SampleTruth], results: list[DigitizeResult], *, raw_tex
     print(_row("pages per minute", pages / wall * 60, pages / raw_wall * 60 if raw_wall else "skipped"))
     print(_row("peak RSS of a worker (MB)", peak_mb, "—"))
     print(_row("files that failed", float(total.errors), "—"))
+    second, ocr_pages = second_reads(results)
+    print(_row("pages read a second time", f"{second} of {ocr_pages}", "—"))
     photos = Tally()
     for kind in sorted(groups):
         if kind in PHOTO_KINDS:
