@@ -64,8 +64,8 @@ def word_is_plausible(text: str) -> bool | None:
         return False
     if any(c.isdigit() for c in token) or _CODE.match(token):
         return True
-    if not any(c.isalpha() for c in token):
-        return False
+    if not any(c.isalpha() for c in token) or not all(c.isalnum() or c in "-/." for c in token):
+        return False  # symbols inside a word: noise, a seal or a picture read as text
     return all(is_valid_syllable(part) for part in token.split("-") if part)
 
 

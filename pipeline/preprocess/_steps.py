@@ -103,13 +103,20 @@ CARD_ASPECT_TOLERANCE = 0.07
 _CAMERA_RATIOS = (1.5, 4 / 3, 16 / 9)
 
 
-def is_card_shaped(img: Image) -> bool:
-    """Whether the whole image has an ID card's proportions (either way up)."""
+#: a card's letters are large for its size (6-8 pt on a 54-mm card: glyphs 2.4-3.3% of its height);
+#: a page's are not (1.4% on our photo of a letter, which is cut to nearly a card's proportions)
+CARD_GLYPHS = 0.018
+
+
+def is_card_crop(img: Image) -> bool:
+    """Whether the whole image is a card cut out tight: a card's proportions, lying landscape, card-sized letters."""
     h, w = img.shape[:2]
-    ratio = max(h, w) / max(1, min(h, w))
-    if any(abs(ratio - r) < 0.005 for r in _CAMERA_RATIOS):
+    ratio = w / max(1, h)
+    if h >= w or any(abs(ratio - r) < 0.005 for r in _CAMERA_RATIOS):
         return False
-    return abs(ratio - 85.6 / 53.98) / (85.6 / 53.98) < CARD_ASPECT_TOLERANCE
+    if abs(ratio - 85.6 / 53.98) / (85.6 / 53.98) >= CARD_ASPECT_TOLERANCE:
+        return False
+    return bool(glyph_size(img) / h >= CARD_GLYPHS)
 
 
 def _sheet(s: PageState) -> tuple[PageState, str]:
@@ -119,14 +126,14 @@ def _sheet(s: PageState) -> tuple[PageState, str]:
     margin) has nothing around it to be found on: an image in a card's proportions
     in which no card was found is taken as the card itself.
     """
-    from pipeline.preprocess import CARD_SCALE, _cut_out_sheets, _upright_card
+    from pipeline.preprocess import CARD_SCALE, _cut_out_sheets
 
     if s.color.ndim != 3:
         return s, ""
     color, dpi, found, grown = _cut_out_sheets(s.color, s.dpi, s.cfg, photo=s.photo)
-    if "id_card" not in found and is_card_shaped(s.color):
+    if "id_card" not in found and is_card_crop(s.color):
         dpi = s.cfg.target_dpi * CARD_SCALE
-        card = _upright_card(s.color)
+        card = s.color
         out_w, out_h = round(85.6 / 25.4 * dpi), round(53.98 / 25.4 * dpi)
         grown = out_w / card.shape[1]
         interp = cv2.INTER_CUBIC if grown > 1 else cv2.INTER_AREA
