@@ -92,6 +92,10 @@ def _cut_out_sheets(color: Image, dpi: int, cfg: PreprocessSettings, *,
     if sheets and not photo and _ink_outside(color, sheets) >= EMPTY_BED:
         # a scan with text around the "sheet": a frame or a box on the page, not a card on a bed
         sheets = []
+    if photo and sheets and all(s.kind == "other" for s in sheets) and _ink_outside(color, sheets) >= EMPTY_BED:
+        # a picture of a page without a believable dpi, in which the "sheet" is a box of no paper size with
+        # text around it: a frame on the page (a rendered page saved without dpi lost a third of its text to it)
+        sheets = []
     if not sheets:
         return color, dpi, [], 1.0
     cards = [s for s in sheets if s.kind == "id_card"]

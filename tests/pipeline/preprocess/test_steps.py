@@ -71,3 +71,4 @@ def test_a_scan_at_an_ordinary_resolution_is_not_rescaled() -> None:
     prepared = prepare_page(_source(text_page(), 200), cfg=PreprocessSettings())
     assert not any(s.startswith("scale:") for s in prepared.steps)
     assert prepared.ocr_image.shape[:2] == text_page().shape[:2]
+
