@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.ingest import Document, open_document
-from pipeline.ocr import ocr_page
-from pipeline.preprocess import prepare_page
+from pipeline.ocr import ReadScore, ocr_page, score_read
+from pipeline.ocr._check import POOR
+from pipeline.preprocess import prepare_page, prepare_second
 from pipeline.types import Image, OcrPage, PreparedPage, SourcePage
-from schemas.documents import PageInfo
+from schemas.documents import PageInfo, ReadCheck
 from schemas.settings import Settings
 
 
@@ -110,8 +111,33 @@ def read_page(path: Path, index: int, *, name: str, settings: Settings, keep_ima
     ocr = ocr_page(prepared, cfg=settings.ocr)
     t3 = time.perf_counter()
     timings |= {"preprocess": (t2 - t1) * 1000, "ocr": (t3 - t2) * 1000}
+    check: ReadCheck | None = None
+    if not prepared.blank:
+        prepared, ocr, check = _checked(source, prepared, ocr, settings=settings, keep_image=keep_image)
+        timings["second_read"] = (time.perf_counter() - t3) * 1000
     h, w = prepared.ocr_image.shape[:2]
     info = PageInfo(number=source.number, source="ocr", width=w, height=h, dpi=prepared.dpi or source.dpi,
-                    color=source.color, rotation=ocr.rotation, skew=prepared.skew, blank=prepared.blank)
+                    color=source.color, rotation=ocr.rotation, skew=prepared.skew, blank=prepared.blank, read=check)
     image = _archive_image(prepared, ocr) if keep_image else None
     return PageOutcome(ocr=ocr, info=info, image=image, timings=timings)
+
+
+def _checked(source: SourcePage, prepared: PreparedPage, ocr: OcrPage, *, settings: Settings,
+             keep_image: bool) -> tuple[PreparedPage, OcrPage, ReadCheck]:
+    """Score the first read; when it is poor, read the page the second way and keep the better read."""
+    first = score_read(ocr.words, prepared.ocr_image)
+    if first.score >= POOR:
+        return prepared, ocr, ReadCheck(score=round(first.score, 3), second_read=False, chosen="first",
+                                        reason="first read scored well")
+    again = prepare_second(source, cfg=settings.preprocess, ocr_cfg=settings.ocr, archive=keep_image)
+    ocr2 = ocr_page(again, cfg=settings.ocr)
+    second = score_read(ocr2.words, again.ocr_image)
+    if second.score > first.score:
+        return again, ocr2, ReadCheck(score=round(second.score, 3), second_read=True, chosen="second",
+                                      reason=f"first read poor ({_why(first)}); second scored higher")
+    return prepared, ocr, ReadCheck(score=round(first.score, 3), second_read=True, chosen="first",
+                                    reason=f"first read poor ({_why(first)}); second scored no higher")
+
+
+def _why(s: ReadScore) -> str:
+    return f"score {s.score:.2f}: conf {s.conf:.2f}, valid words {s.valid:.2f}, ink covered {s.coverage:.2f}"

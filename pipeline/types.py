@@ -68,6 +68,23 @@ class SourcePage:
 
 
 @dataclass(frozen=True)
+class StepRecord:
+    """What one preprocessing step did to a page.
+
+    Attributes:
+        name: the step's name (see :data:`pipeline.preprocess.FIRST_READ`).
+        ms: milliseconds it took (0 when it did not run).
+        ran: False when the step was switched off in the settings.
+        decided: what it decided, in a few words ("x2.25", "turn 90, skew 1.2", "off").
+    """
+
+    name: str
+    ms: float
+    ran: bool
+    decided: str = ""
+
+
+@dataclass(frozen=True)
 class PreparedPage:
     """A page made ready for OCR, with its archive copy in the same geometry.
 
@@ -81,7 +98,9 @@ class PreparedPage:
         rotation: degrees (0/90/180/270, clockwise) the page was turned to make it upright.
         skew: degrees of deskew applied.
         blank: the page carries no text (blank or separator sheet).
-        steps: the preprocessing steps that ran, in order, for the record.
+        steps: the preprocessing steps that changed the page, in order, for the record.
+        trace: every step of the list that prepared the page: time, whether it ran, what it decided.
+        second: the page was prepared by the second-read list.
     """
 
     number: int
@@ -92,6 +111,8 @@ class PreparedPage:
     skew: float = 0.0
     blank: bool = False
     steps: tuple[str, ...] = ()
+    trace: tuple[StepRecord, ...] = ()
+    second: bool = False
 
 
 @dataclass(frozen=True)

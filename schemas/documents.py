@@ -9,7 +9,7 @@ normalized strings: dates ``YYYY-MM-DD``, ``gioi_tinh`` ``Nam``/``Nữ``,
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -184,6 +184,24 @@ class ErrorInfo(BaseModel):
     detail: dict[str, Any] = Field(default_factory=dict)
 
 
+class ReadCheck(BaseModel):
+    """How a page's OCR checked itself (see ``pipeline.ocr._check``).
+
+    Attributes:
+        score: 0–1, of the read that was kept (confidence, plausible words, ink covered).
+        second_read: the page was read a second way because the first read scored poorly.
+        chosen: which read was kept.
+        reason: why, in a few words.
+    """
+
+    model_config = _FROZEN
+
+    score: float
+    second_read: bool
+    chosen: Literal["first", "second"]
+    reason: str
+
+
 class PageInfo(BaseModel):
     """Facts about one physical page, as the archive rules want them (Decree 30/2020 App. I)."""
 
@@ -198,6 +216,7 @@ class PageInfo(BaseModel):
     rotation: int = 0  # degrees turned to make it upright
     skew: float = 0.0  # degrees of deskew applied
     blank: bool = False
+    read: ReadCheck | None = None  # the read's self-check (OCR pages that are not blank)
 
 
 class DigitizeResult(BaseModel):

@@ -73,6 +73,8 @@ class PreprocessSettings(BaseModel):
     ocr_input: Literal["binary", "grey", "auto"] = "auto"
     #: resolution pages are brought to for OCR
     target_dpi: int = 300
+    #: preprocessing steps switched off by name (see pipeline.preprocess.FIRST_READ), e.g. ["scale"]
+    skip: tuple[str, ...] = ()
 
 
 class OcrSettings(BaseModel):

@@ -1,21 +1,18 @@
 """preprocess: make a page upright, flat, straight, evenly lit and clean for OCR.
 
-The steps run in a fixed order, each switchable in :class:`PreprocessSettings`
-so the benchmark can measure what each one is worth:
+The steps and their order are in one place, :data:`FIRST_READ` in
+:mod:`pipeline.preprocess._steps`; each is switchable by name
+(``PreprocessSettings.skip``) or by its own switch, so the benchmark can measure
+what each one is worth, and each is timed and records what it decided
+(``PreparedPage.trace``). In short: sheet (find and flatten the document) →
+scale (glyphs to the size tesseract reads best) → grey (seals and signatures
+lifted) → light → sharpen → denoise → geometry (upright, straight) → binarize →
+leaders → blank → ocr_input (on photos and ID cards, whose small letters are
+soft, OCR reads the evened grey around the binary image's ink).
 
-1. sheet — find the document on a scanner bed or a desk and flatten it;
-2. grey — lift red seals and blue signatures out of the text;
-3. light — divide out shadows and uneven light;
-4. denoise — median filter, only on noisy pages;
-5. orientation and deskew — from the ink's line structure;
-6. binarize — Otsu on the evened grey;
-7. leaders — dotted leaders and ruled lines erased (forms print them after values);
-8. grey input — on photos and ID cards, whose small letters are soft, OCR reads the
-   evened grey around the binary image's ink instead of the binary image: a
-   threshold breaks thin strokes and drops faint diacritics there.
-
-The colour image goes through the same geometry (steps 1 and 5) and nothing
-else, so the archive copy and the OCR boxes line up.
+The colour image goes through the same geometry (sheet, scale, geometry) and
+nothing else, so the archive copy and the OCR boxes line up.
+:data:`SECOND_READ` is the shorter list for a page whose first read scored poorly.
 """
 
 from __future__ import annotations
@@ -23,8 +20,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from pipeline.preprocess._geometry import Geometry, deskew, estimate_geometry, rotate_quarter
-from pipeline.preprocess._rules import remove_leaders, text_size
+from pipeline.preprocess._geometry import Geometry, estimate_geometry, rotate_quarter
+from pipeline.preprocess._rules import text_size
 from pipeline.preprocess._sheet import (
     Sheet,
     enlargement,
@@ -34,22 +31,19 @@ from pipeline.preprocess._sheet import (
     reading_order,
     stack_vertically,
 )
+from pipeline.preprocess._steps import FIRST_READ, SECOND_READ, PageState, run_steps, start, step_names
 from pipeline.preprocess._tone import (
     binarize,
-    denoise,
     even_light,
     ink_mask,
-    ink_threshold,
-    is_blank,
     masked_grey,
-    noise_level,
-    sharpen,
     to_gray,
 )
-from pipeline.types import Image, PreparedPage, SourcePage
-from schemas.settings import PreprocessSettings
+from pipeline.types import Image, PreparedPage, SourcePage, StepRecord
+from schemas.settings import OcrSettings, PreprocessSettings
 
-__all__ = ["Geometry", "Sheet", "estimate_geometry", "find_sheets", "prepare_page"]
+__all__ = ["FIRST_READ", "SECOND_READ", "Geometry", "Sheet", "estimate_geometry", "find_sheets", "prepare_page",
+           "prepare_second", "step_names"]
 
 #: below this, a declared resolution is not believed (phone photos say 72 dpi)
 MIN_BELIEVED_DPI = 150
@@ -97,6 +91,10 @@ def _cut_out_sheets(color: Image, dpi: int, cfg: PreprocessSettings, *,
         sheets = [s for s in sheets if s.kind == "id_card"]
     if sheets and not photo and _ink_outside(color, sheets) >= EMPTY_BED:
         # a scan with text around the "sheet": a frame or a box on the page, not a card on a bed
+        sheets = []
+    if photo and sheets and all(s.kind == "other" for s in sheets) and _ink_outside(color, sheets) >= EMPTY_BED:
+        # a picture of a page without a believable dpi, in which the "sheet" is a box of no paper size with
+        # text around it: a frame on the page (a rendered page saved without dpi lost a third of its text to it)
         sheets = []
     if not sheets:
         return color, dpi, [], 1.0
@@ -165,7 +163,7 @@ def _ocr_image(gray: Image, binary: Image, *, level: float, dpi: int, soft: bool
 
 
 def prepare_page(page: SourcePage, *, cfg: PreprocessSettings, archive: bool = True) -> PreparedPage:
-    """Turn a source page into the colour archive copy and the image OCR reads.
+    """Turn a source page into the colour archive copy and the image OCR reads (the steps of :data:`FIRST_READ`).
 
     Args:
         page: a page with pixels (``page.image`` is not ``None``).
@@ -178,67 +176,28 @@ def prepare_page(page: SourcePage, *, cfg: PreprocessSettings, archive: bool = T
         The prepared page; ``dpi`` is 0 when the resolution is unknown (a photo
         that was not recognised as a sheet), so OCR estimates it from the text.
     """
-    if page.image is None:
-        raise ValueError("prepare_page needs a page with pixels")
-    color, dpi = _resample(page.image, page.dpi, cfg.target_dpi)
-    steps: list[str] = []
-    grown = 1.0
-    photo = _looks_like_photo(page)
+    state, trace = run_steps(start(page, cfg=cfg, archive=archive), FIRST_READ)
+    return _prepared(state, trace, second=False)
 
-    if (cfg.crop or cfg.perspective) and color.ndim == 3:
-        color, dpi, found, grown = _cut_out_sheets(color, dpi, cfg, photo=photo)
-        steps.extend(f"sheet:{kind}" for kind in found)
 
-    gray = to_gray(color, drop_marks=cfg.lift_marks)
-    if cfg.normalize_light:
-        gray = even_light(gray)
-        steps.append("light")
-    if cfg.sharpen and grown >= SHARPEN_ABOVE:
-        gray = sharpen(gray)
-        steps.append("sharpen")
-    if cfg.denoise:
-        level = noise_level(gray)
-        if level >= 4.0:
-            gray = denoise(gray, level=level)
-            steps.append("denoise")
+def prepare_second(page: SourcePage, *, cfg: PreprocessSettings, ocr_cfg: OcrSettings,
+                   archive: bool = True) -> PreparedPage:
+    """The page prepared the second way (:data:`SECOND_READ`): grey at working scale, turned by tesseract's OSD."""
+    state, trace = run_steps(start(page, cfg=cfg, archive=archive, ocr_cfg=ocr_cfg), SECOND_READ)
+    return _prepared(state, trace, second=True)
 
-    geometry = Geometry(0, 0.0, 0.0, True)
-    if cfg.orientation or cfg.deskew:
-        geometry = estimate_geometry(ink_mask(gray), max_skew=cfg.max_skew_deg, detect_orientation=cfg.orientation)
-    rotation = geometry.rotation if cfg.orientation else 0
-    skew = geometry.skew if cfg.deskew else 0.0
-    if rotation:
-        gray = rotate_quarter(gray, rotation)
-        steps.append(f"rotate:{rotation}")
-    if abs(skew) >= 0.1:
-        gray = deskew(gray, skew, border=255)
-        steps.append(f"deskew:{skew:.1f}")
-    if archive:
-        color = deskew(rotate_quarter(color, rotation), skew, border=255) if abs(skew) >= 0.1 \
-            else rotate_quarter(color, rotation)
-    else:
-        color = gray
 
-    level = ink_threshold(gray) if cfg.binarize else 0.0
-    binary = binarize(gray, level=level) if cfg.binarize else gray
-    if cfg.binarize:
-        steps.append("binarize")
-        if cfg.remove_leaders:
-            binary, erased = remove_leaders(binary)
-            if erased:
-                steps.append("leaders")
-    blank = is_blank(binary if cfg.binarize else binarize(gray))
-    soft = photo or "sheet:id_card" in steps  # a camera's or a card's small, soft letters
-    ocr_image = _ocr_image(gray, binary, level=level, dpi=dpi, soft=soft, cfg=cfg)
-    if ocr_image is not binary:
-        steps.append("grey")
+def _prepared(state: PageState, trace: tuple[StepRecord, ...], *, second: bool) -> PreparedPage:
+    assert state.ocr_image is not None  # run_steps always sets it
     return PreparedPage(
-        number=page.number,
-        color=color,
-        ocr_image=ocr_image,
-        dpi=dpi if dpi >= MIN_BELIEVED_DPI else 0,
-        rotation=rotation,
-        skew=round(skew, 2),
-        blank=blank,
-        steps=tuple(steps),
+        number=state.page.number,
+        color=state.color,
+        ocr_image=state.ocr_image,
+        dpi=state.dpi if state.dpi >= MIN_BELIEVED_DPI else 0,
+        rotation=state.rotation,
+        skew=round(state.skew, 2),
+        blank=state.blank,
+        steps=state.notes,
+        trace=trace,
+        second=second,
     )
