@@ -69,6 +69,8 @@ ERROR_MESSAGES: dict[str, str] = {
     "broker_unavailable": "Hàng đợi xử lý tạm thời không truy cập được. Hãy thử lại sau ít phút.",
     "portal_unavailable": "Cổng Dịch vụ công quốc gia không trả lời hoặc từ chối đăng nhập. Hãy thử lại sau; "
                           "nếu vẫn lỗi, hãy báo quản trị kiểm tra tài khoản đồng bộ.",
+    "registry_unavailable": "Chưa đối chiếu được với Cơ sở dữ liệu quốc gia về dân cư (hệ thống không trả lời). "
+                            "Hồ sơ vẫn được xử lý; hãy tự đối chiếu họ tên, ngày sinh, giới tính với giấy tờ gốc.",
     "integrity_error": "Tệp lưu trữ không còn khớp mã băm, có thể đã bị thay đổi. Hãy báo bộ phận kỹ thuật.",
     "not_found": "Không tìm thấy. Hãy kiểm tra lại mã đã nhập.",
     "conflict": "Đã có từ trước (ví dụ hồ sơ trùng mã). Hãy mở bản đã có thay vì tạo mới.",
@@ -78,6 +80,8 @@ ERROR_MESSAGES: dict[str, str] = {
     # access
     "unauthenticated": "Phiên đăng nhập đã hết hạn hoặc chưa đăng nhập. Hãy đăng nhập lại; "
                        "những gì đã nhập vẫn được giữ.",
+    "requester_mismatch": "Người yêu cầu ghi trong yêu cầu không khớp với tài khoản đang đăng nhập. "
+                          "Hãy ghi đúng số định danh và kênh thực hiện của chính tài khoản này.",
     "forbidden": "Bạn không có quyền xem hoặc làm việc này (ví dụ hồ sơ của cơ quan khác). "
                  "Hãy kiểm tra lại mã hoặc đăng nhập bằng tài khoản đúng.",
     # HTTP requests
