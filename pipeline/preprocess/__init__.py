@@ -86,7 +86,8 @@ def _cut_out_sheets(color: Image, dpi: int, cfg: PreprocessSettings, *,
     A photographed sheet that turns out to be a photocopy of ID cards (cards on
     an otherwise empty page) is searched once more, for the cards on it.
     """
-    sheets = find_sheets(color, by_edges=photo and cfg.perspective)
+    sheets = [s for s in find_sheets(color, by_edges=photo and cfg.perspective)
+              if s.kind != "id_card" or _lettered_like_a_card(color, s)]
     if not cfg.perspective:
         sheets = [s for s in sheets if s.kind == "id_card"]
     if sheets and not photo and _ink_outside(color, sheets) >= EMPTY_BED:
@@ -113,6 +114,21 @@ def _cut_out_sheets(color: Image, dpi: int, cfg: PreprocessSettings, *,
         kinds = [sheet.kind] + [s.kind for s in inner]
         return _read_cards(flat, inner, cfg), card_dpi, kinds, grown * enlargement(inner[0], dpi=card_dpi)
     return flat, cfg.target_dpi, [sheet.kind], grown
+
+
+def _lettered_like_a_card(color: Image, sheet: Sheet) -> bool:
+    """Whether a box in a card's proportions has a card's letters: large for its size.
+
+    A page's text block or a framed table can have a card's proportions too (a
+    rendered notice's body was cut out as a "card" and read at card scale); its
+    letters are a page's, small against the box. Too few letters to measure: kept.
+    """
+    from pipeline.preprocess._scale import glyph_size
+    from pipeline.preprocess._steps import CARD_GLYPHS
+
+    x, y, w, h = cv2.boundingRect(sheet.quad.astype(np.int32))
+    size = glyph_size(color[max(0, y):y + h, max(0, x):x + w])
+    return size == 0 or size / max(1, min(w, h)) >= CARD_GLYPHS
 
 
 def _flatten_photo(color: Image, sheet: Sheet) -> tuple[Image, float]:

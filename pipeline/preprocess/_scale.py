@@ -50,7 +50,11 @@ def glyph_size(color: Image) -> float:
     keep = (heights >= 3) & (heights < 0.06 * max(gray.shape)) & (widths < 3 * heights + 5)
     if int(keep.sum()) < 30:
         return 0.0
-    return float(np.median(heights[keep]) / f)
+    # letters, not their parts: Vietnamese marks are components of their own, and a form's dotted
+    # leaders are hundreds of dots, enough to pull the median down to a dot (a 300-dpi form measured 6 px)
+    kept = heights[keep]
+    letters = kept[kept >= 0.5 * np.percentile(kept, 90)]
+    return float(np.median(letters) / f)
 
 
 def working_scale(size: float) -> float:
