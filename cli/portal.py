@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import closing
 from typing import Annotated, Any
 
 import typer
@@ -35,12 +36,8 @@ def export(ma_ho_so: Code, *, officer: OfficerOption = "cli", token: TokenOption
     settings = get_settings()
     with _errors(False):
         by = acting_principal(settings, officer=officer, token=token)
-        records = open_records(settings)
-        try:
-            with records.read_transaction() as s:
-                record = portal_record(s, by, ma_ho_so, base_url=settings.portal.public_base_url)
-        finally:
-            records.close()
+        with closing(open_records(settings)) as records, records.read_transaction() as s:
+            record = portal_record(s, by, ma_ho_so, base_url=settings.portal.public_base_url)
     _dump(record.model_dump(mode="json"))
 
 
@@ -61,11 +58,8 @@ def sync(
     settings = get_settings()
     with _errors(as_json):
         settings.check_secure()
-        records = open_records(settings)
-        try:
+        with closing(open_records(settings)) as records:
             report = sync_configured(records, settings, wait_s=wait)
-        finally:
-            records.close()
     if as_json:
         _dump(asdict(report))
     else:
@@ -88,13 +82,9 @@ def status(ma_ho_so: Code, *, as_json: JsonOption = False, officer: OfficerOptio
     settings = get_settings()
     with _errors(as_json):
         by = acting_principal(settings, officer=officer, token=token)
-        records = open_records(settings)
-        try:
-            with records.read_transaction() as s:
-                view = portal_sync_status(s, by, ma_ho_so)
-                attempts = portal_attempts(s, by, ma_ho_so)
-        finally:
-            records.close()
+        with closing(open_records(settings)) as records, records.read_transaction() as s:
+            view = portal_sync_status(s, by, ma_ho_so)
+            attempts = portal_attempts(s, by, ma_ho_so)
     body = {"sync": asdict(view) if view else None, "attempts": attempts}
     if as_json:
         _dump(body)
@@ -121,12 +111,8 @@ def failing(*, as_json: JsonOption = False, limit: Annotated[int, typer.Option(m
     settings = get_settings()
     with _errors(as_json):
         by = acting_principal(settings, officer=officer, token=token)
-        records = open_records(settings)
-        try:
-            with records.read_transaction() as s:
-                rows = failing_syncs(s, by, limit=limit)
-        finally:
-            records.close()
+        with closing(open_records(settings)) as records, records.read_transaction() as s:
+            rows = failing_syncs(s, by, limit=limit)
     if as_json:
         _dump([asdict(r) for r in rows])
         return

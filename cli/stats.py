@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import closing
 from typing import Annotated, Any
 
 import typer
@@ -58,12 +59,8 @@ def stats(
     with _errors(as_json):
         by = acting_principal(settings, officer=officer, token=token)
         start, end = parse_bound(from_, end=False), parse_bound(to, end=True)
-        records = open_records(settings)
-        try:
-            with records.read_transaction() as session:
-                index = service_index(session, by, start=start, end=end, agency=agency).to_json()
-        finally:
-            records.close()
+        with closing(open_records(settings)) as records, records.read_transaction() as session:
+            index = service_index(session, by, start=start, end=end, agency=agency).to_json()
     if as_json:
         sys.stdout.write(json.dumps(index, ensure_ascii=False) + "\n")
         return
