@@ -33,16 +33,13 @@ def _admin() -> psycopg.Connection[tuple[object, ...]]:
 
 
 @contextmanager
-def start_services(tmp: Path) -> Iterator[BenchServices]:
-    """Start SeaweedFS, make and migrate a database, name a queue; undo it all afterwards."""
+def fresh_database(prefix: str = "sohoa_bench") -> Iterator[str]:
+    """A migrated PostgreSQL database of its own, named ``prefix_<random>``; dropped afterwards."""
     from sqlalchemy import create_engine
 
     from store.records import upgrade
 
-    weed = make_weed(tmp / "weed")
-    weed.start()
-    name = f"sohoa_bench_{uuid.uuid4().hex[:8]}"
-    queue = f"sohoa-bench-{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     with _admin() as conn:
         conn.execute(f'CREATE DATABASE "{name}"'.encode())
     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
@@ -50,11 +47,23 @@ def start_services(tmp: Path) -> Iterator[BenchServices]:
         engine = create_engine(url)
         upgrade(engine)
         engine.dispose()
-        yield BenchServices(url, queue, weed)
+        yield url
     finally:
-        weed.stop()
         with _admin() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
+
+
+@contextmanager
+def start_services(tmp: Path) -> Iterator[BenchServices]:
+    """Start SeaweedFS, make and migrate a database, name a queue; undo it all afterwards."""
+    weed = make_weed(tmp / "weed")
+    weed.start()
+    queue = f"sohoa-bench-{uuid.uuid4().hex[:8]}"
+    try:
+        with fresh_database() as url:
+            yield BenchServices(url, queue, weed)
+    finally:
+        weed.stop()
         _delete_queue(queue)
 
 

@@ -26,9 +26,7 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -46,31 +44,6 @@ FIELDS = {name: {"value": "x", "confidence": 0.9, "page": 1, "bbox": None, "flag
           for name in ("ho_ten", "ngay_sinh", "gioi_tinh", "so_dinh_danh", "quoc_tich", "noi_thuong_tru")}
 INDEXES = ("ix_components_created_at", "ix_dossiers_agency_created", "ix_result_jobs_created_at",
            "ix_documents_corrected", "ix_documents_current_components")
-
-
-def _admin() -> psycopg.Connection[Any]:
-    return psycopg.connect(host="127.0.0.1", user="postgres", dbname="postgres", autocommit=True)
-
-
-@contextmanager
-def fresh_database() -> Iterator[str]:
-    """A migrated database of its own; dropped afterwards."""
-    from sqlalchemy import create_engine
-
-    from store.records import upgrade
-
-    name = f"sohoa_bench_stats_{uuid.uuid4().hex[:8]}"
-    with _admin() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"'.encode())
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    try:
-        engine = create_engine(url)
-        upgrade(engine)
-        engine.dispose()
-        yield url
-    finally:
-        with _admin() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
 
 
 def _copy(conn: psycopg.Connection[Any], table: str, columns: tuple[str, ...], rows: Iterator[tuple[Any, ...]]) -> int:
@@ -178,10 +151,11 @@ def main() -> None:
     from sqlalchemy import text
 
     from api import create_app, mint_dev_token
+    from bench._ingest_services import fresh_database
     from schemas.settings import ApiSettings, Settings, WorkerSettings
     from store.records import SYSTEM_WORKER, open_records, service_index
 
-    with fresh_database() as url, tempfile.TemporaryDirectory() as tmp:
+    with fresh_database("sohoa_bench_stats") as url, tempfile.TemporaryDirectory() as tmp:
         began = time.perf_counter()
         counts = seed(url, args.components)
         print(f"seeded {counts} in {time.perf_counter() - began:.1f} s")
