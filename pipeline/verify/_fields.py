@@ -87,7 +87,7 @@ def _walk(kids: pikepdf.Array, parent: str, inherited: object, depth: int, state
 
 
 def _visit(node: pikepdf.Dictionary, parent: str, inherited: object, depth: int, state: _Walk) -> None:
-    partial = _text(node.get("/T"))
+    partial = pdf_text(node.get("/T"))
     name = f"{parent}.{partial}" if parent and partial else (partial or parent)
     ftype = node.get("/FT", inherited)
     kids = node.get("/Kids")
@@ -106,7 +106,8 @@ def _visit(node: pikepdf.Dictionary, parent: str, inherited: object, depth: int,
                               widgets=tuple(widgets)))
 
 
-def _text(value: object) -> str:
+def pdf_text(value: object) -> str:
+    """A PDF string as text (PDFDocEncoding or UTF-16 by pikepdf, else Latin-1); ``""`` for anything else."""
     if isinstance(value, pikepdf.String):
         try:
             return str(value)

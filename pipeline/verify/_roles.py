@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from pipeline.verify._fields import pdf_text
 from pipeline.verify._guard import Deadline
 
 OG = tuple[int, int]
@@ -156,7 +157,7 @@ def _annotation(w: _Walker, annot: object, page: int) -> None:
     widget = annot.get("/Subtype") == pikepdf.Name.Widget
     role = "widget" if widget else "annotation"
     parent = annot.get("/Parent")
-    name = _text(annot.get("/T")) or (_text(parent.get("/T")) if widget and isinstance(parent, pikepdf.Dictionary)
+    name = pdf_text(annot.get("/T")) or (pdf_text(parent.get("/T")) if widget and isinstance(parent, pikepdf.Dictionary)
                                       else "")
     label = f"field '{name}' on page {page}" if widget else f"{str(annot.get('/Subtype', '/?'))[1:]} annotation " \
         f"on page {page}"
@@ -208,7 +209,7 @@ def _fields(w: _Walker, kids: pikepdf.Array, parent: str, depth: int) -> None:
     for kid in kids:
         if not isinstance(kid, pikepdf.Dictionary):
             continue
-        partial = _text(kid.get("/T"))
+        partial = pdf_text(kid.get("/T"))
         name = f"{parent}.{partial}" if parent and partial else (partial or parent)
         if not w.mark(kid, "field", label=f"field '{name}'"):
             continue
@@ -222,11 +223,3 @@ def _fields(w: _Walker, kids: pikepdf.Array, parent: str, depth: int) -> None:
             w.mark(sub, "field", label=f"field '{name}'")
             _fields(w, sub, name, depth + 1)
 
-
-def _text(value: object) -> str:
-    if isinstance(value, pikepdf.String):
-        try:
-            return str(value)
-        except (UnicodeDecodeError, ValueError):
-            return bytes(value).decode("latin-1")
-    return ""
