@@ -149,12 +149,8 @@ def _digitize(rt: Runtime, component: ComponentView, by: Principal) -> None:
         if pdf_key is not None:
             _still_there(rt, Bucket.DOCUMENTS, pdf_key)
     laps.lap("record")
-    waited = (datetime.now(UTC) - _aware(component.created_at)).total_seconds() * 1000 - laps.total
+    waited = (datetime.now(UTC) - component.created_at).total_seconds() * 1000 - laps.total
     log.info("component %s digitized: %s; %.0f ms from upload to start", component.id, laps, waited)
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)  # SQLite gives naive UTC times
 
 
 class _Laps:
