@@ -33,6 +33,7 @@ from tests.conftest import require_service
 
 PG_HOST, PG_PORT = "127.0.0.1", 5432
 RABBIT_URL = "amqp://guest:guest@127.0.0.1:5672/%2F"
+REDIS_URL = "redis://127.0.0.1:6379/0"
 S3_ACCESS_KEY = "sohoa-test-access"
 S3_SECRET_KEY = "sohoa-test-secret-0123456789"  # a throwaway credential of a throwaway test server
 
@@ -115,6 +116,20 @@ def rabbit_queue(rabbitmq_url: str) -> Iterator[str]:
     for queue in (name, f"{name}.DQ", f"{name}.XQ"):
         channel.queue_delete(queue)
     conn.close()
+
+
+# --------------------------------------------------------------------------- Redis
+
+@pytest.fixture
+def redis_url() -> str:
+    """Redis on 127.0.0.1:6379, after checking it answers."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
+    except redis.RedisError as e:
+        require_service("Redis", f"{type(e).__name__} on 127.0.0.1:6379")
+    return REDIS_URL
 
 
 # --------------------------------------------------------------------------- S3 (SeaweedFS)

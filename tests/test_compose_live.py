@@ -39,17 +39,6 @@ _STAND_IN = stand_in_env(load_compose())
 
 
 @pytest.fixture
-def redis_url() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=2).ping()
-    except redis.RedisError as e:
-        require_service("Redis", f"{type(e).__name__} on 127.0.0.1:6379")
-    return "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
 def project(tmp_path: Path, dev_pki: Any) -> Path:
     """The folder beside docker-compose.yml, with the files the README asks the operator for."""
     folder = tmp_path / "project"

@@ -131,20 +131,6 @@ def api(settings: Settings) -> Iterator[Api]:
 
 
 @pytest.fixture
-def redis_url() -> str:
-    """Redis on 127.0.0.1:6379, after checking it answers."""
-    import redis
-
-    from tests.conftest import require_service
-
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=2).ping()
-    except redis.RedisError as e:
-        require_service("Redis", f"{type(e).__name__} on 127.0.0.1:6379")
-    return "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
 def live_services(request: pytest.FixtureRequest, tmp_path: Path, redis_url: str) -> Iterator[Any]:
     """PostgreSQL, RabbitMQ (a queue of its own), the session's S3 server and Redis; workers stopped after."""
     from tests.workers.services import Services

@@ -14,10 +14,8 @@ import httpx
 from api import mint_dev_token
 from schemas.settings import ApiSettings, Settings
 from tests.api.conftest import CALLERS, TOKEN_SECRET
-from tests.fixtures_services import free_port
+from tests.fixtures_services import REDIS_URL, free_port
 from tests.workers.services import Services, sohoa_command
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @dataclass

@@ -6,16 +6,14 @@ calls one repository function as one principal and expects it allowed or refused
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
 
 from schemas.errors import AccessDenied, NotFoundError
-from schemas.settings import Settings
 from store.records import (
     OWNER_MISMATCH,
     SYSTEM_WORKER,
@@ -36,7 +34,6 @@ from store.records import (
     list_consents,
     list_documents,
     open_dossier,
-    open_records,
     revoke_consent,
     search_documents,
     valid_documents,
@@ -68,16 +65,6 @@ class World:
     card: str  # CITIZEN's ID card, digitized in DA and confirmed
     birth: str  # CITIZEN's birth certificate, digitized in DB
     other: str  # OTHER's document, in DA2
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def records(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecordStore]:
-    if request.param == "sqlite":
-        store = open_records(Settings(data_dir=tmp_path))
-    else:
-        store = open_records(Settings(database_url=request.getfixturevalue("empty_postgres")), migrate=False)
-    yield store
-    store.close()
 
 
 def _digitize(s: Session, by: Principal, citizen: str, dossier: str, seed: str, **kw: Any) -> str:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
@@ -40,16 +38,6 @@ from store.records import (
 )
 from store.records._models import Document
 from tests.store.helpers import CITIZEN, DOSSIER, OFFICER, OPERATOR, OTHER, PROCEDURE, digitized, result, scan
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def records(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecordStore]:
-    if request.param == "sqlite":
-        store = open_records(Settings(data_dir=tmp_path))
-    else:
-        store = open_records(Settings(database_url=request.getfixturevalue("empty_postgres")), migrate=False)
-    yield store
-    store.close()
 
 
 def test_migrations_reach_head_and_can_run_again(records: RecordStore) -> None:

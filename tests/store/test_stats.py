@@ -12,7 +12,6 @@ The world (times in UTC; the period is December 2026):
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -51,16 +50,12 @@ JAN = datetime(2027, 1, 1, tzinfo=UTC) - timedelta(hours=7)
 CARD = {"ho_ten": "Nguyễn Văn An", "so_dinh_danh": CITIZEN, "ngay_sinh": "1990-01-01"}
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def records(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecordStore]:
-    if request.param == "sqlite":
-        store = open_records(Settings(data_dir=tmp_path))
-    else:
-        store = open_records(Settings(database_url=request.getfixturevalue("empty_postgres")), migrate=False)
-    with store.transaction() as s:
+@pytest.fixture
+def records(records: RecordStore) -> RecordStore:
+    """The store of ``conftest.py`` (SQLite and PostgreSQL) with the world above in it."""
+    with records.transaction() as s:
         _world(s)
-    yield store
-    store.close()
+    return records
 
 
 def _when(s: Session, doc_ids: list[str], created: datetime, seconds: float | None) -> str:
