@@ -1,7 +1,7 @@
 """Benchmark the API on the real services, beside anchors measured in the same run.
 
-Usage: .venv/bin/python bench/api.py [--clients 50] [--requests 3000] [--workers 1] [--uploads 8] [--mb 5]
-       [--skip-pipeline]
+Usage: .venv/bin/python bench/api.py [--clients 50] [--seconds 10] [--requests 3000] [--workers 1]
+       [--uploads 8] [--mb 5] [--skip-pipeline]
 
 Starts its own services on 127.0.0.1 (a fresh PostgreSQL database, a RabbitMQ
 queue, SeaweedFS, and Redis for the rate limit, which stays on but never bites),
@@ -19,7 +19,8 @@ by uvicorn the same way (same worker count, same machine, same client).
    Target: at most the pipeline's time plus 0.5 s.
 3. Reads: ``GET /v1/components/{id}`` and ``GET /v1/citizens/{id}/documents`` (each
    authenticated, rate-counted in Redis, read from PostgreSQL and audited) from
-   ``--clients`` concurrent clients, beside ``GET /bare``. Targets: p99 ≤ 50 ms,
+   ``--clients`` concurrent clients (``wrk`` when installed, else aiohttp in this process:
+   see ``bench/_api_load.py``), beside ``GET /bare``. Targets: p99 ≤ 50 ms,
    requests per second at least a third of the bare route's.
 """
 
@@ -209,7 +210,8 @@ def _tokens(data_dir: Path) -> dict[str, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--requests", type=int, default=3000, help="per read, with the aiohttp client")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per read, with wrk")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes of both servers")
     parser.add_argument("--uploads", type=int, default=8)
     parser.add_argument("--mb", type=float, default=5.0)
@@ -264,8 +266,8 @@ def main() -> None:
                      api_proc.pid),
                     ("GET /bare (anchor, again)", f"http://127.0.0.1:{bare_port}/bare", {}, bare_proc.pid)):
                 before = cpu_seconds([pid])
-                runs.append(load(name, url, hdrs, clients=args.clients, requests=args.requests))
-                cpu_ms[name] = (cpu_seconds([pid]) - before) * 1000 / (args.requests + 300)
+                runs.append(load(name, url, hdrs, clients=args.clients, requests=args.requests, seconds=args.seconds))
+                cpu_ms[name] = (cpu_seconds([pid]) - before) * 1000 / runs[-1].total
                 print(runs[-1].line() + f"  server CPU {cpu_ms[name]:.2f} ms/request", flush=True)
     bare_rps = statistics.mean([runs[0].rps, runs[3].rps])
     print(f"\nload average after: {os.getloadavg()}  (uvicorn workers: {args.workers}, clients: {args.clients})")

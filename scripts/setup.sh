@@ -13,8 +13,9 @@ APT_PACKAGES=(
   jbig2dec                                           # JBIG2 scans in PDFs, decoded at native resolution (pikepdf)
   fonts-sil-charis                                   # the held-out font family of the corpus (bench/extract.py --held-out)
 )
-# The browser the web pages are tested in (Playwright drives Debian's Chromium: its own download cannot run here).
-[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(chromium)
+# The browser the web pages are tested in (Playwright drives Debian's Chromium: its own download cannot run here),
+# and the HTTP load generator of bench/api.py (a C client leaves the 2 cores to the server it measures).
+[ "${1:-}" = "--dev" ] && APT_PACKAGES+=(chromium wrk)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
