@@ -1,7 +1,7 @@
 """docker-compose.yml cannot run here (no Docker engine), so it is checked against what the code reads.
 
 Every service's command against the ``sohoa`` commands (through the Dockerfile's
-entrypoint), every ``SOHOA_*`` variable against ``schemas/settings.py`` (and the whole
+entrypoint), every ``SOHOA_*`` variable against ``schemas/settings/`` (and the whole
 environment of the API and the workers loaded into a production configuration that
 passes the checks they make at start), the health checks (run for real against a
 server and a connection), the order of start (migrations first), the files the
@@ -119,7 +119,7 @@ def test_every_sohoa_variable_is_a_setting_the_code_reads(compose: dict[str, Any
         ("Dockerfile", v) for v in image_env]
     for where, variable in named:
         if variable.startswith("SOHOA_"):
-            assert _setting_exists(variable), f"{where}: {variable} is not in schemas/settings.py"
+            assert _setting_exists(variable), f"{where}: {variable} is not in schemas/settings/"
             assert variable not in RETIRED, f"{where}: {variable} is no longer read (one key for every officer)"
     assert not {"officer_p12", "officer_p12_password"} & set(compose.get("secrets", {}))
 
