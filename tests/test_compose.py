@@ -348,8 +348,9 @@ def test_no_secret_is_written_in_the_file(compose: dict[str, Any]) -> None:
     for name, service in compose["services"].items():
         for variable, value in environment(service).items():
             if SECRET_NAME.search(variable) and not variable.endswith("_FILE"):
-                assert variables(value) and re.fullmatch(r"\$\{[A-Z0-9_]+:\?[^}]*\}", value), \
-                    f"{name}: {variable} must come from .env (${{VAR:?}})"
+                # from .env: required (${VAR:?}), or optional with no default (${VAR:-}, a feature left off)
+                assert variables(value) and re.fullmatch(r"\$\{[A-Z0-9_]+:(\?[^}]*|-)\}", value), \
+                    f"{name}: {variable} must come from .env (${{VAR:?}} or ${{VAR:-}})"
             in_url = password_in_url.search(value)
             assert in_url is None or re.fullmatch(r"\$\{[A-Z0-9_]+:\?[^}]*\}", in_url["pw"]), f"{name}: {variable}"
         words = [str(w) for w in service.get("command", [])]

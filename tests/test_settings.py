@@ -28,6 +28,19 @@ def test_a_misspelt_sohoa_name_in_a_dotenv_is_still_refused(tmp_path: Path, monk
         Settings()
 
 
+def test_an_empty_variable_is_an_unset_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compose passes an optional setting left out of .env as ``${NAME:-}``: off, not a portal at ``""``."""
+    for name in ("SOHOA_PORTAL__URL", "SOHOA_PORTAL__PASSWORD", "SOHOA_REGISTRY__BACKEND", "SOHOA_REGISTRY__TOKEN"):
+        monkeypatch.setenv(name, "")
+    monkeypatch.setenv("SOHOA_PORTAL__USERNAME", "")
+    settings = Settings()
+    assert settings.portal.url is None and settings.portal.password is None
+    assert settings.portal.username == "sohoa"
+    assert settings.registry.backend == "none" and settings.registry.token is None
+    monkeypatch.setenv("SOHOA_PORTAL__URL", "https://dvc.example.gov.vn/adapter")
+    assert Settings().portal.url == "https://dvc.example.gov.vn/adapter"
+
+
 def _production(**changes: object) -> Settings:
     from schemas.settings import SignSettings
 

@@ -78,6 +78,8 @@ class Settings(BaseSettings):
         # the compose file's .env beside it holds the services' own variables (POSTGRES_PASSWORD …):
         # read only the SOHOA_* lines of it, and still refuse a SOHOA_* name that is no setting
         dotenv_filtering="match_prefix",
+        # an empty variable is an unset one: compose passes optional settings as ${NAME:-}
+        env_ignore_empty=True,
         extra="forbid",
         frozen=True,
     )
