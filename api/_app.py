@@ -8,6 +8,7 @@ lifespan) or around services handed in (tests). Routers are listed in
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -66,9 +67,15 @@ def create_app(settings: Settings | None = None, *, services: ApiServices | None
                                                                                             metrics)
         # the checks of an upload (pipeline.ingest, with PDF and image libraries) load now, not on the first upload
         await run_in_threadpool(importlib.import_module, "pipeline.ingest")
+        # what is loaded by now lives as long as the process: out of the collector's sight, so that a full
+        # collection (every few thousand requests) does not walk a million long-lived objects while every
+        # request in flight waits (a pause of some 200 ms, at the 95th percentile under load)
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
+            await app.state.services.store.records.close_async()
             if own:
                 await run_in_threadpool(app.state.services.close)
 

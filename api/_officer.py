@@ -46,6 +46,7 @@ from store.records import (
     open_dossier,
     portal_record,
     read_component,
+    read_component_hot,
 )
 
 router = APIRouter(prefix="/v1", tags=["officer"])
@@ -205,11 +206,10 @@ async def reuse(ma_ho_so: Code, body: Reuse, request: Request, services: Service
 
 @router.get("/components/{component_id}", response_model=ComponentOut, summary="A component: status and what was read",
             responses={**errors(404), 304: {"description": "Not modified (If-None-Match)."}})
-def component(component_id: ComponentId, request: Request, services: Services, by: Caller) -> Response:
+async def component(component_id: ComponentId, request: Request, services: Services, by: Caller) -> Response:
     """``queued``, ``running``, ``done`` or ``failed``; when done, each document with its fields (value,
     confidence, box, flags) and Art. 9 metadata; when failed, the error code. Has an ETag."""
-    with services.store.records.read_transaction() as s:
-        view, docs = read_component(s, by, component_id)
+    view, docs = await read_component_hot(services.store.records, by, component_id)
     return with_etag(request, ComponentOut.of(view, docs))
 
 

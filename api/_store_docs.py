@@ -12,7 +12,7 @@ from api._paging import decode_cursor, encode_cursor
 from api._responses import FILE_RESPONSES, errors, file_response, model_response, with_etag
 from api.deps import Caller, Services
 from api.web._documents import FileVariant, printable_of_document
-from store.records import DocumentView, browse_documents, document_file, get_document
+from store.records import DocumentView, browse_documents_hot, document_file, get_document
 
 router = APIRouter(prefix="/v1", tags=["officer", "resolution system"])
 
@@ -39,7 +39,7 @@ def after_of(cursor: str | None) -> tuple[datetime, str] | None:
 
 @router.get("/citizens/{so_dinh_danh}/documents", response_model=Page[DocumentOut],
             summary="A citizen's documents", responses=errors(404))
-def citizen_documents(
+async def citizen_documents(
     so_dinh_danh: Annotated[str, Path(max_length=20, examples=[CITIZEN_EXAMPLE])], services: Services, by: Caller, *,
     q: Annotated[str | None, Query(max_length=200, description="words; without diacritics finds them with")] = None,
     valid: Annotated[bool, Query(description="only reusable ones: confirmed or signed, not expired")] = False,
@@ -48,9 +48,9 @@ def citizen_documents(
 ) -> Response:
     """Newest first. An officer sees them through a dossier of their agency for this citizen, or (for another
     citizen's dossier) those the citizen consented to; every read is in the citizen's access log."""
-    with services.store.records.read_transaction() as s:
-        views = browse_documents(s, by, so_dinh_danh, q=q, valid=valid, doc_type=doc_type, for_dossier=for_dossier,
-                                 after=after_of(cursor), limit=limit + 1)
+    views = await browse_documents_hot(services.store.records, by, so_dinh_danh, q=q, valid=valid,
+                                       doc_type=doc_type, for_dossier=for_dossier, after=after_of(cursor),
+                                       limit=limit + 1)
     return model_response(page_of(views, limit))
 
 

@@ -41,6 +41,7 @@ from store.records._documents import (
 )
 from store.records._dossiers import dossier_for_intake, get_dossier, list_dossiers, open_dossier
 from store.records._fold import fold, key_hash
+from store.records._hot import browse_documents_hot, read_component_hot
 from store.records._idempotency import Replay, claim_key, complete_key, purge_keys, release_key
 from store.records._intake import (
     add_component,
@@ -151,6 +152,7 @@ __all__ = [
     "begin_processing",
     "begin_result_job",
     "browse_documents",
+    "browse_documents_hot",
     "build_record",
     "callback_attempts",
     "callback_due",
@@ -210,6 +212,7 @@ __all__ = [
     "portal_sync_status",
     "purge_keys",
     "read_component",
+    "read_component_hot",
     "record_callback_attempt",
     "record_failure",
     "record_hash",

@@ -14,9 +14,10 @@ meet the same rules; refusals are :class:`~schemas.errors.AccessDenied` (``forbi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from schemas.codes import DOSSIER_CODE_RE
@@ -56,16 +57,27 @@ def check_dossier(by: Principal, dossier: Dossier, *, write: bool = False) -> No
     Raises:
         AccessDenied: another agency's dossier, another citizen's, or a role without dossiers.
     """
+    check_dossier_of(by, dossier.ma_ho_so, dossier.co_quan_tiep_nhan, lambda: _owner_id(dossier.citizen_id, dossier),
+                     write=write)
+
+
+def check_dossier_of(by: Principal, ma_ho_so: str, agency: str | None, owner: Callable[[], str | None], *,
+                     write: bool = False) -> None:
+    """:func:`check_dossier` on what it looks at: the dossier's code, its agency, its citizen's id
+    (``owner``, asked only when a citizen acts), however they were read.
+
+    Raises:
+        AccessDenied: another agency's dossier, another citizen's, or a role without dossiers.
+    """
     if by.role == "system":
         return
     if by.role in AGENCY_ROLES:
-        if not by.acts_for(dossier.co_quan_tiep_nhan):
-            raise deny("this dossier belongs to another agency", ma_ho_so=dossier.ma_ho_so,
-                       agency=dossier.co_quan_tiep_nhan)
+        if not by.acts_for(agency):
+            raise deny("this dossier belongs to another agency", ma_ho_so=ma_ho_so, agency=agency)
         return
-    if by.role == "citizen" and not write and _owner_id(dossier.citizen_id, dossier) == by.id:
+    if by.role == "citizen" and not write and owner() == by.id:
         return
-    raise deny(f"a {by.role} may not {'change' if write else 'read'} this dossier", ma_ho_so=dossier.ma_ho_so)
+    raise deny(f"a {by.role} may not {'change' if write else 'read'} this dossier", ma_ho_so=ma_ho_so)
 
 
 def _owner_id(citizen_id: str, row: Dossier | Document | Component) -> str | None:
@@ -86,6 +98,11 @@ def own_dossiers(session: Session, by: Principal, citizen_id: str,
         query = (select(Dossier.ma_ho_so, Dossier.co_quan_tiep_nhan).where(Dossier.citizen_id == citizen_id)
                  .order_by(Dossier.created_at.desc()))
         dossiers = [(code, agency) for code, agency in session.execute(query)]
+    return own_codes(by, dossiers)
+
+
+def own_codes(by: Principal, dossiers: list[tuple[str, str | None]]) -> list[str]:
+    """The codes of ``dossiers`` (code, agency) received by agencies ``by`` acts for, in their order."""
     return [code for code, agency in dossiers if by.acts_for(agency)]
 
 
@@ -143,13 +160,17 @@ def citizen_and_dossiers(session: Session, by: Principal,
     """
     if by.role not in AGENCY_ROLES or by.agencies is None:
         return known_citizen(session, by, ma_dinh_danh), None
-    rows = session.execute(
-        select(Citizen, Dossier.ma_ho_so, Dossier.co_quan_tiep_nhan)
-        .outerjoin(Dossier, Dossier.citizen_id == Citizen.id)
-        .where(Citizen.ma_dinh_danh == ma_dinh_danh).order_by(Dossier.created_at.desc())).all()
+    rows = session.execute(citizen_dossiers_query(ma_dinh_danh)).all()
     if not rows:
         raise deny("no dossier of your agency is for this citizen", citizen=ma_dinh_danh)
     return rows[0][0], [(code, agency) for _, code, agency in rows if code is not None]
+
+
+def citizen_dossiers_query(ma_dinh_danh: str) -> Select[tuple[Citizen, str | None, str | None]]:
+    """The citizen with every (code, agency) of their dossiers, newest first (no row: no such citizen)."""
+    return (select(Citizen, Dossier.ma_ho_so, Dossier.co_quan_tiep_nhan)
+            .outerjoin(Dossier, Dossier.citizen_id == Citizen.id)
+            .where(Citizen.ma_dinh_danh == ma_dinh_danh).order_by(Dossier.created_at.desc()))
 
 
 def find_dossier(session: Session, ma_ho_so: str, *, lock: bool = False) -> Dossier:
@@ -195,7 +216,17 @@ def citizen_scope(session: Session, by: Principal, citizen: Citizen, *, for_doss
         return Scope(False, consented, for_dossier)
     if by.agencies is None:  # acts for every agency: an operator in development, a development token
         return Scope(True)
-    own = own_dossiers(session, by, citizen.id, dossiers)
+    return agency_scope(own_dossiers(session, by, citizen.id, dossiers))
+
+
+def agency_scope(own: list[str]) -> Scope:
+    """What an officer (or the resolution system) acting for some agencies may read of a citizen's
+    store with no dossier named: all of it, for the newest of ``own`` (the codes of the citizen's
+    dossiers of those agencies, newest first: :func:`own_codes`).
+
+    Raises:
+        AccessDenied: no dossier of its agencies is for this citizen.
+    """
     if not own:
         raise deny("no dossier of your agency is for this citizen: name the dossier you read for (for_dossier)")
     return Scope(True, ma_ho_so=own[0])

@@ -21,7 +21,8 @@ from store.records._models import AuditEntry, utcnow
 from store.records._types import Principal
 from store.records._views import AuditView, audit_view
 
-_INSERT = insert(AuditEntry.__table__)  # type: ignore[arg-type]
+#: the statement that writes audit lines (:func:`audit_line` gives its values)
+AUDIT_INSERT = insert(AuditEntry.__table__)  # type: ignore[arg-type]
 _REQUEST_ID: ContextVar[str | None] = ContextVar("sohoa_request_id", default=None)
 
 #: actions that read personal data (what a citizen's access log shows)
@@ -70,13 +71,19 @@ def audit(
         dossier: the dossier code the act was for (``ma_ho_so`` in ``detail`` is taken when not given).
         **detail: JSON-serializable context.
     """
-    if dossier is None and isinstance(detail.get("ma_ho_so"), str):
-        dossier = detail["ma_ho_so"]
     # a plain Core INSERT of the table (no unit of work, no ORM bulk path, no id fetched back), one
     # statement whose compiled form is cached: reads write one of these per request
-    session.execute(_INSERT, {
-        "at": utcnow(), "actor": str(by), "action": action, "record_type": record_type, "record_id": record_id,
-        "citizen": citizen, "ma_ho_so": dossier, "request_id": _REQUEST_ID.get(), "detail": detail})
+    session.execute(AUDIT_INSERT, audit_line(by, action, record_type, record_id, citizen=citizen, dossier=dossier,
+                                             **detail))
+
+
+def audit_line(by: Principal, action: str, record_type: str, record_id: str | None = None, *,
+               citizen: str | None = None, dossier: str | None = None, **detail: Any) -> dict[str, Any]:
+    """The values of one audit line (:func:`audit`'s arguments), for :data:`AUDIT_INSERT`, stamped now."""
+    if dossier is None and isinstance(detail.get("ma_ho_so"), str):
+        dossier = detail["ma_ho_so"]
+    return {"at": utcnow(), "actor": str(by), "action": action, "record_type": record_type, "record_id": record_id,
+            "citizen": citizen, "ma_ho_so": dossier, "request_id": _REQUEST_ID.get(), "detail": detail}
 
 
 def audit_trail(

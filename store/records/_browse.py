@@ -7,11 +7,12 @@ same whatever was added since the first one. The read is audited once per page.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.records._access import citizen_and_dossiers, citizen_scope
+from store.records._access import Scope, citizen_and_dossiers, citizen_scope
 from store.records._audit import audit
 from store.records._build import FTS
 from store.records._documents import views_of
@@ -45,7 +46,17 @@ def browse_documents(
     if citizen is None:
         return []
     scope = citizen_scope(session, by, citizen, for_dossier=for_dossier, dossiers=dossiers)
-    stmt = select(Document).where(Document.citizen_id == citizen.id, Document.is_current.is_(True))
+    stmt = browse_query(citizen.id, scope, q=q, valid=valid, doc_type=doc_type, after=after, limit=limit,
+                        today=today, sqlite=session.get_bind().dialect.name == "sqlite")
+    views = views_of(session, list(session.scalars(stmt)))
+    audit(session, by, **browse_audit(ma_dinh_danh, scope, views, q=q, valid=valid, doc_type=doc_type))
+    return views
+
+
+def browse_query(citizen_id: str, scope: Scope, *, q: str | None, valid: bool, doc_type: str | None,
+                 after: tuple[datetime, str] | None, limit: int, today: date | None, sqlite: bool) -> Select[Any]:
+    """The page of :func:`browse_documents` as one query (run by the session, or on the event loop)."""
+    stmt = select(Document).where(Document.citizen_id == citizen_id, Document.is_current.is_(True))
     if not scope.everything:
         stmt = stmt.where(Document.lineage_id.in_(sorted(scope.lineages)))
     if valid:
@@ -54,22 +65,26 @@ def browse_documents(
     if doc_type:
         stmt = stmt.where(Document.doc_type == doc_type)
     if q:
-        stmt = _matching(session, stmt, q)
+        stmt = _matching(stmt, q, sqlite=sqlite)
     if after is not None:
         at, last = after
         stmt = stmt.where(or_(Document.digitized_at < at, (Document.digitized_at == at) & (Document.id < last)))
-    stmt = stmt.order_by(Document.digitized_at.desc(), Document.id.desc()).limit(limit)
-    views = views_of(session, list(session.scalars(stmt)))
-    audit(session, by, "search" if q else "read_documents", "citizen", None, citizen=ma_dinh_danh,
-          dossier=scope.ma_ho_so, count=len(views), query=q, valid=valid, doc_type=doc_type)
-    return views
+    return stmt.order_by(Document.digitized_at.desc(), Document.id.desc()).limit(limit)
 
 
-def _matching(session: Session, stmt: Select[Document], q: str) -> Select[Document]:
+def browse_audit(ma_dinh_danh: str, scope: Scope, views: list[DocumentView], *, q: str | None, valid: bool,
+                 doc_type: str | None) -> dict[str, Any]:
+    """The arguments of the audit line of a page (see :func:`store.records._audit.audit_line`)."""
+    return {"action": "search" if q else "read_documents", "record_type": "citizen", "record_id": None,
+            "citizen": ma_dinh_danh, "dossier": scope.ma_ho_so, "count": len(views), "query": q, "valid": valid,
+            "doc_type": doc_type}
+
+
+def _matching(stmt: Select[Any], q: str, *, sqlite: bool) -> Select[Any]:
     tokens = search_tokens(q)
     if not tokens:
         return stmt
-    if session.get_bind().dialect.name == "sqlite":
+    if sqlite:
         phrase = '"' + " ".join(tokens) + '"'
         return stmt.where(Document.id.in_(select(FTS.c.document_id).where(FTS.c.body.op("MATCH")(phrase))))
     pattern = func.concat(r"\m", func.sohoa_fold(q), r"\M")

@@ -8,9 +8,10 @@ revoked row (``record_locked``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Select, event, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -73,9 +74,21 @@ def views_of(session: Session, rows: list[Document]) -> list[DocumentView]:
     missing = {r.citizen_id for r in rows} - set(owners)
     if missing:
         owners.update({c.id: c.ma_dinh_danh for c in session.scalars(select(Citizen).where(Citizen.id.in_(missing)))})
+    return assemble_views(rows, owners, session.scalars(signatures_query(rows)))
+
+
+def signatures_query(rows: Sequence[Document]) -> Select[tuple[Signature]]:
+    """The signatures of these documents, oldest first."""
+    return (select(Signature).where(Signature.document_id.in_([r.id for r in rows]))
+            .order_by(Signature.signed_at, Signature.id))
+
+
+def assemble_views(rows: Sequence[Document], owners: dict[str, str], signatures: Iterable[Signature]) -> list[
+        DocumentView]:
+    """Document rows as views, given their owners (citizen id → ``ma_dinh_danh``) and their signatures
+    (rows read by the session, or plain rows read on the event loop: only their columns are used)."""
     sigs: dict[str, list[Signature]] = {}
-    for sig in session.scalars(select(Signature).where(Signature.document_id.in_([r.id for r in rows]))
-                               .order_by(Signature.signed_at, Signature.id)):
+    for sig in signatures:
         sigs.setdefault(sig.document_id, []).append(sig)
     return [document_view(r, citizen=owners.get(r.citizen_id, ""),
                           signatures=tuple(signature_view(s) for s in sigs.get(r.id, ()))) for r in rows]

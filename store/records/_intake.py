@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from schemas.codes import dossier_code_ok, procedure_code_ok
@@ -182,9 +183,7 @@ def component_row(session: Session, component_id: str, *, lock: bool = False,
         NotFoundError: no such component.
     """
     if with_owner and not lock:
-        found = session.execute(
-            select(Component, Citizen, Dossier).join(Citizen, Citizen.id == Component.citizen_id)
-            .outerjoin(Dossier, Dossier.id == Component.dossier_id).where(Component.id == component_id)).first()
+        found = session.execute(component_with_owner(component_id)).first()
         if found is None:
             raise NotFoundError("no such component", detail={"component_id": component_id})
         # the identity map holds rows weakly: keep the owner and dossier alive for the checks that follow
@@ -195,6 +194,12 @@ def component_row(session: Session, component_id: str, *, lock: bool = False,
     if row is None:
         raise NotFoundError("no such component", detail={"component_id": component_id})
     return row
+
+
+def component_with_owner(component_id: str) -> Select[tuple[Component, Citizen, Dossier]]:
+    """The component with its citizen and its dossier (``NULL`` columns when it has none), one row."""
+    return (select(Component, Citizen, Dossier).join(Citizen, Citizen.id == Component.citizen_id)
+            .outerjoin(Dossier, Dossier.id == Component.dossier_id).where(Component.id == component_id))
 
 
 def list_components(
@@ -226,8 +231,7 @@ def component_view_of(session: Session, row: Component, *,
     citizen = session.get(Citizen, row.citizen_id)
     dossier = session.get(Dossier, row.dossier_id) if row.dossier_id else None
     if documents is not None and not row.reuses_document_id:
-        firsts = sorted((d for d in documents if d.version == 1), key=lambda d: d.page_start)
-        doc_ids: tuple[str, ...] = tuple(d.id for d in firsts)
+        doc_ids: tuple[str, ...] = first_versions(documents)
     elif row.reuses_document_id:
         doc_ids = (row.reuses_document_id,)
     elif row.status != ComponentStatus.EXTRACTED:
@@ -239,3 +243,8 @@ def component_view_of(session: Session, row: Component, *,
         ))
     return component_view(row, citizen=citizen.ma_dinh_danh if citizen else "",
                           ma_ho_so=dossier.ma_ho_so if dossier else None, document_ids=doc_ids)
+
+
+def first_versions(documents: Sequence[Document]) -> tuple[str, ...]:
+    """The ids a component's view lists: the first version of each of its documents, in page order."""
+    return tuple(d.id for d in sorted((d for d in documents if d.version == 1), key=lambda d: d.page_start))

@@ -1,0 +1,177 @@
+"""The two hottest reads, awaited on the event loop: a component, and a page of a citizen's documents.
+
+The API answers these far more often than anything else (an officer's screen polls a
+component until it is read; the resolution system lists documents). Here they are
+plain statements on psycopg's asyncio connections (PostgreSQL), with no ORM session
+and no thread; the queries, the access rules (:mod:`._access`), the views and the
+audit line are the very functions the session-based reads use
+(:func:`~store.records.read_component`, :func:`~store.records.browse_documents`),
+so the two cannot drift apart. The audit line is committed, durably and by group
+commit (:meth:`RecordStore.write_audit`), before anything is returned: a read whose
+audit line fails fails too.
+
+Whatever these do not cover (SQLite, a component with no dossier or reusing a
+document, a read for a named dossier) is handed to the session-based read, run on
+the event loop (:meth:`RecordStore.read`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date, datetime
+from typing import Any, cast
+
+import psycopg
+from psycopg import AsyncCursor
+from psycopg.rows import namedtuple_row
+from sqlalchemy import Executable, any_, bindparam, select
+from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg as psycopg_dialect
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from schemas.errors import ErrorCode, NotFoundError, TransientError
+from store.records._access import (
+    AGENCY_ROLES,
+    Scope,
+    agency_scope,
+    check_dossier_of,
+    citizen_dossiers_query,
+    deny,
+    own_codes,
+)
+from store.records._audit import audit_line
+from store.records._browse import browse_audit, browse_documents, browse_query
+from store.records._components import _current, read_component
+from store.records._db import db_errors
+from store.records._documents import assemble_views
+from store.records._intake import first_versions
+from store.records._models import Citizen, Component, Document, Dossier, Signature
+from store.records._store import RecordStore
+from store.records._types import ComponentStatus, Principal
+from store.records._views import ComponentView, DocumentView, component_view
+
+
+def _sql(stmt: Executable) -> str:
+    """A statement as psycopg's SQL (``%(name)s`` parameters), compiled once at import."""
+    return str(stmt.compile(dialect=psycopg_dialect()))
+
+
+#: the component, its owner's id and its dossier's code and agency, as plain columns
+#: (the columns :func:`~store.records._intake.component_with_owner` loads as objects)
+_COMPONENT = _sql(select(Component.__table__, Citizen.ma_dinh_danh.label("owner"),
+                         Dossier.ma_ho_so.label("dossier_code"), Dossier.co_quan_tiep_nhan.label("dossier_agency"))
+                  .join(Citizen, Citizen.id == Component.citizen_id)
+                  .outerjoin(Dossier, Dossier.id == Component.dossier_id).where(Component.id == bindparam("id")))
+#: every version of the documents read from a component (``_components._all_versions``)
+_VERSIONS = _sql(select(Document).where(Document.component_id == bindparam("id")))
+#: the signatures of some documents (``_documents.signatures_query``)
+_SIGNATURES = _sql(select(Signature).where(Signature.document_id == any_(cast(Any, bindparam("ids"))))
+                   .order_by(Signature.signed_at, Signature.id))
+#: the citizen and their dossiers (``_access.citizen_dossiers_query``)
+_CITIZEN_DOSSIERS = _sql(citizen_dossiers_query(cast(str, bindparam("who"))))
+#: a plain first page (no words, no filters: what is asked most), as ``_browse.browse_query`` builds it
+_PLAIN_PAGE = _sql(browse_query(cast(str, bindparam("citizen")), Scope(True), q=None, valid=False, doc_type=None,
+                                after=None, limit=cast(int, bindparam("limit")), today=None, sqlite=False))
+
+
+@asynccontextmanager
+async def _connection(engine: AsyncEngine) -> AsyncIterator[AsyncCursor[Any]]:
+    """A cursor on a pooled connection's psycopg connection, its rows named tuples; lost connections are
+    retryable errors (``database_unavailable``), as the session-based reads make them."""
+    with db_errors():
+        async with engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            driver: psycopg.AsyncConnection[Any] = raw.driver_connection  # type: ignore[assignment]
+            try:
+                async with driver.cursor(row_factory=namedtuple_row) as cursor:
+                    yield cursor
+            except psycopg.OperationalError as e:
+                await conn.invalidate()
+                raise TransientError("the database is unreachable", code=ErrorCode.DATABASE_UNAVAILABLE,
+                                     detail={"error": type(e).__name__}) from e
+
+
+async def read_component_hot(records: RecordStore, by: Principal,
+                             component_id: str) -> tuple[ComponentView, list[DocumentView]]:
+    """:func:`~store.records.read_component` on the event loop (same answer, same checks, same audit line).
+
+    Raises:
+        NotFoundError: no such component.
+        AccessDenied: another agency's dossier, another citizen's component.
+        TransientError: the database is unreachable.
+    """
+    engine = records.async_read_engine()
+    if engine is None:
+        return await records.read(read_component, by, component_id)
+    async with _connection(engine) as cursor:
+        found = await _component(cursor, by, component_id)
+    if found is None:
+        return await records.read(read_component, by, component_id)
+    view, docs = found
+    await records.write_audit(audit_line(by, "read_component", "component", component_id, citizen=view.citizen,
+                                         dossier=view.ma_ho_so, documents=[d.id for d in docs]))
+    return view, docs
+
+
+async def _component(cursor: AsyncCursor[Any], by: Principal,
+                     component_id: str) -> tuple[ComponentView, list[DocumentView]] | None:
+    """The component and its current documents; ``None`` for the cases left to the session-based read."""
+    row = await (await cursor.execute(_COMPONENT, {"id": component_id})).fetchone()
+    if row is None:
+        raise NotFoundError("no such component", detail={"component_id": component_id})
+    if row.dossier_id is None or row.reuses_document_id is not None:
+        return None
+    check_dossier_of(by, row.dossier_code, row.dossier_agency, lambda: cast(str, row.owner))
+    versions: list[Any] = []
+    if row.status == ComponentStatus.EXTRACTED:
+        versions = await (await cursor.execute(_VERSIONS, {"id": component_id})).fetchall()
+    current = _current(versions)
+    if any(d.citizen_id != row.citizen_id for d in current):
+        return None  # a document filed to another owner: the session-based read knows them all
+    signatures = (await (await cursor.execute(_SIGNATURES, {"ids": [d.id for d in current]})).fetchall()
+                  if current else [])
+    view = component_view(cast(Component, row), citizen=row.owner, ma_ho_so=row.dossier_code,
+                          document_ids=first_versions(versions))
+    return view, assemble_views(current, {row.citizen_id: row.owner}, signatures)
+
+
+async def browse_documents_hot(
+    records: RecordStore, by: Principal, ma_dinh_danh: str, *, q: str | None = None, valid: bool = False,
+    doc_type: str | None = None, for_dossier: str | None = None, after: tuple[datetime, str] | None = None,
+    limit: int = 50, today: date | None = None,
+) -> list[DocumentView]:
+    """:func:`~store.records.browse_documents` on the event loop (same page, same checks, same audit line).
+
+    Officers and the resolution system acting for some agencies, reading with no dossier
+    named, are read here; anyone else by the session-based read.
+
+    Raises:
+        AccessDenied: see :func:`store.records._access.citizen_scope`.
+        NotFoundError: ``for_dossier`` does not exist.
+        TransientError: the database is unreachable.
+    """
+    engine = records.async_read_engine()
+    if engine is None or for_dossier is not None or by.role not in AGENCY_ROLES or by.agencies is None:
+        return await records.read(browse_documents, by, ma_dinh_danh, q=q, valid=valid, doc_type=doc_type,
+                                  for_dossier=for_dossier, after=after, limit=limit, today=today)
+    async with _connection(engine) as cursor:
+        rows = await (await cursor.execute(_CITIZEN_DOSSIERS, {"who": ma_dinh_danh})).fetchall()
+        if not rows:
+            raise deny("no dossier of your agency is for this citizen", citizen=ma_dinh_danh)
+        scope = agency_scope(own_codes(by, [(r.ma_ho_so, r.co_quan_tiep_nhan) for r in rows
+                                            if r.ma_ho_so is not None]))
+        citizen_id = rows[0].id
+        if q or valid or doc_type or after is not None:
+            stmt = browse_query(citizen_id, scope, q=q, valid=valid, doc_type=doc_type, after=after, limit=limit,
+                                today=today, sqlite=False)
+            compiled = stmt.compile(dialect=psycopg_dialect(), compile_kwargs={"render_postcompile": True})
+            await cursor.execute(str(compiled), compiled.params)
+        else:
+            await cursor.execute(_PLAIN_PAGE, {"citizen": citizen_id, "limit": limit})
+        documents = await cursor.fetchall()
+        signatures = (await (await cursor.execute(_SIGNATURES, {"ids": [d.id for d in documents]})).fetchall()
+                      if documents else [])
+    views = assemble_views(documents, {citizen_id: ma_dinh_danh}, signatures)
+    await records.write_audit(audit_line(by, **browse_audit(ma_dinh_danh, scope, views, q=q, valid=valid,
+                                                            doc_type=doc_type)))
+    return views

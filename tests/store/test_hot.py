@@ -1,0 +1,140 @@
+"""The reads on the event loop (``_hot``) answer, refuse and audit exactly as the session-based reads do.
+
+The world and principals of ``test_access``: every principal reads every component and
+every citizen's page both ways, on PostgreSQL (where the event-loop reads run their own
+statements) and on SQLite (where they hand over to the session-based read); the answers,
+the refusals and the audit lines must be the same. On PostgreSQL the audit lines of
+concurrent reads are committed together, every one of them, and a read whose audit
+line cannot be written fails instead of answering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import pytest
+from sqlalchemy import text
+
+from schemas.errors import AccessDenied, NotFoundError, SohoaError
+from store.records import (
+    SYSTEM_WORKER,
+    Principal,
+    RecordStore,
+    acting_in,
+    audit_trail,
+    browse_documents,
+    browse_documents_hot,
+    get_document,
+    read_component,
+    read_component_hot,
+)
+from tests.store.helpers import CITIZEN, OTHER
+from tests.store.test_access import PRINCIPALS, World, records, world  # noqa: F401 (fixtures)
+
+T = TypeVar("T")
+
+
+def _run(records: RecordStore, make: Callable[[], Awaitable[T]]) -> T:
+    """Await ``make()`` on a fresh event loop, closing that loop's connections after."""
+    async def main() -> T:
+        try:
+            return await make()
+        finally:
+            await records.close_async()
+
+    return asyncio.run(main())
+
+
+def _outcome(call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except AccessDenied as e:
+        return ("deny", e.message)
+    except NotFoundError as e:
+        return ("missing", e.message)
+
+
+def _last_audit(records: RecordStore) -> tuple[Any, ...] | None:
+    with records.read_transaction() as s:
+        lines = audit_trail(s, limit=1)
+    if not lines:
+        return None
+    line = lines[0]
+    return line.actor, line.action, line.record_type, line.record_id, line.citizen, line.ma_ho_so, line.detail
+
+
+def _components(records: RecordStore, w: World) -> list[str]:
+    with records.read_transaction() as s:
+        return [get_document(s, SYSTEM_WORKER, d).component_id or "" for d in (w.card, w.birth, w.other)] + [
+            "no-such-component"]
+
+
+def test_a_component_reads_the_same_both_ways_for_everyone(records: RecordStore, world: World) -> None:
+    for component in _components(records, world):
+        for name, by in PRINCIPALS.items():
+            with records.read_transaction() as s:
+                expected = _outcome(lambda s=s, by=by, c=component: read_component(s, by, c))
+            expected_audit = _last_audit(records)
+            got = _outcome(lambda by=by, c=component: _run(records, lambda: read_component_hot(records, by, c)))
+            assert got == expected, (name, component)
+            assert _last_audit(records) == expected_audit or isinstance(got, tuple), (name, component)
+
+
+@pytest.mark.parametrize("filters", [{}, {"q": "nguyen van"}, {"valid": True}, {"doc_type": "khai_sinh"},
+                                     {"for_dossier": "000.00.16.H56-230612-0003"}, {"limit": 1}])
+def test_a_citizens_page_reads_the_same_both_ways_for_everyone(records: RecordStore, world: World,
+                                                               filters: dict[str, Any]) -> None:
+    for citizen in (CITIZEN, OTHER, "001099999999"):
+        for name, by in PRINCIPALS.items():
+            with records.read_transaction() as s:
+                expected = _outcome(lambda s=s, by=by, c=citizen: browse_documents(s, by, c, **filters))
+            expected_audit = _last_audit(records)
+            got = _outcome(lambda by=by, c=citizen: _run(records, lambda: browse_documents_hot(records, by, c,
+                                                                                               **filters)))
+            assert got == expected, (name, citizen, filters)
+            if not isinstance(got, tuple):
+                assert _last_audit(records) == expected_audit, (name, citizen, filters)
+
+
+@pytest.fixture
+def pg_world(records: RecordStore, world: World) -> World:
+    if records.dialect != "postgresql":
+        pytest.skip("audit lines are group-committed on PostgreSQL only (SQLite reads write their own)")
+    return world
+
+
+def test_concurrent_reads_are_each_audited_with_their_own_request(records: RecordStore, pg_world: World) -> None:
+    component = _components(records, pg_world)[0]
+    officer = PRINCIPALS["officer_a"]
+
+    async def one(n: int) -> None:
+        with acting_in(f"req-{n}"):
+            if n % 2:
+                await read_component_hot(records, officer, component)
+            else:
+                await browse_documents_hot(records, officer, CITIZEN)
+
+    async def many() -> None:
+        await asyncio.gather(*(one(n) for n in range(40)))
+
+    _run(records, many)
+    with records.read_transaction() as s:
+        lines = [line for line in audit_trail(s, actor=str(officer), limit=500)
+                 if line.request_id and line.request_id.startswith("req-")]
+    assert sorted(line.request_id or "" for line in lines) == sorted(f"req-{n}" for n in range(40))
+    assert {line.action for line in lines if int((line.request_id or "-0").split("-")[1]) % 2} == {"read_component"}
+    assert all(line.ma_ho_so for line in lines)
+
+
+def test_a_read_whose_audit_line_fails_fails(records: RecordStore, pg_world: World) -> None:
+    component = _components(records, pg_world)[0]
+    officer: Principal = PRINCIPALS["officer_a"]
+    with records.engine.begin() as conn:  # every new audit line is refused from now on
+        conn.execute(text("ALTER TABLE audit_log ADD CONSTRAINT refuse_all CHECK (false) NOT VALID"))
+    with pytest.raises(Exception) as failed:
+        _run(records, lambda: read_component_hot(records, officer, component))
+    assert not isinstance(failed.value, SohoaError) or failed.value.code != "forbidden"
+    with pytest.raises(Exception):
+        _run(records, lambda: browse_documents_hot(records, officer, CITIZEN))
