@@ -92,7 +92,8 @@ class RedisLimiter:
                 # each name counted and given its expiry (when it has none yet), all in one round trip
                 async with client.pipeline(transaction=False) as pipe:
                     for name in names:
-                        pipe.incr(name).expire(name, _WINDOW_S + 5, nx=True)
+                        pipe.incr(name)
+                        pipe.expire(name, _WINDOW_S + 5, nx=True)
                     replies = await pipe.execute()
                 return [int(n) for n in replies[::2]]
 

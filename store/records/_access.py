@@ -166,7 +166,7 @@ def citizen_and_dossiers(session: Session, by: Principal,
     return rows[0][0], [(code, agency) for _, code, agency in rows if code is not None]
 
 
-def citizen_dossiers_query(ma_dinh_danh: str) -> Select[tuple[Citizen, str | None, str | None]]:
+def citizen_dossiers_query(ma_dinh_danh: str) -> Select[Citizen, str, str | None]:
     """The citizen with every (code, agency) of their dossiers, newest first (no row: no such citizen)."""
     return (select(Citizen, Dossier.ma_ho_so, Dossier.co_quan_tiep_nhan)
             .outerjoin(Dossier, Dossier.citizen_id == Citizen.id)

@@ -77,7 +77,7 @@ def views_of(session: Session, rows: list[Document]) -> list[DocumentView]:
     return assemble_views(rows, owners, session.scalars(signatures_query(rows)))
 
 
-def signatures_query(rows: Sequence[Document]) -> Select[tuple[Signature]]:
+def signatures_query(rows: Sequence[Document]) -> Select[Signature]:
     """The signatures of these documents, oldest first."""
     return (select(Signature).where(Signature.document_id.in_([r.id for r in rows]))
             .order_by(Signature.signed_at, Signature.id))

@@ -25,7 +25,7 @@ from typing import Any, cast
 import psycopg
 from psycopg import AsyncCursor
 from psycopg.rows import namedtuple_row
-from sqlalchemy import Executable, any_, bindparam, select
+from sqlalchemy import ClauseElement, any_, bindparam, select
 from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg as psycopg_dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -50,10 +50,12 @@ from store.records._store import RecordStore
 from store.records._types import ComponentStatus, Principal
 from store.records._views import ComponentView, DocumentView, component_view
 
+_DIALECT = psycopg_dialect()  # type: ignore[no-untyped-call]
 
-def _sql(stmt: Executable) -> str:
+
+def _sql(stmt: ClauseElement) -> str:
     """A statement as psycopg's SQL (``%(name)s`` parameters), compiled once at import."""
-    return str(stmt.compile(dialect=psycopg_dialect()))
+    return str(stmt.compile(dialect=_DIALECT))
 
 
 #: the component, its owner's id and its dossier's code and agency, as plain columns
@@ -164,7 +166,7 @@ async def browse_documents_hot(
         if q or valid or doc_type or after is not None:
             stmt = browse_query(citizen_id, scope, q=q, valid=valid, doc_type=doc_type, after=after, limit=limit,
                                 today=today, sqlite=False)
-            compiled = stmt.compile(dialect=psycopg_dialect(), compile_kwargs={"render_postcompile": True})
+            compiled = stmt.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
             await cursor.execute(str(compiled), compiled.params)
         else:
             await cursor.execute(_PLAIN_PAGE, {"citizen": citizen_id, "limit": limit})

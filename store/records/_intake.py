@@ -196,7 +196,7 @@ def component_row(session: Session, component_id: str, *, lock: bool = False,
     return row
 
 
-def component_with_owner(component_id: str) -> Select[tuple[Component, Citizen, Dossier]]:
+def component_with_owner(component_id: str) -> Select[Component, Citizen, Dossier]:
     """The component with its citizen and its dossier (``NULL`` columns when it has none), one row."""
     return (select(Component, Citizen, Dossier).join(Citizen, Citizen.id == Component.citizen_id)
             .outerjoin(Dossier, Dossier.id == Component.dossier_id).where(Component.id == component_id))

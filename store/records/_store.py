@@ -99,14 +99,14 @@ class RecordStore:
         """
         engine = self.async_read_engine()
         if engine is None:
-            return await asyncio.to_thread(self._read_in_thread, fn, *args, **kwargs)
+            def in_thread() -> T:
+                with self.read_transaction() as session:
+                    return fn(session, *args, **kwargs)
+
+            return await asyncio.to_thread(in_thread)
         with db_errors():
             async with AsyncSession(engine, expire_on_commit=False) as session:
                 return await session.run_sync(fn, *args, **kwargs)
-
-    def _read_in_thread(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        with self.read_transaction() as session:
-            return fn(session, *args, **kwargs)
 
     def async_read_engine(self) -> AsyncEngine | None:
         """This event loop's asyncio read engine (autocommit, as :attr:`read_engine`); ``None`` on SQLite."""

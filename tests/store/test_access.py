@@ -88,6 +88,11 @@ def digitized_as(s: Session, by: Principal, res: Any, *, seed: str, citizen: str
 
 @pytest.fixture
 def world(records: RecordStore) -> World:
+    return build_world(records)
+
+
+def build_world(records: RecordStore) -> World:
+    """The world of the module docstring, written in ``records``."""
     a, b = PRINCIPALS["officer_a"], PRINCIPALS["officer_b"]
     with records.transaction() as s:
         card = _digitize(s, a, CITIZEN, DA, "card", fields={"ho_ten": "Nguyễn Văn An", "so_dinh_danh": CITIZEN,
