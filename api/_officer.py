@@ -209,7 +209,7 @@ async def reuse(ma_ho_so: Code, body: Reuse, request: Request, services: Service
 async def component(component_id: ComponentId, request: Request, services: Services, by: Caller) -> Response:
     """``queued``, ``running``, ``done`` or ``failed``; when done, each document with its fields (value,
     confidence, box, flags) and Art. 9 metadata; when failed, the error code. Has an ETag."""
-    view, docs = await read_component_hot(services.store.records, by, component_id)
+    view, docs = await read_component_hot(services.store.records, by, component_id, shown_only=True)
     return with_etag(request, ComponentOut.of(view, docs))
 
 

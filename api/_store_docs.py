@@ -50,7 +50,7 @@ async def citizen_documents(
     citizen's dossier) those the citizen consented to; every read is in the citizen's access log."""
     views = await browse_documents_hot(services.store.records, by, so_dinh_danh, q=q, valid=valid,
                                        doc_type=doc_type, for_dossier=for_dossier, after=after_of(cursor),
-                                       limit=limit + 1)
+                                       limit=limit + 1, shown_only=True)
     return model_response(page_of(views, limit))
 
 

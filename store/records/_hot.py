@@ -25,7 +25,7 @@ from typing import Any, cast
 import psycopg
 from psycopg import AsyncCursor
 from psycopg.rows import namedtuple_row
-from sqlalchemy import ClauseElement, any_, bindparam, select
+from sqlalchemy import ClauseElement, Table, any_, bindparam, literal_column, select
 from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg as psycopg_dialect
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -58,22 +58,42 @@ def _sql(stmt: ClauseElement) -> str:
     return str(stmt.compile(dialect=_DIALECT))
 
 
+def _columns(table: Table, left_out: dict[str, str]) -> list[Any]:
+    """The table's columns, those of ``left_out`` replaced by a constant (SQL: their empty value), same name."""
+    return [literal_column(left_out[c.name], c.type).label(c.name) if c.name in left_out else c
+            for c in table.columns]
+
+
+#: what the API does not show, left out of :func:`read_component_hot` and :func:`browse_documents_hot` with
+#: ``shown_only``: a component's whole pipeline result, a document's OCR text, page details and search text
+_COMPONENT_LEFT_OUT = {"result_json": "NULL"}
+_DOCUMENT_LEFT_OUT = {"ocr_text": "''", "page_info": "NULL", "search_text": "''"}
+_COMPONENT_COLUMNS = {False: list(Component.__table__.columns),
+                      True: _columns(cast(Table, Component.__table__), _COMPONENT_LEFT_OUT)}
+_DOCUMENT_COLUMNS = {False: list(Document.__table__.columns),
+                     True: _columns(cast(Table, Document.__table__), _DOCUMENT_LEFT_OUT)}
+
 #: the component, its owner's id and its dossier's code and agency, as plain columns
 #: (the columns :func:`~store.records._intake.component_with_owner` loads as objects)
-_COMPONENT = _sql(select(Component.__table__, Citizen.ma_dinh_danh.label("owner"),
-                         Dossier.ma_ho_so.label("dossier_code"), Dossier.co_quan_tiep_nhan.label("dossier_agency"))
-                  .join(Citizen, Citizen.id == Component.citizen_id)
-                  .outerjoin(Dossier, Dossier.id == Component.dossier_id).where(Component.id == bindparam("id")))
+_COMPONENT = {lean: _sql(select(*columns, Citizen.ma_dinh_danh.label("owner"), Dossier.ma_ho_so.label("dossier_code"),
+                                Dossier.co_quan_tiep_nhan.label("dossier_agency"))
+                         .join(Citizen, Citizen.id == Component.citizen_id)
+                         .outerjoin(Dossier, Dossier.id == Component.dossier_id)
+                         .where(Component.id == bindparam("id")))
+              for lean, columns in _COMPONENT_COLUMNS.items()}
 #: every version of the documents read from a component (``_components._all_versions``)
-_VERSIONS = _sql(select(Document).where(Document.component_id == bindparam("id")))
+_VERSIONS = {lean: _sql(select(*columns).where(Document.component_id == bindparam("id")))
+             for lean, columns in _DOCUMENT_COLUMNS.items()}
 #: the signatures of some documents (``_documents.signatures_query``)
 _SIGNATURES = _sql(select(Signature).where(Signature.document_id == any_(cast(Any, bindparam("ids"))))
                    .order_by(Signature.signed_at, Signature.id))
 #: the citizen and their dossiers (``_access.citizen_dossiers_query``)
 _CITIZEN_DOSSIERS = _sql(citizen_dossiers_query(cast(str, bindparam("who"))))
 #: a plain first page (no words, no filters: what is asked most), as ``_browse.browse_query`` builds it
-_PLAIN_PAGE = _sql(browse_query(cast(str, bindparam("citizen")), Scope(True), q=None, valid=False, doc_type=None,
-                                after=None, limit=cast(int, bindparam("limit")), today=None, sqlite=False))
+_PLAIN_PAGE = {lean: _sql(browse_query(cast(str, bindparam("citizen")), Scope(True), q=None, valid=False,
+                                       doc_type=None, after=None, limit=cast(int, bindparam("limit")), today=None,
+                                       sqlite=False).with_only_columns(*columns))
+               for lean, columns in _DOCUMENT_COLUMNS.items()}
 
 
 @asynccontextmanager
@@ -93,9 +113,13 @@ async def _connection(engine: AsyncEngine) -> AsyncIterator[AsyncCursor[Any]]:
                                      detail={"error": type(e).__name__}) from e
 
 
-async def read_component_hot(records: RecordStore, by: Principal,
-                             component_id: str) -> tuple[ComponentView, list[DocumentView]]:
+async def read_component_hot(records: RecordStore, by: Principal, component_id: str, *,
+                             shown_only: bool = False) -> tuple[ComponentView, list[DocumentView]]:
     """:func:`~store.records.read_component` on the event loop (same answer, same checks, same audit line).
+
+    Args:
+        shown_only: leave out what the API does not show (the component's whole ``result``, each
+            document's ``ocr_text`` and ``page_info``: empty in the views), not even read.
 
     Raises:
         NotFoundError: no such component.
@@ -106,7 +130,7 @@ async def read_component_hot(records: RecordStore, by: Principal,
     if engine is None:
         return await records.read(read_component, by, component_id)
     async with _connection(engine) as cursor:
-        found = await _component(cursor, by, component_id)
+        found = await _component(cursor, by, component_id, shown_only)
     if found is None:
         return await records.read(read_component, by, component_id)
     view, docs = found
@@ -115,10 +139,10 @@ async def read_component_hot(records: RecordStore, by: Principal,
     return view, docs
 
 
-async def _component(cursor: AsyncCursor[Any], by: Principal,
-                     component_id: str) -> tuple[ComponentView, list[DocumentView]] | None:
+async def _component(cursor: AsyncCursor[Any], by: Principal, component_id: str,
+                     shown_only: bool) -> tuple[ComponentView, list[DocumentView]] | None:
     """The component and its current documents; ``None`` for the cases left to the session-based read."""
-    row = await (await cursor.execute(_COMPONENT, {"id": component_id})).fetchone()
+    row = await (await cursor.execute(_COMPONENT[shown_only], {"id": component_id})).fetchone()
     if row is None:
         raise NotFoundError("no such component", detail={"component_id": component_id})
     if row.dossier_id is None or row.reuses_document_id is not None:
@@ -126,7 +150,7 @@ async def _component(cursor: AsyncCursor[Any], by: Principal,
     check_dossier_of(by, row.dossier_code, row.dossier_agency, lambda: cast(str, row.owner))
     versions: list[Any] = []
     if row.status == ComponentStatus.EXTRACTED:
-        versions = await (await cursor.execute(_VERSIONS, {"id": component_id})).fetchall()
+        versions = await (await cursor.execute(_VERSIONS[shown_only], {"id": component_id})).fetchall()
     current = _current(versions)
     if any(d.citizen_id != row.citizen_id for d in current):
         return None  # a document filed to another owner: the session-based read knows them all
@@ -140,9 +164,12 @@ async def _component(cursor: AsyncCursor[Any], by: Principal,
 async def browse_documents_hot(
     records: RecordStore, by: Principal, ma_dinh_danh: str, *, q: str | None = None, valid: bool = False,
     doc_type: str | None = None, for_dossier: str | None = None, after: tuple[datetime, str] | None = None,
-    limit: int = 50, today: date | None = None,
+    limit: int = 50, today: date | None = None, shown_only: bool = False,
 ) -> list[DocumentView]:
     """:func:`~store.records.browse_documents` on the event loop (same page, same checks, same audit line).
+
+    ``shown_only``: as for :func:`read_component_hot` (each document's ``ocr_text`` and
+    ``page_info`` left out, when read here).
 
     Officers and the resolution system acting for some agencies, reading with no dossier
     named, are read here; anyone else by the session-based read.
@@ -165,11 +192,11 @@ async def browse_documents_hot(
         citizen_id = rows[0].id
         if q or valid or doc_type or after is not None:
             stmt = browse_query(citizen_id, scope, q=q, valid=valid, doc_type=doc_type, after=after, limit=limit,
-                                today=today, sqlite=False)
+                                today=today, sqlite=False).with_only_columns(*_DOCUMENT_COLUMNS[shown_only])
             compiled = stmt.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
             await cursor.execute(str(compiled), compiled.params)
         else:
-            await cursor.execute(_PLAIN_PAGE, {"citizen": citizen_id, "limit": limit})
+            await cursor.execute(_PLAIN_PAGE[shown_only], {"citizen": citizen_id, "limit": limit})
         documents = await cursor.fetchall()
         signatures = (await (await cursor.execute(_SIGNATURES, {"ids": [d.id for d in documents]})).fetchall()
                       if documents else [])
