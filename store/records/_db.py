@@ -15,7 +15,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.errors import ConfigError, ErrorCode, TransientError
@@ -64,7 +63,12 @@ def make_engine(settings: Settings, *, url: str | None = None, synchronous_commi
         # snapshot anyway), so a read costs its statements' round trips and no BEGIN and COMMIT; the
         # audit INSERT is committed before the reply is made. No overflow connections: a read
         # waits for a pooled one rather than opening (and closing) a server process of its own.
-        return create_engine(target, **_read_options(settings))
+        return create_engine(
+            target, pool_pre_ping=False, pool_size=cfg.db_pool_size, max_overflow=0,
+            pool_timeout=cfg.db_connect_timeout_s * 2, isolation_level="AUTOCOMMIT",
+            connect_args={"connect_timeout": max(1, int(cfg.db_connect_timeout_s)),
+                          "options": "-c synchronous_commit=off"},
+        )
     return create_engine(
         target,
         pool_pre_ping=True,
@@ -72,35 +76,6 @@ def make_engine(settings: Settings, *, url: str | None = None, synchronous_commi
         pool_timeout=cfg.db_connect_timeout_s * 2,
         connect_args={"connect_timeout": max(1, int(cfg.db_connect_timeout_s))},
     )
-
-
-def make_async_read_engine(settings: Settings, *, url: str | None = None,
-                           durable: bool = False) -> AsyncEngine | None:
-    """The asyncio twin of the PostgreSQL read engine (``synchronous_commit=False``); ``None`` on SQLite.
-
-    Same pool, autocommit and ``synchronous_commit=off``, on psycopg's asyncio connections:
-    reads on the event loop (:meth:`RecordStore.read`) wait for the database without
-    holding a thread, and run the same repository functions (:meth:`AsyncSession.run_sync`),
-    so they meet the same rules.
-
-    Args:
-        durable: commits wait for the disk (the audit lines written by group commit,
-            :meth:`RecordStore.write_audit`: one wait for a whole batch); two connections.
-    """
-    target = make_url(url or database_url(settings))
-    if target.get_backend_name() != "postgresql":
-        return None
-    return create_async_engine(target, **_read_options(settings, durable=durable))
-
-
-def _read_options(settings: Settings, *, durable: bool = False) -> dict[str, Any]:
-    """The read engines' pool and connection options (see :func:`make_engine`)."""
-    cfg = settings.store
-    connect: dict[str, Any] = {"connect_timeout": max(1, int(cfg.db_connect_timeout_s))}
-    if not durable:
-        connect["options"] = "-c synchronous_commit=off"
-    return {"pool_pre_ping": False, "pool_size": 2 if durable else cfg.db_pool_size, "max_overflow": 0,
-            "pool_timeout": cfg.db_connect_timeout_s * 2, "isolation_level": "AUTOCOMMIT", "connect_args": connect}
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

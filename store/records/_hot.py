@@ -2,8 +2,8 @@
 
 The API answers these far more often than anything else (an officer's screen polls a
 component until it is read; the resolution system lists documents). Here they are
-plain statements on psycopg's asyncio connections (PostgreSQL), with no ORM session
-and no thread; the queries, the access rules (:mod:`._access`), the views and the
+plain statements on psycopg's asyncio connections (PostgreSQL, :mod:`._aio`), with no
+ORM session and no thread; the queries, the access rules (:mod:`._access`), the views and the
 audit line are the very functions the session-based reads use
 (:func:`~store.records.read_component`, :func:`~store.records.browse_documents`),
 so the two cannot drift apart. The audit line is committed, durably and by group
@@ -12,24 +12,19 @@ audit line fails fails too.
 
 Whatever these do not cover (SQLite, a component with no dossier or reusing a
 document, a read for a named dossier) is handed to the session-based read, run on
-the event loop (:meth:`RecordStore.read`).
+a thread (:meth:`RecordStore.read`).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Any, cast
 
-import psycopg
 from psycopg import AsyncCursor
-from psycopg.rows import namedtuple_row
 from sqlalchemy import ClauseElement, Table, any_, bindparam, literal_column, select
 from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg as psycopg_dialect
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from schemas.errors import ErrorCode, NotFoundError, TransientError
+from schemas.errors import NotFoundError
 from store.records._access import (
     AGENCY_ROLES,
     Scope,
@@ -42,7 +37,6 @@ from store.records._access import (
 from store.records._audit import audit_line
 from store.records._browse import browse_audit, browse_documents, browse_query
 from store.records._components import _current, read_component
-from store.records._db import db_errors
 from store.records._documents import assemble_views
 from store.records._intake import first_versions
 from store.records._models import Citizen, Component, Document, Dossier, Signature
@@ -96,23 +90,6 @@ _PLAIN_PAGE = {lean: _sql(browse_query(cast(str, bindparam("citizen")), Scope(Tr
                for lean, columns in _DOCUMENT_COLUMNS.items()}
 
 
-@asynccontextmanager
-async def _connection(engine: AsyncEngine) -> AsyncIterator[AsyncCursor[Any]]:
-    """A cursor on a pooled connection's psycopg connection, its rows named tuples; lost connections are
-    retryable errors (``database_unavailable``), as the session-based reads make them."""
-    with db_errors():
-        async with engine.connect() as conn:
-            raw = await conn.get_raw_connection()
-            driver: psycopg.AsyncConnection[Any] = raw.driver_connection  # type: ignore[assignment]
-            try:
-                async with driver.cursor(row_factory=namedtuple_row) as cursor:
-                    yield cursor
-            except psycopg.OperationalError as e:
-                await conn.invalidate()
-                raise TransientError("the database is unreachable", code=ErrorCode.DATABASE_UNAVAILABLE,
-                                     detail={"error": type(e).__name__}) from e
-
-
 async def read_component_hot(records: RecordStore, by: Principal, component_id: str, *,
                              shown_only: bool = False) -> tuple[ComponentView, list[DocumentView]]:
     """:func:`~store.records.read_component` on the event loop (same answer, same checks, same audit line).
@@ -126,10 +103,10 @@ async def read_component_hot(records: RecordStore, by: Principal, component_id: 
         AccessDenied: another agency's dossier, another citizen's component.
         TransientError: the database is unreachable.
     """
-    engine = records.async_read_engine()
-    if engine is None:
+    pools = await records.pools()
+    if pools is None:
         return await records.read(read_component, by, component_id)
-    async with _connection(engine) as cursor:
+    async with pools.cursor() as cursor:
         found = await _component(cursor, by, component_id, shown_only)
     if found is None:
         return await records.read(read_component, by, component_id)
@@ -179,11 +156,11 @@ async def browse_documents_hot(
         NotFoundError: ``for_dossier`` does not exist.
         TransientError: the database is unreachable.
     """
-    engine = records.async_read_engine()
-    if engine is None or for_dossier is not None or by.role not in AGENCY_ROLES or by.agencies is None:
+    pools = await records.pools()
+    if pools is None or for_dossier is not None or by.role not in AGENCY_ROLES or by.agencies is None:
         return await records.read(browse_documents, by, ma_dinh_danh, q=q, valid=valid, doc_type=doc_type,
                                   for_dossier=for_dossier, after=after, limit=limit, today=today)
-    async with _connection(engine) as cursor:
+    async with pools.cursor() as cursor:
         rows = await (await cursor.execute(_CITIZEN_DOSSIERS, {"who": ma_dinh_danh})).fetchall()
         if not rows:
             raise deny("no dossier of your agency is for this citizen", citizen=ma_dinh_danh)

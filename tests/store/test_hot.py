@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from psycopg.errors import IntegrityError
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 
 from schemas.errors import AccessDenied, NotFoundError
 from schemas.settings import Settings
