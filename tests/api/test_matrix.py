@@ -12,14 +12,17 @@ the test.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
 
-from tests.api.conftest import AGENCY, CALLERS, CITIZEN, DOSSIER, Api
+from api import create_app
+from schemas.settings import Settings
+from tests.api.conftest import AGENCY, CALLERS, CITIZEN, DOSSIER, Api, tokens_for
 from workers import fake_scan
 
 _seq = itertools.count(100)
@@ -33,6 +36,16 @@ class World:
     consent: str
     file_link: str
     pdf: bytes
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def api(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Api]:
+    """The app on the embedded SQLite, and on PostgreSQL (where the hottest reads run on the event loop:
+    ``store/records/_hot.py``), so that both ways meet every row."""
+    if request.param == "postgres":
+        settings = settings.model_copy(update={"database_url": request.getfixturevalue("empty_postgres")})
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        yield Api(client, settings, tokens_for(settings))
 
 
 @pytest.fixture
