@@ -177,7 +177,11 @@ def test_a_read_whose_audit_line_fails_fails(pg_records: RecordStore) -> None:
     officer: Principal = PRINCIPALS["officer_a"]
     with records.engine.begin() as conn:  # every new audit line is refused from now on
         conn.execute(text("ALTER TABLE audit_log ADD CONSTRAINT refuse_all CHECK (false) NOT VALID"))
-    with pytest.raises(IntegrityError, match="refuse_all"):
-        _run(records, lambda: read_component_hot(records, officer, component))
-    with pytest.raises(IntegrityError, match="refuse_all"):
-        _run(records, lambda: browse_documents_hot(records, officer, CITIZEN))
+    try:
+        with pytest.raises(IntegrityError, match="refuse_all"):
+            _run(records, lambda: read_component_hot(records, officer, component))
+        with pytest.raises(IntegrityError, match="refuse_all"):
+            _run(records, lambda: browse_documents_hot(records, officer, CITIZEN))
+    finally:  # the database is emptied, not dropped, for the next test
+        with records.engine.begin() as conn:
+            conn.execute(text("ALTER TABLE audit_log DROP CONSTRAINT refuse_all"))
