@@ -16,8 +16,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
-from psycopg import AsyncCursor
-from psycopg.rows import namedtuple_row
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy.engine import make_url
 
@@ -72,15 +70,15 @@ class LoopPools:
         await self.durable.close()
 
     @asynccontextmanager
-    async def cursor(self) -> AsyncIterator[AsyncCursor[Any]]:
-        """A cursor on a pooled read connection, rows as named tuples.
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        """A pooled read connection.
 
         Raises:
             TransientError: the database is unreachable (``database_unavailable``), as the
                 session-based reads say it.
         """
-        async with _unreachable(), self.reads.connection() as conn, conn.cursor(row_factory=namedtuple_row) as cur:
-            yield cur
+        async with _unreachable(), self.reads.connection() as conn:
+            yield conn
 
     async def _insert(self, lines: list[dict[str, Any]]) -> list[None]:
         payload = json.dumps([{**line, "at": line["at"].isoformat()} for line in lines], ensure_ascii=False)

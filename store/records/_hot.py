@@ -20,8 +20,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, cast
 
-from psycopg import AsyncCursor
-from sqlalchemy import ClauseElement, Table, any_, bindparam, literal_column, select
+import psycopg
+from psycopg.rows import namedtuple_row
+from sqlalchemy import ClauseElement, Select, Table, any_, bindparam, literal_column, select
 from sqlalchemy.dialects.postgresql.psycopg import PGDialectAsync_psycopg as psycopg_dialect
 
 from schemas.errors import NotFoundError
@@ -81,13 +82,35 @@ _VERSIONS = {lean: _sql(select(*columns).where(Document.component_id == bindpara
 #: the signatures of some documents (``_documents.signatures_query``)
 _SIGNATURES = _sql(select(Signature).where(Signature.document_id == any_(cast(Any, bindparam("ids"))))
                    .order_by(Signature.signed_at, Signature.id))
+#: the signatures of the current documents of a component (``_documents.signatures_query`` of them)
+_COMPONENT_SIGNATURES = _sql(select(Signature).where(Signature.document_id.in_(
+    select(Document.id).where(Document.component_id == bindparam("id"), Document.is_current.is_(True))))
+    .order_by(Signature.signed_at, Signature.id))
 #: the citizen and their dossiers (``_access.citizen_dossiers_query``)
 _CITIZEN_DOSSIERS = _sql(citizen_dossiers_query(cast(str, bindparam("who"))))
-#: a plain first page (no words, no filters: what is asked most), as ``_browse.browse_query`` builds it
-_PLAIN_PAGE = {lean: _sql(browse_query(cast(str, bindparam("citizen")), Scope(True), q=None, valid=False,
-                                       doc_type=None, after=None, limit=cast(int, bindparam("limit")), today=None,
-                                       sqlite=False).with_only_columns(*columns))
-               for lean, columns in _DOCUMENT_COLUMNS.items()}
+#: a plain first page (no words, no filters: what is asked most) of the citizen ``who``, as
+#: ``_browse.browse_query`` builds it, and the signatures of its documents
+_CITIZEN_ID = cast(str, select(Citizen.id).where(Citizen.ma_dinh_danh == bindparam("who")).scalar_subquery())
+
+
+def _plain_page(columns: list[Any]) -> Select[Any]:
+    return browse_query(_CITIZEN_ID, Scope(True), q=None, valid=False, doc_type=None, after=None,
+                        limit=cast(int, bindparam("limit")), today=None, sqlite=False).with_only_columns(*columns)
+
+
+_PLAIN_PAGE = {lean: _sql(_plain_page(columns)) for lean, columns in _DOCUMENT_COLUMNS.items()}
+_PLAIN_PAGE_SIGNATURES = _sql(select(Signature).where(Signature.document_id.in_(
+    select(_plain_page([Document.id]).subquery().c.id))).order_by(Signature.signed_at, Signature.id))
+
+
+async def _together(conn: psycopg.AsyncConnection[Any], *queries: tuple[str, dict[str, Any]]) -> list[list[Any]]:
+    """The rows of every query, the queries sent at once (psycopg's pipeline mode): one round trip, and one
+    write to the socket where one a statement would cost the same again."""
+    cursors = [conn.cursor(row_factory=namedtuple_row) for _ in queries]
+    async with conn.pipeline():
+        for cursor, (sql, params) in zip(cursors, queries, strict=True):
+            await cursor.execute(sql, params)
+    return [await cursor.fetchall() for cursor in cursors]
 
 
 async def read_component_hot(records: RecordStore, by: Principal, component_id: str, *,
@@ -106,8 +129,8 @@ async def read_component_hot(records: RecordStore, by: Principal, component_id: 
     pools = await records.pools()
     if pools is None:
         return await records.read(read_component, by, component_id)
-    async with pools.cursor() as cursor:
-        found = await _component(cursor, by, component_id, shown_only)
+    async with pools.connection() as conn:
+        found = await _component(conn, by, component_id, shown_only)
     if found is None:
         return await records.read(read_component, by, component_id)
     view, docs = found
@@ -116,23 +139,27 @@ async def read_component_hot(records: RecordStore, by: Principal, component_id: 
     return view, docs
 
 
-async def _component(cursor: AsyncCursor[Any], by: Principal, component_id: str,
+async def _component(conn: psycopg.AsyncConnection[Any], by: Principal, component_id: str,
                      shown_only: bool) -> tuple[ComponentView, list[DocumentView]] | None:
-    """The component and its current documents; ``None`` for the cases left to the session-based read."""
-    row = await (await cursor.execute(_COMPONENT[shown_only], {"id": component_id})).fetchone()
-    if row is None:
+    """The component and its current documents; ``None`` for the cases left to the session-based read.
+
+    The component, its documents and their signatures are asked for at once; what the
+    access check refuses is dropped unseen.
+    """
+    params = {"id": component_id}
+    rows, versions, signatures = await _together(conn, (_COMPONENT[shown_only], params),
+                                                 (_VERSIONS[shown_only], params), (_COMPONENT_SIGNATURES, params))
+    if not rows:
         raise NotFoundError("no such component", detail={"component_id": component_id})
+    row = rows[0]
     if row.dossier_id is None or row.reuses_document_id is not None:
         return None
     check_dossier_of(by, row.dossier_code, row.dossier_agency, lambda: cast(str, row.owner))
-    versions: list[Any] = []
-    if row.status == ComponentStatus.EXTRACTED:
-        versions = await (await cursor.execute(_VERSIONS[shown_only], {"id": component_id})).fetchall()
+    if row.status != ComponentStatus.EXTRACTED:
+        versions, signatures = [], []  # documents are written with the final status (as read_component)
     current = _current(versions)
     if any(d.citizen_id != row.citizen_id for d in current):
         return None  # a document filed to another owner: the session-based read knows them all
-    signatures = (await (await cursor.execute(_SIGNATURES, {"ids": [d.id for d in current]})).fetchall()
-                  if current else [])
     view = component_view(cast(Component, row), citizen=row.owner, ma_ho_so=row.dossier_code,
                           document_ids=first_versions(versions))
     return view, assemble_views(current, {row.citizen_id: row.owner}, signatures)
@@ -160,23 +187,27 @@ async def browse_documents_hot(
     if pools is None or for_dossier is not None or by.role not in AGENCY_ROLES or by.agencies is None:
         return await records.read(browse_documents, by, ma_dinh_danh, q=q, valid=valid, doc_type=doc_type,
                                   for_dossier=for_dossier, after=after, limit=limit, today=today)
-    async with pools.cursor() as cursor:
-        rows = await (await cursor.execute(_CITIZEN_DOSSIERS, {"who": ma_dinh_danh})).fetchall()
+    async with pools.connection() as conn:
+        filtered = bool(q or valid or doc_type or after is not None)
+        if filtered:
+            rows = (await _together(conn, (_CITIZEN_DOSSIERS, {"who": ma_dinh_danh})))[0]
+        else:  # the plain page is everything of the citizen: asked for with the check, dropped if refused
+            params = {"who": ma_dinh_danh, "limit": limit}
+            rows, documents, signatures = await _together(conn, (_CITIZEN_DOSSIERS, params),
+                                                          (_PLAIN_PAGE[shown_only], params),
+                                                          (_PLAIN_PAGE_SIGNATURES, params))
         if not rows:
             raise deny("no dossier of your agency is for this citizen", citizen=ma_dinh_danh)
         scope = agency_scope(own_codes(by, [(r.ma_ho_so, r.co_quan_tiep_nhan) for r in rows
                                             if r.ma_ho_so is not None]))
         citizen_id = rows[0].id
-        if q or valid or doc_type or after is not None:
+        if filtered:
             stmt = browse_query(citizen_id, scope, q=q, valid=valid, doc_type=doc_type, after=after, limit=limit,
                                 today=today, sqlite=False).with_only_columns(*_DOCUMENT_COLUMNS[shown_only])
             compiled = stmt.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
-            await cursor.execute(str(compiled), compiled.params)
-        else:
-            await cursor.execute(_PLAIN_PAGE[shown_only], {"citizen": citizen_id, "limit": limit})
-        documents = await cursor.fetchall()
-        signatures = (await (await cursor.execute(_SIGNATURES, {"ids": [d.id for d in documents]})).fetchall()
-                      if documents else [])
+            documents = (await _together(conn, (str(compiled), compiled.params)))[0]
+            signatures = (await _together(conn, (_SIGNATURES, {"ids": [d.id for d in documents]})))[0] if (
+                documents) else []
     views = assemble_views(documents, {citizen_id: ma_dinh_danh}, signatures)
     await records.write_audit(audit_line(by, **browse_audit(ma_dinh_danh, scope, views, q=q, valid=valid,
                                                             doc_type=doc_type)))
