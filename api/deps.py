@@ -35,7 +35,7 @@ async def get_services(request: Request) -> ApiServices:
 Services = Annotated[ApiServices, Depends(get_services)]
 
 
-async def current_principal(request: Request, services: Services,
+async def current_principal(request: Request,
                             credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
     """Who is calling, from the bearer token; the request is counted against its rate limit.
 
@@ -45,6 +45,7 @@ async def current_principal(request: Request, services: Services,
     Raises:
         SohoaError: ``unauthenticated`` (401), ``rate_limited`` (429).
     """
+    services: ApiServices = request.app.state.services  # (not a sub-dependency: one less to solve per request)
     if credentials is None or credentials.scheme.lower() != "bearer":
         services.metrics.denied.labels("unauthenticated").inc()
         raise unauthenticated("send a bearer token (Authorization: Bearer …)")
