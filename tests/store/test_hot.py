@@ -1,6 +1,6 @@
 """The reads on the event loop (``_hot``) answer, refuse and audit exactly as the session-based reads do.
 
-The world and principals of ``test_access``: every principal reads every component and
+The world and principals of ``test_access``, on the store of ``conftest.py``: every principal reads every component and
 every citizen's page both ways, on PostgreSQL (where the event-loop reads run their own
 statements) and on SQLite (where they hand over to the session-based read); the answers,
 the refusals and the audit lines must be the same. On PostgreSQL the audit lines of
@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -41,16 +40,6 @@ from tests.store.helpers import CITIZEN, OTHER
 from tests.store.test_access import PRINCIPALS, World, build_world
 
 T = TypeVar("T")
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def records(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RecordStore]:
-    if request.param == "sqlite":
-        store = open_records(Settings(data_dir=tmp_path))
-    else:
-        store = open_records(Settings(database_url=request.getfixturevalue("empty_postgres")), migrate=False)
-    yield store
-    store.close()
 
 
 @pytest.fixture
