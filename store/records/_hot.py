@@ -107,6 +107,9 @@ async def _together(conn: psycopg.AsyncConnection[Any], *queries: tuple[str, dic
     """The rows of every query, the queries sent at once (psycopg's pipeline mode): one round trip, and one
     write to the socket where one a statement would cost the same again."""
     cursors = [conn.cursor(row_factory=namedtuple_row) for _ in queries]
+    if len(cursors) == 1:  # (a pipeline's own messages cost more than they save for one statement)
+        await cursors[0].execute(*queries[0])
+        return [await cursors[0].fetchall()]
     async with conn.pipeline():
         for cursor, (sql, params) in zip(cursors, queries, strict=True):
             await cursor.execute(sql, params)
@@ -143,20 +146,21 @@ async def _component(conn: psycopg.AsyncConnection[Any], by: Principal, componen
                      shown_only: bool) -> tuple[ComponentView, list[DocumentView]] | None:
     """The component and its current documents; ``None`` for the cases left to the session-based read.
 
-    The component, its documents and their signatures are asked for at once; what the
-    access check refuses is dropped unseen.
+    The documents and their signatures of a component that has them are asked for at
+    once, after the access check.
     """
     params = {"id": component_id}
-    rows, versions, signatures = await _together(conn, (_COMPONENT[shown_only], params),
-                                                 (_VERSIONS[shown_only], params), (_COMPONENT_SIGNATURES, params))
+    rows = (await _together(conn, (_COMPONENT[shown_only], params)))[0]
     if not rows:
         raise NotFoundError("no such component", detail={"component_id": component_id})
     row = rows[0]
     if row.dossier_id is None or row.reuses_document_id is not None:
         return None
     check_dossier_of(by, row.dossier_code, row.dossier_agency, lambda: cast(str, row.owner))
-    if row.status != ComponentStatus.EXTRACTED:
-        versions, signatures = [], []  # documents are written with the final status (as read_component)
+    versions: list[Any] = []
+    signatures: list[Any] = []
+    if row.status == ComponentStatus.EXTRACTED:  # documents are written with the final status (as read_component)
+        versions, signatures = await _together(conn, (_VERSIONS[shown_only], params), (_COMPONENT_SIGNATURES, params))
     current = _current(versions)
     if any(d.citizen_id != row.citizen_id for d in current):
         return None  # a document filed to another owner: the session-based read knows them all
