@@ -49,13 +49,16 @@ with the same codes as the `sohoa` command. POSTs take an `Idempotency-Key`; lis
 
 
 def create_app(settings: Settings | None = None, *, services: ApiServices | None = None,
-               extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
+               extra_routers: Sequence[APIRouter] = (), settle_heap: bool = False) -> FastAPI:
     """The API.
 
     Args:
         settings: what to serve with (default: the process's settings, or those of ``services``).
         services: already-open services (tests); else they are opened when the app starts.
         extra_routers: more routers (web pages), included after the API's own.
+        settle_heap: once started, move everything loaded so far out of the garbage collector's
+            sight (``gc.freeze``): for a serving process (one app for its lifetime), not for tests
+            that make many apps in one process.
     """
     cfg = settings or (services.settings if services is not None else get_settings())
     metrics = services.metrics if services is not None else Metrics()
@@ -67,11 +70,12 @@ def create_app(settings: Settings | None = None, *, services: ApiServices | None
                                                                                             metrics)
         # the checks of an upload (pipeline.ingest, with PDF and image libraries) load now, not on the first upload
         await run_in_threadpool(importlib.import_module, "pipeline.ingest")
-        # what is loaded by now lives as long as the process: out of the collector's sight, so that a full
-        # collection (every few thousand requests) does not walk a million long-lived objects while every
-        # request in flight waits (a pause of some 200 ms, at the 95th percentile under load)
-        gc.collect()
-        gc.freeze()
+        if settle_heap:
+            # what is loaded by now lives as long as the process: out of the collector's sight, so that a full
+            # collection (every few thousand requests) does not walk a million long-lived objects while every
+            # request in flight waits (a pause of some 200 ms, at the 95th percentile under load)
+            gc.collect()
+            gc.freeze()
         try:
             yield
         finally:
@@ -98,4 +102,4 @@ def app_from_environment() -> FastAPI:
     """The app for ``uvicorn --factory`` (each worker process reads the settings from the environment)."""
     from api.web import ROUTERS as WEB_ROUTERS  # the officer's and citizen's pages (api/web)
 
-    return create_app(extra_routers=WEB_ROUTERS)
+    return create_app(extra_routers=WEB_ROUTERS, settle_heap=True)
