@@ -184,12 +184,17 @@ def bench_pipeline_alone(settings: Settings, pages: list[tuple[str, bytes]]) -> 
 
     digitizer, signer = make_digitizer(settings), make_signer(settings)
     took = 0.0
-    for name, data in pages:
-        start = time.perf_counter()
-        out = digitizer.digitize(data, name=name)
-        assert out.searchable_pdf is not None, out.result.error
-        signer.sign(out.searchable_pdf, role="officer", meta={"reason": "Số hóa hồ sơ"})
-        took = time.perf_counter() - start
+    try:
+        for name, data in pages:
+            start = time.perf_counter()
+            out = digitizer.digitize(data, name=name)
+            assert out.searchable_pdf is not None, out.result.error
+            signer.sign(out.searchable_pdf, role="officer", meta={"reason": "Số hóa hồ sơ"})
+            took = time.perf_counter() - start
+    finally:
+        close = getattr(signer, "close", None)  # its keys and the timestamp client's session, as the worker does
+        if callable(close):
+            close()
     return took
 
 
