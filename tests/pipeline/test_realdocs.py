@@ -125,6 +125,36 @@ def test_born_digital_notice_comes_out_khac_with_its_exact_text() -> None:
     assert "Kết luận của Phó Chủ tịch UBND tỉnh Võ Phiên" in text
 
 
+@cache
+def _notice_render(page: int, dpi: int) -> tuple[str, str, str]:
+    """(sohoa's text, raw tesseract's text, the truth) of a page of the notice rendered as a scan would be."""
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    with tempfile.TemporaryDirectory(prefix="sohoa-realdocs-") as tmp:
+        image = render(REALDOCS / NOTICE, page, dpi, Path(tmp) / f"notice-p{page}-r{dpi}.png")
+        done = digitize_file(image, settings=settings, model=_model(), keep_pages=True)
+        raw = _tesseract(image, dict(os.environ, OMP_THREAD_LIMIT="1"))
+    assert done.result.error is None, done.result.error
+    return page_texts(done).get(1, ""), raw, _truth(NOTICE, page, 4)
+
+
+def test_notice_last_page_keeps_the_recipients_list_apart_from_the_signature_block() -> None:
+    """Page 4 prints its recipients list beside the signature block, over a red seal: read list first."""
+    ours, raw, truth = _notice_render(4, 200)
+    lines = [" ".join(line.split()) for line in ours.splitlines()]
+    start = next(i for i, line in enumerate(lines) if line.startswith("Nơi nhận"))
+    recipients = lines[start : start + 20]
+    assert not any("CHÁNH VĂN PHÒNG" in line or "Phùng Tô Long" in line for line in recipients), recipients
+    assert "Phùng Tô Long" in " ".join(lines[start + 20 :])
+    assert cer(ours, truth) <= cer(raw, truth), f"sohoa CER {cer(ours, truth):.3f} > raw {cer(raw, truth):.3f}"
+
+
+def test_notice_first_page_reads_the_agency_before_the_national_motto() -> None:
+    ours, raw, truth = _notice_render(1, 200)
+    text = " ".join(ours.split())
+    assert text.index("TỈNH QUẢNG NGÃI") < text.index("CỘNG HÒA"), ours[:300]
+    assert cer(ours, truth) <= cer(raw, truth), f"sohoa CER {cer(ours, truth):.3f} > raw {cer(raw, truth):.3f}"
+
+
 @pytest.mark.xfail(strict=True, reason="the number and day of issue are stamped at signing in a signature "
                    "widget's appearance stream, which the text layer reader (pdfplumber) does not read")
 def test_born_digital_notice_keeps_its_number_and_date_of_issue() -> None:
