@@ -61,8 +61,12 @@ def rows(words: list[Word]) -> list[Word]:
 #: a gutter between two side-by-side blocks is at least this many word heights wide (measured: word gaps in
 #: justified body text stay under one; the gutter beside a signature block or the national motto is 3–20)
 GUTTER = 2.0
-#: side-by-side blocks need this many rows with text on both sides of the gutter (one is a wide gap in a row)
+#: a block beside another starts with this many consecutive rows that have text on both sides of the gutter
+#: (one is a row with a wide gap in it: "1. Sinh ngày: 13/02/1992        Giới tính: Nam")
 MIN_SHARED_ROWS = 2
+#: … and fewer than this share of its rows have text on both sides: where most do, the two sides are pairs
+#: read across (a form's label/value grid, a card's fields, the agency and motto headers of our own forms)
+MAX_SHARED_SHARE = 0.5
 
 _FAR = 1 << 30
 
@@ -83,13 +87,16 @@ def _free_span(line: list[Word], lo: float, hi: float) -> tuple[float, float]:
 def reading_lines(words: list[Word]) -> list[list[Word]]:
     """The page's lines in reading order: side-by-side blocks one after the other, not row by row.
 
-    Rows (:func:`rows`) suit forms, where a label and its value share a row. Running text
-    is read block by block: the agency's name above its number, then the national motto
-    beside it; a letter's recipients list, then the signature block printed beside it.
-    Interleaving them row by row mixes two texts line by line (the notice's last page
-    read at CER 0.08 in rows, 0.01 in blocks). A run of consecutive rows that share an
-    empty vertical stretch at least :data:`GUTTER` word heights wide, with text on both
-    sides of it on at least :data:`MIN_SHARED_ROWS` rows, is read left block first.
+    Rows (:func:`rows`) suit forms, where a label and its value share a row. A letter's
+    signature block printed beside its recipients list is another text: interleaving
+    the two row by row mixes them line by line (the notice's last page read at CER 0.08
+    in rows, 0.01 in blocks). A run of consecutive rows that share an empty vertical
+    stretch at least :data:`GUTTER` word heights wide is read left block first when it
+    starts with :data:`MIN_SHARED_ROWS` rows with text on both sides and fewer than
+    :data:`MAX_SHARED_SHARE` of its rows have: a short block beside a long one. Where
+    most rows have text on both sides, the sides are pairs and stay rows (a form's
+    fields; headers too, though a real letter's text layer puts the agency before the
+    motto: our generator's truth and extraction read them across).
 
     Args:
         words: a page's words (any line numbering; they are grouped into rows first).
@@ -122,7 +129,8 @@ def reading_lines(words: list[Word]) -> list[list[Word]]:
         mid = (lo + hi) / 2
         left = [[w for w in line if w.box[0] + w.box[2] < 2 * mid] for line in lines[i:j]]
         right = [[w for w in line if w.box[0] + w.box[2] >= 2 * mid] for line in lines[i:j]]
-        if sum(bool(a) and bool(b) for a, b in zip(left, right, strict=True)) < MIN_SHARED_ROWS:
+        shared = [bool(a) and bool(b) for a, b in zip(left, right, strict=True)]
+        if not all(shared[:MIN_SHARED_ROWS]) or sum(shared) >= MAX_SHARED_SHARE * len(shared):
             out.append(lines[i])
             i += 1
             continue

@@ -30,23 +30,34 @@ def test_a_recipients_list_beside_a_signature_block_is_read_list_first() -> None
         ((100, "Nơi nhận:"), (1100, "TL. CHỦ TỊCH")),
         ((100, "- Thường trực Tỉnh ủy;"), (1020, "KT. CHÁNH VĂN PHÒNG")),
         ((100, "- Các sở, ngành: Kế hoạch và Đầu tư,"),),
+        ((100, "- Hội LHPN tỉnh;"),),
+        ((100, "- Tỉnh Đoàn;"),),
+        ((100, "- Cổng TTĐT tỉnh;"),),
+        ((100, "- UBND các huyện, thị xã, thành phố;"),),
         ((100, "- Lưu: VT."), (1100, "Phùng Tô Long")),
     )
     assert reading_text(words).splitlines() == [
         "Nay thông báo để các sở, ngành, đơn vị có liên quan triển khai thực hiện ./.",
-        "Nơi nhận:", "- Thường trực Tỉnh ủy;", "- Các sở, ngành: Kế hoạch và Đầu tư,", "- Lưu: VT.",
+        "Nơi nhận:", "- Thường trực Tỉnh ủy;", "- Các sở, ngành: Kế hoạch và Đầu tư,", "- Hội LHPN tỉnh;",
+        "- Tỉnh Đoàn;", "- Cổng TTĐT tỉnh;", "- UBND các huyện, thị xã, thành phố;", "- Lưu: VT.",
         "TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "Phùng Tô Long",
     ]
 
 
-def test_the_agency_header_comes_before_the_national_motto() -> None:
+def test_pairs_across_a_gutter_stay_rows() -> None:
+    """Where most rows have text on both sides (a header, a form's fields), each row is read across."""
     words = _page(
         ((120, "ỦY BAN NHÂN DÂN"), (900, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")),
         ((120, "TỈNH QUẢNG NGÃI"), (980, "Độc lập - Tự do - Hạnh phúc")),
         ((100, "Kính gửi các sở, ban, ngành thuộc tỉnh và Ủy ban nhân dân các huyện, thị xã."),),
+        ((100, "Sinh năm: 1989"), (900, "CCCD số: 068089799408")),
+        ((100, "Giới tính: Nam"), (900, "Quốc tịch: Việt Nam")),
+        ((100, "Dân tộc: Kinh"), (900, "Tôn giáo: Không")),
     )
-    assert [" ".join(w.text for w in line) for line in reading_lines(words)][:4] == [
-        "ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+    assert [" ".join(w.text for w in line) for line in reading_lines(words)] == [
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỈNH QUẢNG NGÃI Độc lập - Tự do - Hạnh phúc",
+        "Kính gửi các sở, ban, ngành thuộc tỉnh và Ủy ban nhân dân các huyện, thị xã.",
+        "Sinh năm: 1989 CCCD số: 068089799408", "Giới tính: Nam Quốc tịch: Việt Nam", "Dân tộc: Kinh Tôn giáo: Không",
     ]
 
 
