@@ -241,14 +241,16 @@ def _blank(s: PageState) -> tuple[PageState, str]:
 
 
 def _ocr_input(s: PageState) -> tuple[PageState, str]:
-    """What tesseract reads: the binary image, or (photos, cards) the grey around its ink."""
+    """What tesseract reads: the grey around the binary image's ink, or (pages enlarged) the binary image."""
     from pipeline.preprocess import _ocr_image
 
     if s.binary is None:
         return replace(s, ocr_image=s.grey()), "grey (not binarized)"
-    # a camera's or a card's small, soft letters; once enlarged to working scale they are no longer
-    # small, and the binary image reads better (our photo of a letter: CER 0.076 binary, 0.085 grey)
-    soft = (s.photo or "id_card" in s.kinds) and s.scale <= 1.0
+    # a threshold breaks the thin strokes of Vietnamese marks that tesseract still reads in grey (the
+    # notice rendered at 200 and 300 dpi: CER 0.009 binary, 0.006-0.007 grey, raw tesseract 0.007-0.008 on
+    # pages 2-3); a page enlarged to working scale has soft, interpolated strokes, and the binary image reads
+    # those better (our photo of a letter: CER 0.076 binary, 0.085 grey)
+    soft = s.scale <= 1.0
     image = _ocr_image(s.grey(), s.binary, level=s.level, dpi=s.dpi, soft=soft, cfg=s.cfg)
     if image is s.binary:
         return replace(s, ocr_image=image), "binary"
@@ -325,7 +327,7 @@ FIRST_READ: tuple[tuple[str, Step], ...] = (
     ("binarize", _binarize),  # Otsu on the evened grey
     ("leaders", _leaders),  # dotted leaders and rules erased
     ("blank", _blank),  # anything to read?
-    ("ocr_input", _ocr_input),  # binary, or the grey around its ink for soft letters
+    ("ocr_input", _ocr_input),  # the grey around the binary image's ink; binary on enlarged pages
 )
 
 #: the second read of a page whose first read scored poorly: what raw tesseract sees, at working scale

@@ -148,10 +148,10 @@ def test_notice_last_page_keeps_the_recipients_list_apart_from_the_signature_blo
     assert cer(ours, truth) <= cer(raw, truth), f"sohoa CER {cer(ours, truth):.3f} > raw {cer(raw, truth):.3f}"
 
 
-def test_notice_first_page_reads_the_agency_before_the_national_motto() -> None:
-    ours, raw, truth = _notice_render(1, 200)
-    text = " ".join(ours.split())
-    assert text.index("TỈNH QUẢNG NGÃI") < text.index("CỘNG HÒA"), ours[:300]
+@pytest.mark.parametrize("page", [1, 2])
+def test_notice_pages_rendered_at_200_dpi_read_no_worse_than_raw(page: int) -> None:
+    """A clean 200-dpi page: the grey page keeps the thin strokes of the marks a threshold breaks."""
+    ours, raw, truth = _notice_render(page, 200)
     assert cer(ours, truth) <= cer(raw, truth), f"sohoa CER {cer(ours, truth):.3f} > raw {cer(raw, truth):.3f}"
 
 
