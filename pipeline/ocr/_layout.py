@@ -17,6 +17,7 @@ from dataclasses import replace
 from itertools import pairwise
 from statistics import median
 
+from pipeline.ocr._check import word_is_plausible
 from pipeline.types import Word
 
 #: share of the smaller line height two lines must overlap vertically to share a row
@@ -68,12 +69,25 @@ MIN_SHARED_ROWS = 2
 #: read across (a form's label/value grid, a card's fields, the agency and motto headers of our own forms)
 MAX_SHARED_SHARE = 0.5
 
+#: a word read with less confidence than this that is no syllable, number or code is a speck, not text: it
+#: neither closes a gutter nor makes a row two-sided (the seal beside a signature block, through JPEG)
+NOISE_CONF = 0.5
+#: … and below this, any word is (tesseract's own guess on a seal's specks: "vi", "NN", "-#1*⁄2" at 0.0–0.1)
+GUESS_CONF = 0.25
+
 _FAR = 1 << 30
+
+
+def _solid(line: list[Word]) -> list[Word]:
+    """The words of a row that are text, not specks a seal or a signature left (unsure and no syllable)."""
+    return [w for w in line if w.conf >= NOISE_CONF or (w.conf >= GUESS_CONF and word_is_plausible(w.text) is True)]
 
 
 def _free_span(line: list[Word], lo: float, hi: float) -> tuple[float, float]:
     """The widest stretch of ``[lo, hi]`` that no word of ``line`` covers (``(lo, lo)`` when none)."""
     xs = sorted(line, key=lambda w: w.box[0])
+    if not xs:
+        return lo, hi
     spans = [(-_FAR, xs[0].box[0]), *((a.box[2], b.box[0]) for a, b in pairwise(xs)),
              (max(w.box[2] for w in xs), _FAR)]
     best: tuple[float, float] = (lo, lo)
@@ -115,21 +129,21 @@ def reading_lines(words: list[Word]) -> list[list[Word]]:
     out: list[list[Word]] = []
     i = 0
     while i < len(lines):
-        lo, hi = _widest_gap(lines[i])
+        lo, hi = _widest_gap(_solid(lines[i]))
         if hi - lo < gutter:
             out.append(lines[i])
             i += 1
             continue
         j = i + 1
         while j < len(lines):
-            a, b = _free_span(lines[j], lo, hi)
+            a, b = _free_span(_solid(lines[j]), lo, hi)
             if b - a < gutter:
                 break
             lo, hi, j = a, b, j + 1
         mid = (lo + hi) / 2
         left = [[w for w in line if w.box[0] + w.box[2] < 2 * mid] for line in lines[i:j]]
         right = [[w for w in line if w.box[0] + w.box[2] >= 2 * mid] for line in lines[i:j]]
-        shared = [bool(a) and bool(b) for a, b in zip(left, right, strict=True)]
+        shared = [bool(_solid(a)) and bool(_solid(b)) for a, b in zip(left, right, strict=True)]
         if not all(shared[:MIN_SHARED_ROWS]) or sum(shared) >= MAX_SHARED_SHARE * len(shared):
             out.append(lines[i])
             i += 1
