@@ -163,15 +163,7 @@ def test_born_digital_notice_keeps_its_number_and_date_of_issue() -> None:
     assert "ngày 15 tháng 11 năm 2024" in text, "the date of issue is missing"
 
 
-#: the 365 x 213 px back of the 2021 card: cut at 1.71 (outside a tight card crop's proportions) with letters
-#: 7 px tall; raw tesseract reads nothing on it either. A known gap, kept visible: strict, so a fix shows
-_UNREAD_SPECIMENS = {"specimen_cccd_chip2021_back_blank_small.png"}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(reason="a tiny back specimen is not read yet", strict=True))
-    if n in _UNREAD_SPECIMENS else n
-    for n in sorted(p.name for p in (REALDOCS / "card-specimens").glob("*.png"))])
+@pytest.mark.parametrize("name", sorted(p.name for p in (REALDOCS / "card-specimens").glob("*.png")))
 def test_card_specimen_is_found_and_typed_can_cuoc(name: str) -> None:
     """The Ministry's blank artwork, front or back, at whatever size it comes: a card, typed as one."""
     result = _digitized(f"card-specimens/{name}").result
