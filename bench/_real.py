@@ -21,7 +21,7 @@ from pathlib import Path
 from bench._metrics import cer_counts
 from pipeline.digitize import Digitized
 from pipeline.lexicon import is_valid_syllable
-from pipeline.types import OcrPage
+from pipeline.ocr import reading_text
 
 #: what sohoa reads (``sohoa digitize`` help)
 SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".pdf"})
@@ -39,8 +39,8 @@ def cer(hypothesis: str, truth: str) -> float:
 
 
 def page_texts(done: Digitized) -> dict[int, str]:
-    """Page number -> sohoa's text of that page (as a component's text joins them), from ``keep_pages``."""
-    return {k.number: OcrPage(k.number, k.words, 0, 0, k.dpi).text for k in done.pages}
+    """Page number -> sohoa's text of that page (a component's text joins them), from ``keep_pages``."""
+    return {k.number: reading_text(list(k.words)) for k in done.pages}
 
 
 @dataclass(frozen=True)

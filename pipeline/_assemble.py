@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from pipeline.classify import NO_TEXT, Classifier, classify, classify_page, starts_document
 from pipeline.extract import extract
+from pipeline.ocr import reading_text
 from pipeline.stacks import PageVerdict, Segment, split
 from pipeline.types import OcrPage
 from schemas.documents import ComponentResult
@@ -56,7 +57,7 @@ def assemble(pages: Sequence[OcrPage], *, model: Classifier, settings: Settings,
             page_range=segment.page_range,
             fields=found.fields,
             metadata=found.metadata,
-            text="\n\n".join(p.text for p in own),
+            text="\n\n".join(reading_text(list(p.words)) for p in own),
             flags=(*verdict.flags, *found.flags),
         ))
     if components and all(NO_TEXT in c.flags for c in components):

@@ -12,14 +12,14 @@ from __future__ import annotations
 import cv2
 
 from pipeline.ocr._check import ReadScore, score_read
-from pipeline.ocr._layout import rows
+from pipeline.ocr._layout import reading_lines, reading_text, rows
 from pipeline.ocr._qr import decode_qr
 from pipeline.ocr._tesseract import available_languages, detect_rotation, run_tesseract, tesseract_version
 from pipeline.types import OcrPage, PreparedPage, Word
 from schemas.settings import OcrSettings
 
-__all__ = ["ReadScore", "available_languages", "decode_qr", "detect_rotation", "ocr_page", "score_read",
-           "tesseract_version"]
+__all__ = ["ReadScore", "available_languages", "decode_qr", "detect_rotation", "ocr_page", "reading_lines",
+           "reading_text", "score_read", "tesseract_version"]
 
 #: mean word confidence under which a page is tried upside down
 RETRY_CONF = 0.45

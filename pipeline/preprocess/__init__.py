@@ -7,8 +7,10 @@ what each one is worth, and each is timed and records what it decided
 (``PreparedPage.trace``). In short: sheet (find and flatten the document) →
 scale (glyphs to the size tesseract reads best) → grey (seals and signatures
 lifted) → light → sharpen → denoise → geometry (upright, straight) → binarize →
-leaders → blank → ocr_input (on photos and ID cards, whose small letters are
-soft, OCR reads the evened grey around the binary image's ink).
+leaders → blank → ocr_input (OCR reads the evened grey around the binary
+image's ink, which keeps the thin strokes of the marks; forms, whose boxes
+and leaders leave fragments in grey, and pages enlarged to working scale,
+whose strokes are soft, are read binary).
 
 The colour image goes through the same geometry (sheet, scale, geometry) and
 nothing else, so the archive copy and the OCR boxes line up.

@@ -57,6 +57,7 @@ class PageState:
         rotation: clockwise quarter turn applied (0/90/180/270).
         skew: degrees of deskew applied.
         level: the ink threshold of ``binary``.
+        leaders: dotted leaders and rules the ``leaders`` step erased (a form has tens).
         binary: the binary image, once ``binarize`` ran (else the grey).
         ocr_image: what tesseract reads.
         blank: the page holds no text.
@@ -77,6 +78,7 @@ class PageState:
     rotation: int = 0
     skew: float = 0.0
     level: float = 0.0
+    leaders: int = 0
     binary: Image | None = None
     ocr_image: Image | None = None
     blank: bool = False
@@ -231,7 +233,7 @@ def _leaders(s: PageState) -> tuple[PageState, str]:
     binary, erased = remove_leaders(s.binary)
     if not erased:
         return s, "none"
-    return replace(s, binary=binary, notes=(*s.notes, "leaders")), f"{erased} erased"
+    return replace(s, binary=binary, leaders=erased, notes=(*s.notes, "leaders")), f"{erased} erased"
 
 
 def _blank(s: PageState) -> tuple[PageState, str]:
@@ -240,15 +242,24 @@ def _blank(s: PageState) -> tuple[PageState, str]:
     return replace(s, blank=blank), "blank" if blank else ""
 
 
+#: a page on which the ``leaders`` step erased this many leaders and rules is a form (the CC01 form: 31-32;
+#: the pages of a letter: 0-3)
+FORM_LEADERS = 10
+
+
 def _ocr_input(s: PageState) -> tuple[PageState, str]:
-    """What tesseract reads: the binary image, or (photos, cards) the grey around its ink."""
+    """What tesseract reads: the grey around the binary image's ink, or (forms, pages enlarged) the binary image."""
     from pipeline.preprocess import _ocr_image
 
     if s.binary is None:
         return replace(s, ocr_image=s.grey()), "grey (not binarized)"
-    # a camera's or a card's small, soft letters; once enlarged to working scale they are no longer
-    # small, and the binary image reads better (our photo of a letter: CER 0.076 binary, 0.085 grey)
-    soft = (s.photo or "id_card" in s.kinds) and s.scale <= 1.0
+    # a threshold breaks the thin strokes of Vietnamese marks that tesseract still reads in grey (the
+    # notice rendered at 200 and 300 dpi: CER 0.009 binary, 0.006-0.007 grey, raw tesseract 0.007-0.008 on
+    # pages 2-3); a page enlarged to working scale has soft, interpolated strokes, and the binary image reads
+    # those better (our photo of a letter: CER 0.076 binary, 0.085 grey); so does a form, whose boxes and
+    # leaders leave fragments in the grey that read as letters (the printed and scanned CC01 form: its
+    # boxed number read "03|6|10|…|19|9" in grey, "huyện" as "buyện")
+    soft = s.scale <= 1.0 and s.leaders < FORM_LEADERS
     image = _ocr_image(s.grey(), s.binary, level=s.level, dpi=s.dpi, soft=soft, cfg=s.cfg)
     if image is s.binary:
         return replace(s, ocr_image=image), "binary"
@@ -325,7 +336,7 @@ FIRST_READ: tuple[tuple[str, Step], ...] = (
     ("binarize", _binarize),  # Otsu on the evened grey
     ("leaders", _leaders),  # dotted leaders and rules erased
     ("blank", _blank),  # anything to read?
-    ("ocr_input", _ocr_input),  # binary, or the grey around its ink for soft letters
+    ("ocr_input", _ocr_input),  # the grey around the binary image's ink; binary on forms and enlarged pages
 )
 
 #: the second read of a page whose first read scored poorly: what raw tesseract sees, at working scale

@@ -58,16 +58,27 @@ def to_gray(color: Image, *, drop_marks: bool = True) -> Image:
         ys, xs = slice(y * f, y * f + blob.shape[0]), slice(x * f, x * f + blob.shape[1])
         part = color[ys, xs]
         blob = blob[: part.shape[0], : part.shape[1]]
-        sel = (_mark_mask(part) > 0) & (blob > 0)
-        lifted[ys, xs][sel] = part.max(axis=2)[sel]
+        sel = (_mark_mask(part, min_sat=LIFT_SAT) > 0) & (blob > 0)
+        brightest = part.max(axis=2)
+        strict = (_mark_mask(part) > 0) & (blob > 0)
+        # the ink's own brightest channel is the paper's white: a dark red seal's red channel is ~180,
+        # which a threshold near 150 breaks into specks (a ring of specks that tesseract reads as
+        # text, and that joins the text beside the seal into one block); black text under it stays dark
+        ref = float(np.percentile(brightest[strict], 50)) if strict.any() else 255.0
+        lifted[ys, xs][sel] = np.clip(brightest[sel] * (255.0 / max(ref, 64.0)), 0, 255).astype(np.uint8)
     return lifted
 
 
-def _mark_mask(color: Image) -> Image:
+#: saturation above which a pixel inside a seal or signature is taken as its ink when lifting it: lower than
+#: the detection's own, so the paler edges of the strokes (and JPEG's washed colours) go too
+LIFT_SAT = 40
+
+
+def _mark_mask(color: Image, *, min_sat: int = 70) -> Image:
     """Saturated red or blue ink (seals, signatures) as 255."""
     hsv = cv2.cvtColor(color, cv2.COLOR_BGR2HSV)
     hue, sat, val = cv2.split(hsv)
-    inked = (sat > 70) & (val > 60)
+    inked = (sat > min_sat) & (val > 60)
     red_or_blue = (hue < 12) | (hue > 160) | ((hue > 95) & (hue < 135))
     return (inked & red_or_blue).astype(np.uint8) * 255
 

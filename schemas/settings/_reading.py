@@ -51,7 +51,7 @@ class PreprocessSettings(BaseModel):
     binarize: bool = True
     remove_leaders: bool = True
     #: what tesseract reads: the binary image, the grey one masked to the binary image's ink, or
-    #: (auto) grey on phone photos and on ID cards cut out of a bed, binary elsewhere
+    #: (auto) grey, except on forms (boxes and leaders) and pages enlarged to working scale (binary)
     ocr_input: Literal["binary", "grey", "auto"] = "auto"
     #: resolution pages are brought to for OCR
     target_dpi: int = 300

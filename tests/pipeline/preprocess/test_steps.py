@@ -25,7 +25,7 @@ def test_the_order_of_the_steps_is_in_one_list_and_every_step_is_recorded() -> N
     prepared = prepare_page(_source(text_page(), 200), cfg=PreprocessSettings())
     assert tuple(r.name for r in prepared.trace) == step_names(FIRST_READ)
     assert all(r.ran and r.ms >= 0 for r in prepared.trace)
-    assert dict((r.name, r.decided) for r in prepared.trace)["ocr_input"] == "binary"
+    assert dict((r.name, r.decided) for r in prepared.trace)["ocr_input"] == "grey"
 
 
 def test_a_step_switched_off_by_name_is_skipped_and_recorded() -> None:

@@ -29,6 +29,19 @@ def test_red_seal_over_text_is_lifted_but_the_text_under_it_stays_black() -> Non
     assert gray[text_under & ~ring].mean() < 90  # text stays dark
 
 
+def test_a_dark_red_seal_leaves_no_specks_for_ocr() -> None:
+    """A seal printed dark (red channel ~130, under the ink threshold), soft-edged: lifted whole, no specks left."""
+    page = text_page()
+    seal = page.copy()
+    cv2.circle(seal, (1200, 520), 180, (35, 30, 125), 14, lineType=cv2.LINE_AA)
+    cv2.circle(seal, (1200, 520), 150, (50, 45, 135), 4, lineType=cv2.LINE_AA)
+    cv2.putText(seal, "UBND", (1080, 540), cv2.FONT_HERSHEY_SIMPLEX, 2.5, (35, 30, 125), 10, cv2.LINE_AA)
+    ink = binarize(even_light(to_gray(seal))) == 0
+    text = cv2.dilate((cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) < 200).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    assert int((ink & ~text).sum()) < 50  # the seal is gone, specks and all
+    assert (ink & text).sum() > 0.5 * (cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) < 80).sum()  # the text is not
+
+
 def test_red_title_line_is_kept() -> None:
     page = text_page()
     cv2.putText(page, "GIAY CHUNG NHAN QUYEN SU DUNG DAT", (60, 1100), cv2.FONT_HERSHEY_SIMPLEX, 1.6,
