@@ -180,7 +180,7 @@ def bench_page(api: str, headers: dict[str, str], pages: list[tuple[str, bytes]]
 
 def bench_pipeline_alone(settings: Settings, pages: list[tuple[str, bytes]]) -> float:
     """Seconds to digitize and sign the second page in this process (the first warms it up)."""
-    from workers import make_digitizer, make_signer
+    from workers import close_signer, make_digitizer, make_signer
 
     digitizer, signer = make_digitizer(settings), make_signer(settings)
     took = 0.0
@@ -192,9 +192,7 @@ def bench_pipeline_alone(settings: Settings, pages: list[tuple[str, bytes]]) -> 
             signer.sign(out.searchable_pdf, role="officer", meta={"reason": "Số hóa hồ sơ"})
             took = time.perf_counter() - start
     finally:
-        close = getattr(signer, "close", None)  # its keys and the timestamp client's session, as the worker does
-        if callable(close):
-            close()
+        close_signer(signer)
     return took
 
 

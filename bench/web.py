@@ -139,24 +139,27 @@ def _alone_once(digitizer: Any, signer: Any, scan: Path) -> float:
 
 def bench_drop(browser: Any, origin: str, services: Services, *, drops: int, seed: int, tmp: Path) -> None:
     """Print drop-to-fields in the browser beside the pipeline alone on the same scans."""
-    from workers import make_digitizer, make_signer
+    from workers import close_signer, make_digitizer, make_signer
 
     settings = services.settings(worker=services.settings().worker.model_copy(
         update={"digitizer": "pipeline", "signer": "pipeline"}))
     digitizer, signer = make_digitizer(settings), make_signer(settings)
     token = _token(origin, "officer", "canbo.bench", AGENCY)
-    warm = _scans(1, seed + 999, tmp)[0]
-    _alone_once(digitizer, signer, warm)
-    _drop_once(browser, origin, token, warm, 9000)
-    scans = _scans(2 * drops, seed, tmp)
     page_ms, server_ms, alone_ms = [], [], []
-    for i in range(drops):
-        alone_ms.append(_alone_once(digitizer, signer, scans[2 * i]))
-        in_page, server = _drop_once(browser, origin, token, scans[2 * i + 1], i + 1)
-        page_ms.append(in_page)
-        server_ms.append(server)
-        print(f"  round {i + 1}: pipeline alone {alone_ms[-1]:6.0f} ms, drop to fields {page_ms[-1]:6.0f} ms "
-              f"(server upload to done {server:6.0f} ms)", file=sys.stderr)
+    try:
+        warm = _scans(1, seed + 999, tmp)[0]
+        _alone_once(digitizer, signer, warm)
+        _drop_once(browser, origin, token, warm, 9000)
+        scans = _scans(2 * drops, seed, tmp)
+        for i in range(drops):
+            alone_ms.append(_alone_once(digitizer, signer, scans[2 * i]))
+            in_page, server = _drop_once(browser, origin, token, scans[2 * i + 1], i + 1)
+            page_ms.append(in_page)
+            server_ms.append(server)
+            print(f"  round {i + 1}: pipeline alone {alone_ms[-1]:6.0f} ms, drop to fields {page_ms[-1]:6.0f} ms "
+                  f"(server upload to done {server:6.0f} ms)", file=sys.stderr)
+    finally:
+        close_signer(signer)
     ours, anchor = statistics.median(page_ms), statistics.median(alone_ms)
     print("\n2. a one-page scan dropped on the page to its fields on screen, median of", drops)
     print(f"  pipeline alone        {anchor:7.0f} ms")

@@ -30,7 +30,7 @@ from workers._fakes import FakeDigitizer, FakeSigner, fake_scan
 from workers._ingest import ingest_files, report, wait_for
 from workers._portal import PortalClient, SyncReport, portal_password, sync_configured, sync_portal
 from workers._results import sign_result_job
-from workers._runtime import LazyRuntime, Runtime, make_digitizer, make_signer
+from workers._runtime import LazyRuntime, Runtime, close_signer, make_digitizer, make_signer
 from workers._seams import DigitizeOutput, Digitizer, PdfSigner, SignedPdf, SignRole
 from workers._sweep import SweepOutcome, max_attempts, stale_after_s, sweep_stuck
 from workers._tasks import certify_copy, digitize_component, sign_document
@@ -64,6 +64,7 @@ __all__ = [
     "SyncReport",
     "certify_copy",
     "check_callback_url",
+    "close_signer",
     "declare_actors",
     "deliver_callback",
     "dev_pki_services",

@@ -43,6 +43,13 @@ def make_signer(settings: Settings) -> PdfSigner:
     return PipelineSigner(settings)
 
 
+def close_signer(signer: PdfSigner) -> None:
+    """Release a signer's loaded keys and its timestamp client's session (a fake has none)."""
+    close = getattr(signer, "close", None)
+    if callable(close):
+        close()
+
+
 def _refuse_fake_in_production(settings: Settings, name: str, env: str) -> None:
     if name == "fake" and settings.environment == "production":
         raise ConfigError(f"{env}=fake is for tests; refused in production", code=ErrorCode.INSECURE_CONFIG)
@@ -83,9 +90,7 @@ class Runtime:
     def close(self) -> None:
         """Release the database pool and any loaded signing keys."""
         self.records.close()
-        close = getattr(self.signer, "close", None)
-        if callable(close):
-            close()
+        close_signer(self.signer)
 
 
 class LazyRuntime:
