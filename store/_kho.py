@@ -113,7 +113,9 @@ class Store:
         """Take several files in for a dossier at once: every file goes up, then one transaction records them all.
 
         Either every file becomes a component or none does (a failure leaves at most files that no
-        record refers to, which the orphan sweep removes).
+        record refers to, which the orphan sweep removes). Each file is put anew, even when the same
+        bytes are stored already: no HEAD request first, and a file just put is younger than the sweep's
+        grace period, so no sweep can take it before the records commit.
 
         Args:
             files: (path, name shown to people, content type from the bytes) of each file.
@@ -134,19 +136,17 @@ class Store:
             check_dossier(by, folder, write=True)
             owner_id = session.get_one(Citizen, folder.citizen_id).ma_dinh_danh
         stored = [self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=owner_id,
-                                        digest=digests[n] if digests else None)
+                                        digest=digests[n] if digests else None, fresh=True)
                   for n, (path, _name, kind) in enumerate(files)]
         taken: list[Uploaded] = []
         with self.records.transaction() as session:
             claim_objects(session)
             folder = find_dossier(session, dossier)
             owner = session.get_one(Citizen, folder.citizen_id)
-            for (path, name, kind), obj in zip(files, stored, strict=True):
+            for (_path, name, _kind), obj in zip(files, stored, strict=True):
                 component, created = add_component(session, by, citizen=owner, dossier=folder, file_name=name,
                                                    scan=obj)
                 seen = find_duplicates(session, by, owner_id, sha256=obj.sha256, exclude=component.document_ids)
-                if not self.objects.exists(Bucket.SCANS, obj.key):
-                    self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=owner_id)
                 taken.append(Uploaded(component, created, tuple(seen)))
         return taken
 
