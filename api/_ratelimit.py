@@ -11,19 +11,19 @@ If Redis stops answering, requests are let through (and the failure logged, and
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import threading
 import time
-import weakref
 from typing import Protocol
 
-from store import GroupRunner
+from store import GroupRunner, PerLoop
 
 log = logging.getLogger("sohoa.api")
 
 _WINDOW_S = 60
+
+
 class RateLimiter(Protocol):
     """Counts a request of ``key``; says how long to wait when over the limit (on the event loop)."""
 
@@ -74,31 +74,26 @@ class RedisLimiter:
 
         self.url, self.per_minute, self.prefix, self.timeout_s = url, per_minute, prefix, timeout_s
         self._redis = redis.Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
-        # an asyncio client per event loop (one per uvicorn worker; tests open several), dropped with its loop
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GroupRunner[str, int]] = (
-            weakref.WeakKeyDictionary())
+        # an asyncio client per event loop (one per uvicorn worker; tests open several)
+        self._counters = PerLoop(self._make_counter)
 
-    def _counter(self) -> GroupRunner[str, int]:
-        """This event loop's counter: the hits of concurrent requests go to Redis in one pipeline."""
-        loop = asyncio.get_running_loop()
-        counter = self._loops.get(loop)
-        if counter is None:
-            import redis.asyncio
+    def _make_counter(self) -> GroupRunner[str, int]:
+        """A counter for this event loop: the hits of concurrent requests go to Redis in one pipeline."""
+        import redis.asyncio
 
-            client = redis.asyncio.Redis.from_url(self.url, socket_timeout=self.timeout_s,
-                                                  socket_connect_timeout=self.timeout_s)
+        client = redis.asyncio.Redis.from_url(self.url, socket_timeout=self.timeout_s,
+                                              socket_connect_timeout=self.timeout_s)
 
-            async def count(names: list[str]) -> list[int]:
-                # each name counted and given its expiry (when it has none yet), all in one round trip
-                async with client.pipeline(transaction=False) as pipe:
-                    for name in names:
-                        pipe.incr(name)
-                        pipe.expire(name, _WINDOW_S + 5, nx=True)
-                    replies = await pipe.execute()
-                return [int(n) for n in replies[::2]]
+        async def count(names: list[str]) -> list[int]:
+            # each name counted and given its expiry (when it has none yet), all in one round trip
+            async with client.pipeline(transaction=False) as pipe:
+                for name in names:
+                    pipe.incr(name)
+                    pipe.expire(name, _WINDOW_S + 5, nx=True)
+                replies = await pipe.execute()
+            return [int(n) for n in replies[::2]]
 
-            counter = self._loops[loop] = GroupRunner(count)
-        return counter
+        return GroupRunner(count)
 
     async def hit(self, key: str) -> float | None:
         """Count one request of ``key`` in the current minute, in Redis (shared round trips, on the event loop)."""
@@ -109,7 +104,7 @@ class RedisLimiter:
         now = time.time()
         window = int(now // _WINDOW_S)
         try:
-            count = await self._counter().submit(f"{self.prefix}:{key}:{window}")
+            count = await self._counters.get().submit(f"{self.prefix}:{key}:{window}")
         except (redis.RedisError, OSError) as e:
             log.warning("rate limit not applied: Redis is unreachable (%s)", e)
             return None
