@@ -17,6 +17,7 @@ a thread (:meth:`RecordStore.read`).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -35,6 +36,7 @@ from store.records._access import (
     deny,
     own_codes,
 )
+from store.records._aio import LoopPools
 from store.records._audit import audit_line
 from store.records._browse import browse_audit, browse_documents, browse_query
 from store.records._components import _current, read_component
@@ -68,14 +70,14 @@ _COMPONENT_COLUMNS = {False: list(Component.__table__.columns),
 _DOCUMENT_COLUMNS = {False: list(Document.__table__.columns),
                      True: _columns(cast(Table, Document.__table__), _DOCUMENT_LEFT_OUT)}
 
-#: the component, its owner's id and its dossier's code and agency, as plain columns
+#: some components, each with its owner's id and its dossier's code and agency, as plain columns
 #: (the columns :func:`~store.records._intake.component_with_owner` loads as objects)
-_COMPONENT = {lean: _sql(select(*columns, Citizen.ma_dinh_danh.label("owner"), Dossier.ma_ho_so.label("dossier_code"),
-                                Dossier.co_quan_tiep_nhan.label("dossier_agency"))
-                         .join(Citizen, Citizen.id == Component.citizen_id)
-                         .outerjoin(Dossier, Dossier.id == Component.dossier_id)
-                         .where(Component.id == bindparam("id")))
-              for lean, columns in _COMPONENT_COLUMNS.items()}
+_COMPONENTS = {lean: _sql(select(*columns, Citizen.ma_dinh_danh.label("owner"), Dossier.ma_ho_so.label("dossier_code"),
+                                 Dossier.co_quan_tiep_nhan.label("dossier_agency"))
+                          .join(Citizen, Citizen.id == Component.citizen_id)
+                          .outerjoin(Dossier, Dossier.id == Component.dossier_id)
+                          .where(Component.id == any_(cast(Any, bindparam("ids")))))
+               for lean, columns in _COMPONENT_COLUMNS.items()}
 #: every version of the documents read from a component (``_components._all_versions``)
 _VERSIONS = {lean: _sql(select(*columns).where(Document.component_id == bindparam("id")))
              for lean, columns in _DOCUMENT_COLUMNS.items()}
@@ -132,8 +134,8 @@ async def read_component_hot(records: RecordStore, by: Principal, component_id: 
     pools = await records.pools()
     if pools is None:
         return await records.read(read_component, by, component_id)
-    async with pools.connection() as conn:
-        found = await _component(conn, by, component_id, shown_only)
+    row = await pools.grouped(("components", shown_only), _component_rows(pools, shown_only)).submit(component_id)
+    found = await _component(pools, by, component_id, row, shown_only)
     if found is None:
         return await records.read(read_component, by, component_id)
     view, docs = found
@@ -142,25 +144,41 @@ async def read_component_hot(records: RecordStore, by: Principal, component_id: 
     return view, docs
 
 
-async def _component(conn: psycopg.AsyncConnection[Any], by: Principal, component_id: str,
+def _component_rows(pools: LoopPools, shown_only: bool) -> Callable[[list[str]], Awaitable[list[Any]]]:
+    """Reads the rows of the components asked for by concurrent requests in one statement (``None``: no such
+    component); each request then checks its own access to its row and writes its own audit line."""
+    async def read(ids: list[str]) -> list[Any]:
+        # ids are UUID text: a string that cannot be one names no component (and must not fail the batch's
+        # statement for every request in it, as a NUL byte would)
+        wanted = list({i for i in ids if i.isascii() and i.isprintable()})
+        async with pools.connection() as conn:
+            rows = (await _together(conn, (_COMPONENTS[shown_only], {"ids": wanted})))[0]
+        found = {row.id: row for row in rows}
+        return [found.get(component_id) for component_id in ids]
+
+    return read
+
+
+async def _component(pools: LoopPools, by: Principal, component_id: str, row: Any,
                      shown_only: bool) -> tuple[ComponentView, list[DocumentView]] | None:
-    """The component and its current documents; ``None`` for the cases left to the session-based read.
+    """The component (its ``row`` read with its owner and dossier) and its current documents; ``None`` for
+    the cases left to the session-based read.
 
     The documents and their signatures of a component that has them are asked for at
     once, after the access check.
     """
     params = {"id": component_id}
-    rows = (await _together(conn, (_COMPONENT[shown_only], params)))[0]
-    if not rows:
+    if row is None:
         raise NotFoundError("no such component", detail={"component_id": component_id})
-    row = rows[0]
     if row.dossier_id is None or row.reuses_document_id is not None:
         return None
     check_dossier_of(by, row.dossier_code, row.dossier_agency, lambda: cast(str, row.owner))
     versions: list[Any] = []
     signatures: list[Any] = []
     if row.status == ComponentStatus.EXTRACTED:  # documents are written with the final status (as read_component)
-        versions, signatures = await _together(conn, (_VERSIONS[shown_only], params), (_COMPONENT_SIGNATURES, params))
+        async with pools.connection() as conn:
+            versions, signatures = await _together(conn, (_VERSIONS[shown_only], params),
+                                                   (_COMPONENT_SIGNATURES, params))
     current = _current(versions)
     if any(d.citizen_id != row.citizen_id for d in current):
         return None  # a document filed to another owner: the session-based read knows them all
