@@ -17,7 +17,7 @@ a thread (:meth:`RecordStore.read`).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -118,6 +118,46 @@ async def _together(conn: psycopg.AsyncConnection[Any], *queries: tuple[str, dic
     return [await cursor.fetchall() for cursor in cursors]
 
 
+Queries = list[tuple[str, dict[str, Any]]]
+
+
+async def _read_shared(pools: LoopPools, queries: Callable[[Any], Queries], key: Hashable) -> list[list[Any]]:
+    """The rows of each of ``queries(key)``, read with those of the requests that arrived meanwhile: the
+    statements of every distinct key in one pipeline, one answer shared by the requests of the same key."""
+    return cast(list[list[Any]], await pools.grouped(queries, _shared_reader(pools, queries)).submit(key))
+
+
+def _shared_reader(pools: LoopPools, queries: Callable[[Any], Queries]) -> Callable[[list[Any]], Awaitable[list[Any]]]:
+    async def read(keys: list[Any]) -> list[Any]:
+        distinct = list(dict.fromkeys(keys))
+        async with pools.connection() as conn:
+            rows = await _together(conn, *(query for key in distinct for query in queries(key)))
+        size = len(rows) // len(distinct)
+        found = {key: rows[n * size:(n + 1) * size] for n, key in enumerate(distinct)}
+        return [found[key] for key in keys]
+
+    return read
+
+
+def _component_documents(key: tuple[str, bool]) -> Queries:
+    """Every version of the documents read from a component, and the signatures of its current ones."""
+    component_id, shown_only = key
+    return [(_VERSIONS[shown_only], {"id": component_id}), (_COMPONENT_SIGNATURES, {"id": component_id})]
+
+
+def _plain_page_of(key: tuple[str, int, bool]) -> Queries:
+    """A citizen and their dossiers, the plain first page of their documents, and those documents' signatures."""
+    who, limit, shown_only = key
+    params = {"who": who, "limit": limit}
+    return [(_CITIZEN_DOSSIERS, params), (_PLAIN_PAGE[shown_only], params), (_PLAIN_PAGE_SIGNATURES, params)]
+
+
+def _can_be_id(text: str) -> bool:
+    """Whether ``text`` may be a record's id or a citizen's (printable ASCII): a string that may not names
+    nothing, and must not fail a statement shared with other requests (PostgreSQL refuses a NUL byte)."""
+    return text.isascii() and text.isprintable()
+
+
 async def read_component_hot(records: RecordStore, by: Principal, component_id: str, *,
                              shown_only: bool = False) -> tuple[ComponentView, list[DocumentView]]:
     """:func:`~store.records.read_component` on the event loop (same answer, same checks, same audit line).
@@ -148,9 +188,7 @@ def _component_rows(pools: LoopPools, shown_only: bool) -> Callable[[list[str]],
     """Reads the rows of the components asked for by concurrent requests in one statement (``None``: no such
     component); each request then checks its own access to its row and writes its own audit line."""
     async def read(ids: list[str]) -> list[Any]:
-        # ids are UUID text: a string that cannot be one names no component (and must not fail the batch's
-        # statement for every request in it, as a NUL byte would)
-        wanted = list({i for i in ids if i.isascii() and i.isprintable()})
+        wanted = list({i for i in ids if _can_be_id(i)})
         async with pools.connection() as conn:
             rows = (await _together(conn, (_COMPONENTS[shown_only], {"ids": wanted})))[0]
         found = {row.id: row for row in rows}
@@ -167,7 +205,6 @@ async def _component(pools: LoopPools, by: Principal, component_id: str, row: An
     The documents and their signatures of a component that has them are asked for at
     once, after the access check.
     """
-    params = {"id": component_id}
     if row is None:
         raise NotFoundError("no such component", detail={"component_id": component_id})
     if row.dossier_id is None or row.reuses_document_id is not None:
@@ -176,9 +213,7 @@ async def _component(pools: LoopPools, by: Principal, component_id: str, row: An
     versions: list[Any] = []
     signatures: list[Any] = []
     if row.status == ComponentStatus.EXTRACTED:  # documents are written with the final status (as read_component)
-        async with pools.connection() as conn:
-            versions, signatures = await _together(conn, (_VERSIONS[shown_only], params),
-                                                   (_COMPONENT_SIGNATURES, params))
+        versions, signatures = await _read_shared(pools, _component_documents, (component_id, shown_only))
     current = _current(versions)
     if any(d.citizen_id != row.citizen_id for d in current):
         return None  # a document filed to another owner: the session-based read knows them all
@@ -209,21 +244,16 @@ async def browse_documents_hot(
     if pools is None or for_dossier is not None or by.role not in AGENCY_ROLES or by.agencies is None:
         return await records.read(browse_documents, by, ma_dinh_danh, q=q, valid=valid, doc_type=doc_type,
                                   for_dossier=for_dossier, after=after, limit=limit, today=today)
-    async with pools.connection() as conn:
-        filtered = bool(q or valid or doc_type or after is not None)
-        if filtered:
+    if not _can_be_id(ma_dinh_danh):
+        raise deny("no dossier of your agency is for this citizen", citizen=ma_dinh_danh)
+    filtered = bool(q or valid or doc_type or after is not None)
+    if not filtered:  # the plain page is everything of the citizen: asked for with the check, dropped if refused
+        rows, documents, signatures = await _read_shared(pools, _plain_page_of, (ma_dinh_danh, limit, shown_only))
+        scope, citizen_id = _scope_of(by, ma_dinh_danh, rows)
+    else:
+        async with pools.connection() as conn:
             rows = (await _together(conn, (_CITIZEN_DOSSIERS, {"who": ma_dinh_danh})))[0]
-        else:  # the plain page is everything of the citizen: asked for with the check, dropped if refused
-            params = {"who": ma_dinh_danh, "limit": limit}
-            rows, documents, signatures = await _together(conn, (_CITIZEN_DOSSIERS, params),
-                                                          (_PLAIN_PAGE[shown_only], params),
-                                                          (_PLAIN_PAGE_SIGNATURES, params))
-        if not rows:
-            raise deny("no dossier of your agency is for this citizen", citizen=ma_dinh_danh)
-        scope = agency_scope(own_codes(by, [(r.ma_ho_so, r.co_quan_tiep_nhan) for r in rows
-                                            if r.ma_ho_so is not None]))
-        citizen_id = rows[0].id
-        if filtered:
+            scope, citizen_id = _scope_of(by, ma_dinh_danh, rows)
             stmt = browse_query(citizen_id, scope, q=q, valid=valid, doc_type=doc_type, after=after, limit=limit,
                                 today=today, sqlite=False).with_only_columns(*_DOCUMENT_COLUMNS[shown_only])
             compiled = stmt.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
@@ -234,3 +264,15 @@ async def browse_documents_hot(
     await records.write_audit(audit_line(by, **browse_audit(ma_dinh_danh, scope, views, q=q, valid=valid,
                                                             doc_type=doc_type)))
     return views
+
+
+def _scope_of(by: Principal, ma_dinh_danh: str, rows: list[Any]) -> tuple[Scope, str]:
+    """What ``by`` may see of the citizen whose id and dossiers are ``rows``, and the citizen's record id.
+
+    Raises:
+        AccessDenied: no dossier of ``by``'s agencies is for this citizen (or there is no such citizen).
+    """
+    if not rows:
+        raise deny("no dossier of your agency is for this citizen", citizen=ma_dinh_danh)
+    scope = agency_scope(own_codes(by, [(r.ma_ho_so, r.co_quan_tiep_nhan) for r in rows if r.ma_ho_so is not None]))
+    return scope, rows[0].id
