@@ -10,6 +10,13 @@ so the two cannot drift apart. The audit line is committed, durably and by group
 commit (:meth:`RecordStore.write_audit`), before anything is returned: a read whose
 audit line fails fails too.
 
+Concurrent reads share their statements the same way (:meth:`LoopPools.grouped`):
+the rows of every component asked for while the last statement ran come in one
+statement, and the pages and documents of every distinct key in one pipeline, an
+answer shared by the reads of the same key. Every statement starts after the reads it
+answers arrived, so none sees older data than it would alone; each read then checks
+its own access to its rows and writes its own audit line.
+
 Whatever these do not cover (SQLite, a component with no dossier or reusing a
 document, a read for a named dossier) is handed to the session-based read, run on
 a thread (:meth:`RecordStore.read`).
