@@ -125,16 +125,16 @@ async def _together(conn: psycopg.AsyncConnection[Any], *queries: tuple[str, dic
     return [await cursor.fetchall() for cursor in cursors]
 
 
-Queries = list[tuple[str, dict[str, Any]]]
+_Queries = list[tuple[str, dict[str, Any]]]
 
 
-async def _read_shared(pools: LoopPools, queries: Callable[[Any], Queries], key: Hashable) -> list[list[Any]]:
+async def _read_shared(pools: LoopPools, queries: Callable[[Any], _Queries], key: Hashable) -> list[list[Any]]:
     """The rows of each of ``queries(key)``, read with those of the requests that arrived meanwhile: the
     statements of every distinct key in one pipeline, one answer shared by the requests of the same key."""
     return cast(list[list[Any]], await pools.grouped(queries, _shared_reader(pools, queries)).submit(key))
 
 
-def _shared_reader(pools: LoopPools, queries: Callable[[Any], Queries]) -> Callable[[list[Any]], Awaitable[list[Any]]]:
+def _shared_reader(pools: LoopPools, queries: Callable[[Any], _Queries]) -> Callable[[list[Any]], Awaitable[list[Any]]]:
     async def read(keys: list[Any]) -> list[Any]:
         distinct = list(dict.fromkeys(keys))
         async with pools.connection() as conn:
@@ -146,13 +146,13 @@ def _shared_reader(pools: LoopPools, queries: Callable[[Any], Queries]) -> Calla
     return read
 
 
-def _component_documents(key: tuple[str, bool]) -> Queries:
+def _component_documents(key: tuple[str, bool]) -> _Queries:
     """Every version of the documents read from a component, and the signatures of its current ones."""
     component_id, shown_only = key
     return [(_VERSIONS[shown_only], {"id": component_id}), (_COMPONENT_SIGNATURES, {"id": component_id})]
 
 
-def _plain_page_of(key: tuple[str, int, bool]) -> Queries:
+def _plain_page_of(key: tuple[str, int, bool]) -> _Queries:
     """A citizen and their dossiers, the plain first page of their documents, and those documents' signatures."""
     who, limit, shown_only = key
     params = {"who": who, "limit": limit}
