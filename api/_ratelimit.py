@@ -3,8 +3,8 @@
 A fixed one-minute window per principal: ``INCR`` of the window's key, and ``EXPIRE … NX``
 (an expiry a little after the window ends, set by the first request only). Concurrent
 requests share a round trip: their commands go to Redis in one pipeline
-(:class:`store.GroupRunner`), so the counter costs a request a fraction of a round trip
-under load.
+(:class:`store.GroupRunner`), the hits of one token as one ``INCRBY``, so the counter
+costs a request a fraction of a round trip under load.
 If Redis stops answering, requests are let through (and the failure logged, and
 ``/readyz`` says so): a broken counter must not take the counter service down.
 """
@@ -15,6 +15,7 @@ import logging
 import math
 import threading
 import time
+from collections import Counter
 from typing import Protocol
 
 from store import GroupRunner, PerLoop
@@ -85,13 +86,20 @@ class RedisLimiter:
                                               socket_connect_timeout=self.timeout_s)
 
         async def count(names: list[str]) -> list[int]:
-            # each name counted and given its expiry (when it has none yet), all in one round trip
+            # the hits of one name counted by one INCRBY (each hit still gets its own number, as one INCR each
+            # would give it), every name given its expiry (when it has none yet), all in one round trip
+            hits = Counter(names)
             async with client.pipeline(transaction=False) as pipe:
-                for name in names:
-                    pipe.incr(name)
+                for name, n in hits.items():
+                    pipe.incrby(name, n)
                     pipe.expire(name, _WINDOW_S + 5, nx=True)
                 replies = await pipe.execute()
-            return [int(n) for n in replies[::2]]
+            counted = {name: int(total) - hits[name] for name, total in zip(hits, replies[::2], strict=True)}
+            numbers = []
+            for name in names:
+                counted[name] += 1
+                numbers.append(counted[name])
+            return numbers
 
         return GroupRunner(count)
 
