@@ -3,27 +3,28 @@
 A fixed one-minute window per principal: ``INCR`` of the window's key, and ``EXPIRE … NX``
 (an expiry a little after the window ends, set by the first request only). Concurrent
 requests share a round trip: their commands go to Redis in one pipeline
-(:class:`store.GroupRunner`), so the counter costs a request a fraction of a round trip
-under load.
+(:class:`store.GroupRunner`), the hits of one token as one ``INCRBY``, so the counter
+costs a request a fraction of a round trip under load.
 If Redis stops answering, requests are let through (and the failure logged, and
 ``/readyz`` says so): a broken counter must not take the counter service down.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import threading
 import time
-import weakref
+from collections import Counter
 from typing import Protocol
 
-from store import GroupRunner
+from store import GroupRunner, PerLoop
 
 log = logging.getLogger("sohoa.api")
 
 _WINDOW_S = 60
+
+
 class RateLimiter(Protocol):
     """Counts a request of ``key``; says how long to wait when over the limit (on the event loop)."""
 
@@ -74,31 +75,33 @@ class RedisLimiter:
 
         self.url, self.per_minute, self.prefix, self.timeout_s = url, per_minute, prefix, timeout_s
         self._redis = redis.Redis.from_url(url, socket_timeout=timeout_s, socket_connect_timeout=timeout_s)
-        # an asyncio client per event loop (one per uvicorn worker; tests open several), dropped with its loop
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, GroupRunner[str, int]] = (
-            weakref.WeakKeyDictionary())
+        # an asyncio client per event loop (one per uvicorn worker; tests open several)
+        self._counters = PerLoop(self._make_counter)
 
-    def _counter(self) -> GroupRunner[str, int]:
-        """This event loop's counter: the hits of concurrent requests go to Redis in one pipeline."""
-        loop = asyncio.get_running_loop()
-        counter = self._loops.get(loop)
-        if counter is None:
-            import redis.asyncio
+    def _make_counter(self) -> GroupRunner[str, int]:
+        """A counter for this event loop: the hits of concurrent requests go to Redis in one pipeline."""
+        import redis.asyncio
 
-            client = redis.asyncio.Redis.from_url(self.url, socket_timeout=self.timeout_s,
-                                                  socket_connect_timeout=self.timeout_s)
+        client = redis.asyncio.Redis.from_url(self.url, socket_timeout=self.timeout_s,
+                                              socket_connect_timeout=self.timeout_s)
 
-            async def count(names: list[str]) -> list[int]:
-                # each name counted and given its expiry (when it has none yet), all in one round trip
-                async with client.pipeline(transaction=False) as pipe:
-                    for name in names:
-                        pipe.incr(name)
-                        pipe.expire(name, _WINDOW_S + 5, nx=True)
-                    replies = await pipe.execute()
-                return [int(n) for n in replies[::2]]
+        async def count(names: list[str]) -> list[int]:
+            # the hits of one name counted by one INCRBY (each hit still gets its own number, as one INCR each
+            # would give it), every name given its expiry (when it has none yet), all in one round trip
+            hits = Counter(names)
+            async with client.pipeline(transaction=False) as pipe:
+                for name, n in hits.items():
+                    pipe.incrby(name, n)
+                    pipe.expire(name, _WINDOW_S + 5, nx=True)
+                replies = await pipe.execute()
+            counted = {name: int(total) - hits[name] for name, total in zip(hits, replies[::2], strict=True)}
+            numbers = []
+            for name in names:
+                counted[name] += 1
+                numbers.append(counted[name])
+            return numbers
 
-            counter = self._loops[loop] = GroupRunner(count)
-        return counter
+        return GroupRunner(count)
 
     async def hit(self, key: str) -> float | None:
         """Count one request of ``key`` in the current minute, in Redis (shared round trips, on the event loop)."""
@@ -109,7 +112,7 @@ class RedisLimiter:
         now = time.time()
         window = int(now // _WINDOW_S)
         try:
-            count = await self._counter().submit(f"{self.prefix}:{key}:{window}")
+            count = await self._counters.get().submit(f"{self.prefix}:{key}:{window}")
         except (redis.RedisError, OSError) as e:
             log.warning("rate limit not applied: Redis is unreachable (%s)", e)
             return None

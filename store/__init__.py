@@ -1,7 +1,8 @@
 """Persistence behind small interfaces: files by SHA-256 (``objects``) and the per-citizen records (``records``)."""
 
-from store._group import GroupRunner
+from store._group import GroupRunner, PerLoop
 from store._kho import Store, Uploaded, content_type_of, open_store
 from store._sweep import OrphanSweep, sweep_orphans
 
-__all__ = ["GroupRunner", "OrphanSweep", "Store", "Uploaded", "content_type_of", "open_store", "sweep_orphans"]
+__all__ = ["GroupRunner", "OrphanSweep", "PerLoop", "Store", "Uploaded", "content_type_of", "open_store",
+           "sweep_orphans"]

@@ -1,4 +1,4 @@
-"""Group commit on the event loop: many concurrent callers, one round trip for all of them.
+"""Group commit on the event loop: many concurrent callers, one round trip for all of them; and one object per loop.
 
 Each caller awaits its own item's result; items that arrive while a round trip is in
 flight wait for the next one, which takes every one of them at once. Under load a
@@ -10,11 +10,13 @@ sees the error: nothing is reported done that was not).
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 In = TypeVar("In")
 Out = TypeVar("Out")
+T = TypeVar("T")
 
 
 class GroupRunner(Generic[In, Out]):
@@ -69,3 +71,34 @@ def _fail(batch: list[tuple[In, asyncio.Future[Out]]], error: BaseException) -> 
             future.set_exception(error)
         else:
             future.cancel()
+
+
+class PerLoop(Generic[T]):
+    """One ``T`` per running event loop, made on first use there and dropped with its loop.
+
+    Asyncio connections (and what batches on them, a :class:`GroupRunner`) belong to the loop
+    that opened them: a uvicorn worker has one loop, tests open several.
+
+    Args:
+        make: makes this loop's ``T`` (called on the loop, synchronously).
+    """
+
+    def __init__(self, make: Callable[[], T]) -> None:
+        self._make = make
+        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T] = weakref.WeakKeyDictionary()
+
+    def current(self) -> T | None:
+        """This loop's ``T``; ``None`` when none was made on it yet."""
+        return self._loops.get(asyncio.get_running_loop())
+
+    def get(self) -> T:
+        """This loop's ``T``, made now when it has none."""
+        loop = asyncio.get_running_loop()
+        made = self._loops.get(loop)
+        if made is None:
+            made = self._loops[loop] = self._make()
+        return made
+
+    def pop(self) -> T | None:
+        """Forget this loop's ``T`` (to close it); ``None`` when it had none."""
+        return self._loops.pop(asyncio.get_running_loop(), None)

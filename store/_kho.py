@@ -12,13 +12,15 @@ for orphans may have taken a file whose upload was skipped because it was there)
 from __future__ import annotations
 
 import mimetypes
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.documents import DigitizeResult
 from schemas.errors import ErrorCode, InputError
 from schemas.settings import Settings
-from store.objects import Bucket, ObjectStore, open_object_store
+from store.objects import Bucket, ObjectStore, StoredObject, content_key, open_object_store
+from store.objects._base import sha256_file
 from store.records import (
     SYSTEM_WORKER,
     ComponentView,
@@ -110,10 +112,13 @@ class Store:
         self, files: list[tuple[Path, str, str]], *, dossier: str, by: Principal,
         digests: list[tuple[str, int]] | None = None,
     ) -> list[Uploaded]:
-        """Take several files in for a dossier at once: every file goes up, then one transaction records them all.
+        """Take several files in for a dossier at once: the files go up while one transaction records them all.
 
-        Either every file becomes a component or none does (a failure leaves at most files that no
-        record refers to, which the orphan sweep removes).
+        The records are written while the files go up, and committed only once every file is in
+        the store: either every file becomes a component or none does (a failure leaves at most
+        files that no record refers to, which the orphan sweep removes). Each file is put anew,
+        even when the same bytes are stored already: no HEAD request first, and a file just put is
+        younger than the sweep's grace period, so no sweep can take it before the records commit.
 
         Args:
             files: (path, name shown to people, content type from the bytes) of each file.
@@ -129,25 +134,24 @@ class Store:
         from store.records._access import check_dossier, find_dossier
         from store.records._models import Citizen
 
-        with self.records.transaction() as session:
-            folder = find_dossier(session, dossier)
-            check_dossier(by, folder, write=True)
-            owner_id = session.get_one(Citizen, folder.citizen_id).ma_dinh_danh
-        stored = [self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=owner_id,
-                                        digest=digests[n] if digests else None)
-                  for n, (path, _name, kind) in enumerate(files)]
+        sums = digests or [sha256_file(path) for path, _name, _kind in files]
         taken: list[Uploaded] = []
-        with self.records.transaction() as session:
+        with self.records.transaction() as session, ThreadPoolExecutor(1, thread_name_prefix="sohoa-put") as puts:
             claim_objects(session)
             folder = find_dossier(session, dossier)
+            check_dossier(by, folder, write=True)  # refused before a byte goes up
             owner = session.get_one(Citizen, folder.citizen_id)
-            for (path, name, kind), obj in zip(files, stored, strict=True):
+            going_up = [puts.submit(self.objects.put_file, Bucket.SCANS, path, content_type=kind,
+                                    owner=owner.ma_dinh_danh, digest=digest, fresh=True)
+                        for (path, _name, kind), digest in zip(files, sums, strict=True)]
+            for (_path, name, kind), (sha, size) in zip(files, sums, strict=True):
+                scan = StoredObject(Bucket.SCANS, content_key(sha), sha, size, kind, owner.ma_dinh_danh)
                 component, created = add_component(session, by, citizen=owner, dossier=folder, file_name=name,
-                                                   scan=obj)
-                seen = find_duplicates(session, by, owner_id, sha256=obj.sha256, exclude=component.document_ids)
-                if not self.objects.exists(Bucket.SCANS, obj.key):
-                    self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=owner_id)
+                                                   scan=scan)
+                seen = find_duplicates(session, by, owner.ma_dinh_danh, sha256=sha, exclude=component.document_ids)
                 taken.append(Uploaded(component, created, tuple(seen)))
+            for put in going_up:  # the records commit only once every file is in the store
+                put.result()
         return taken
 
     def keep_digitized(

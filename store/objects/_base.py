@@ -83,9 +83,10 @@ class ObjectStore(Protocol):
         """Store ``data``; storing the same bytes again is a no-op that returns the same key."""
 
     def put_file(self, bucket: Bucket, path: Path, *, content_type: str, owner: str,
-                 digest: tuple[str, int] | None = None) -> StoredObject:
+                 digest: tuple[str, int] | None = None, fresh: bool = False) -> StoredObject:
         """Store a file by streaming it (multipart on S3 for large files); ``digest``: its (SHA-256, size)
-        when the caller already hashed it."""
+        when the caller already hashed it; ``fresh``: write it even when the key is there (no look first),
+        so that the object is as young as this call and the orphan sweep's grace period covers it."""
 
     def get_bytes(self, bucket: Bucket, key: str) -> bytes:
         """The object's bytes, refused with ``integrity_error`` if they do not match the key."""

@@ -85,11 +85,12 @@ class LocalObjectStore:
                            fill=lambda fh: fh.write(data))
 
     def put_file(self, bucket: Bucket, path: Path, *, content_type: str, owner: str,
-                 digest: tuple[str, int] | None = None) -> StoredObject:
-        """Store a file under its SHA-256 key, copying it in chunks (``digest``: its known SHA-256 and size)."""
+                 digest: tuple[str, int] | None = None, fresh: bool = False) -> StoredObject:
+        """Store a file under its SHA-256 key, copying it in chunks (``digest``: its known SHA-256 and size;
+        ``fresh``: written anew even when the key is there)."""
         sha, size = digest or sha256_file(path)
         key = content_key(sha)
-        if self.exists(bucket, key):
+        if not fresh and self.exists(bucket, key):
             return self.stat(bucket, key)
 
         def copy(fh: IO[bytes]) -> None:

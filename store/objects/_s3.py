@@ -130,20 +130,23 @@ class S3ObjectStore:
                          body=lambda: io.BytesIO(data))
 
     def put_file(self, bucket: Bucket, path: Path, *, content_type: str, owner: str,
-                 digest: tuple[str, int] | None = None) -> StoredObject:
+                 digest: tuple[str, int] | None = None, fresh: bool = False) -> StoredObject:
         """Stream a file up under its SHA-256 key; multipart above ``part_size``.
 
         Args:
             digest: the file's (SHA-256, size) when the caller hashed it already (an upload spooled to disk).
+            fresh: put it even when the key is there, without the HEAD request that would tell (the same
+                bytes again: on a versioned bucket, one more version of them).
         """
         sha, size = digest or sha256_file(path)
         with path.open("rb") as fh:
-            return self._put(bucket, sha, size, content_type=content_type, owner=owner, body=lambda: fh)
+            return self._put(bucket, sha, size, content_type=content_type, owner=owner, body=lambda: fh,
+                             fresh=fresh)
 
     def _put(self, bucket: Bucket, sha: str, size: int, *, content_type: str, owner: str,
-             body: Callable[[], BinaryIO]) -> StoredObject:
+             body: Callable[[], BinaryIO], fresh: bool = False) -> StoredObject:
         key = content_key(sha)
-        if self.exists(bucket, key):
+        if not fresh and self.exists(bucket, key):
             return self.stat(bucket, key)
         name = self.bucket_name(bucket)
         with s3_errors("put_object", name, key):

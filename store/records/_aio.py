@@ -6,12 +6,13 @@ read engine's (:func:`store.records._db.make_engine`), and one connection whose
 commits wait for the disk, for the audit lines of those reads, written by group
 commit: the lines of every read that arrived while the last batch was being written
 go in one INSERT and one commit, and each read answers only once its line is in.
+The reads themselves may be grouped the same way (:meth:`LoopPools.grouped`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -58,6 +59,7 @@ class LoopPools:
         self.durable = AsyncConnectionPool(conninfo, min_size=1, max_size=1, open=False,
                                            timeout=cfg.db_connect_timeout_s * 2, name="sohoa-audit", kwargs=connect)
         self.audits: GroupRunner[dict[str, Any], None] = GroupRunner(self._insert)
+        self._grouped: dict[Hashable, GroupRunner[Any, Any]] = {}
 
     async def open(self) -> None:
         """Start the pools (their connections are made in the background)."""
@@ -79,6 +81,14 @@ class LoopPools:
         """
         async with _unreachable(), self.reads.connection() as conn:
             yield conn
+
+    def grouped(self, key: Hashable, flush: Callable[[list[Any]], Awaitable[Sequence[Any]]]) -> GroupRunner[Any, Any]:
+        """The group runner ``key`` on these connections (made with ``flush`` on first use): one statement
+        answers the same read of every request that arrived while the last one ran."""
+        runner = self._grouped.get(key)
+        if runner is None:
+            runner = self._grouped[key] = GroupRunner(flush)
+        return runner
 
     async def _insert(self, lines: list[dict[str, Any]]) -> list[None]:
         payload = json.dumps([{**line, "at": line["at"].isoformat()} for line in lines], ensure_ascii=False)

@@ -6,7 +6,10 @@ same bytes handed in again later find the object already there and skip the
 upload; without care, a sweep could delete it between that moment and the
 commit. So a transaction that records references takes the *shared* claim and
 checks the objects are still there after writing its rows; a sweep takes the
-*exclusive* claim while it checks references and deletes. On PostgreSQL the
+*exclusive* claim while it checks references and deletes. A dossier upload
+(:meth:`store.Store.upload_components`) puts every file anew instead, while its
+transaction holds the shared claim, and commits once they are all up: a file
+just put is younger than any sweep's grace period. On PostgreSQL the
 claim is a transaction-level advisory lock; SQLite lets one writer at a time
 anyway, so there the sweep only has to become a writer before it looks.
 """

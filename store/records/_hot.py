@@ -10,6 +10,13 @@ so the two cannot drift apart. The audit line is committed, durably and by group
 commit (:meth:`RecordStore.write_audit`), before anything is returned: a read whose
 audit line fails fails too.
 
+Concurrent reads share their statements the same way (:meth:`LoopPools.grouped`):
+the rows of every component asked for while the last statement ran come in one
+statement, and the pages and documents of every distinct key in one pipeline, an
+answer shared by the reads of the same key. Every statement starts after the reads it
+answers arrived, so none sees older data than it would alone; each read then checks
+its own access to its rows and writes its own audit line.
+
 Whatever these do not cover (SQLite, a component with no dossier or reusing a
 document, a read for a named dossier) is handed to the session-based read, run on
 a thread (:meth:`RecordStore.read`).
@@ -17,6 +24,7 @@ a thread (:meth:`RecordStore.read`).
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -35,6 +43,7 @@ from store.records._access import (
     deny,
     own_codes,
 )
+from store.records._aio import LoopPools
 from store.records._audit import audit_line
 from store.records._browse import browse_audit, browse_documents, browse_query
 from store.records._components import _current, read_component
@@ -68,14 +77,14 @@ _COMPONENT_COLUMNS = {False: list(Component.__table__.columns),
 _DOCUMENT_COLUMNS = {False: list(Document.__table__.columns),
                      True: _columns(cast(Table, Document.__table__), _DOCUMENT_LEFT_OUT)}
 
-#: the component, its owner's id and its dossier's code and agency, as plain columns
+#: some components, each with its owner's id and its dossier's code and agency, as plain columns
 #: (the columns :func:`~store.records._intake.component_with_owner` loads as objects)
-_COMPONENT = {lean: _sql(select(*columns, Citizen.ma_dinh_danh.label("owner"), Dossier.ma_ho_so.label("dossier_code"),
-                                Dossier.co_quan_tiep_nhan.label("dossier_agency"))
-                         .join(Citizen, Citizen.id == Component.citizen_id)
-                         .outerjoin(Dossier, Dossier.id == Component.dossier_id)
-                         .where(Component.id == bindparam("id")))
-              for lean, columns in _COMPONENT_COLUMNS.items()}
+_COMPONENTS = {lean: _sql(select(*columns, Citizen.ma_dinh_danh.label("owner"), Dossier.ma_ho_so.label("dossier_code"),
+                                 Dossier.co_quan_tiep_nhan.label("dossier_agency"))
+                          .join(Citizen, Citizen.id == Component.citizen_id)
+                          .outerjoin(Dossier, Dossier.id == Component.dossier_id)
+                          .where(Component.id == any_(cast(Any, bindparam("ids")))))
+               for lean, columns in _COMPONENT_COLUMNS.items()}
 #: every version of the documents read from a component (``_components._all_versions``)
 _VERSIONS = {lean: _sql(select(*columns).where(Document.component_id == bindparam("id")))
              for lean, columns in _DOCUMENT_COLUMNS.items()}
@@ -116,6 +125,46 @@ async def _together(conn: psycopg.AsyncConnection[Any], *queries: tuple[str, dic
     return [await cursor.fetchall() for cursor in cursors]
 
 
+_Queries = list[tuple[str, dict[str, Any]]]
+
+
+async def _read_shared(pools: LoopPools, queries: Callable[[Any], _Queries], key: Hashable) -> list[list[Any]]:
+    """The rows of each of ``queries(key)``, read with those of the requests that arrived meanwhile: the
+    statements of every distinct key in one pipeline, one answer shared by the requests of the same key."""
+    return cast(list[list[Any]], await pools.grouped(queries, _shared_reader(pools, queries)).submit(key))
+
+
+def _shared_reader(pools: LoopPools, queries: Callable[[Any], _Queries]) -> Callable[[list[Any]], Awaitable[list[Any]]]:
+    async def read(keys: list[Any]) -> list[Any]:
+        distinct = list(dict.fromkeys(keys))
+        async with pools.connection() as conn:
+            rows = await _together(conn, *(query for key in distinct for query in queries(key)))
+        size = len(rows) // len(distinct)
+        found = {key: rows[n * size:(n + 1) * size] for n, key in enumerate(distinct)}
+        return [found[key] for key in keys]
+
+    return read
+
+
+def _component_documents(key: tuple[str, bool]) -> _Queries:
+    """Every version of the documents read from a component, and the signatures of its current ones."""
+    component_id, shown_only = key
+    return [(_VERSIONS[shown_only], {"id": component_id}), (_COMPONENT_SIGNATURES, {"id": component_id})]
+
+
+def _plain_page_of(key: tuple[str, int, bool]) -> _Queries:
+    """A citizen and their dossiers, the plain first page of their documents, and those documents' signatures."""
+    who, limit, shown_only = key
+    params = {"who": who, "limit": limit}
+    return [(_CITIZEN_DOSSIERS, params), (_PLAIN_PAGE[shown_only], params), (_PLAIN_PAGE_SIGNATURES, params)]
+
+
+def _can_be_id(text: str) -> bool:
+    """Whether ``text`` may be a record's id or a citizen's (printable ASCII): a string that may not names
+    nothing, and must not fail a statement shared with other requests (PostgreSQL refuses a NUL byte)."""
+    return text.isascii() and text.isprintable()
+
+
 async def read_component_hot(records: RecordStore, by: Principal, component_id: str, *,
                              shown_only: bool = False) -> tuple[ComponentView, list[DocumentView]]:
     """:func:`~store.records.read_component` on the event loop (same answer, same checks, same audit line).
@@ -132,8 +181,8 @@ async def read_component_hot(records: RecordStore, by: Principal, component_id: 
     pools = await records.pools()
     if pools is None:
         return await records.read(read_component, by, component_id)
-    async with pools.connection() as conn:
-        found = await _component(conn, by, component_id, shown_only)
+    row = await pools.grouped(("components", shown_only), _component_rows(pools, shown_only)).submit(component_id)
+    found = await _component(pools, by, component_id, row, shown_only)
     if found is None:
         return await records.read(read_component, by, component_id)
     view, docs = found
@@ -142,25 +191,36 @@ async def read_component_hot(records: RecordStore, by: Principal, component_id: 
     return view, docs
 
 
-async def _component(conn: psycopg.AsyncConnection[Any], by: Principal, component_id: str,
+def _component_rows(pools: LoopPools, shown_only: bool) -> Callable[[list[str]], Awaitable[list[Any]]]:
+    """Reads the rows of the components asked for by concurrent requests in one statement (``None``: no such
+    component); each request then checks its own access to its row and writes its own audit line."""
+    async def read(ids: list[str]) -> list[Any]:
+        wanted = list({i for i in ids if _can_be_id(i)})
+        async with pools.connection() as conn:
+            rows = (await _together(conn, (_COMPONENTS[shown_only], {"ids": wanted})))[0]
+        found = {row.id: row for row in rows}
+        return [found.get(component_id) for component_id in ids]
+
+    return read
+
+
+async def _component(pools: LoopPools, by: Principal, component_id: str, row: Any,
                      shown_only: bool) -> tuple[ComponentView, list[DocumentView]] | None:
-    """The component and its current documents; ``None`` for the cases left to the session-based read.
+    """The component (its ``row`` read with its owner and dossier) and its current documents; ``None`` for
+    the cases left to the session-based read.
 
     The documents and their signatures of a component that has them are asked for at
     once, after the access check.
     """
-    params = {"id": component_id}
-    rows = (await _together(conn, (_COMPONENT[shown_only], params)))[0]
-    if not rows:
+    if row is None:
         raise NotFoundError("no such component", detail={"component_id": component_id})
-    row = rows[0]
     if row.dossier_id is None or row.reuses_document_id is not None:
         return None
     check_dossier_of(by, row.dossier_code, row.dossier_agency, lambda: cast(str, row.owner))
     versions: list[Any] = []
     signatures: list[Any] = []
     if row.status == ComponentStatus.EXTRACTED:  # documents are written with the final status (as read_component)
-        versions, signatures = await _together(conn, (_VERSIONS[shown_only], params), (_COMPONENT_SIGNATURES, params))
+        versions, signatures = await _read_shared(pools, _component_documents, (component_id, shown_only))
     current = _current(versions)
     if any(d.citizen_id != row.citizen_id for d in current):
         return None  # a document filed to another owner: the session-based read knows them all
@@ -191,21 +251,16 @@ async def browse_documents_hot(
     if pools is None or for_dossier is not None or by.role not in AGENCY_ROLES or by.agencies is None:
         return await records.read(browse_documents, by, ma_dinh_danh, q=q, valid=valid, doc_type=doc_type,
                                   for_dossier=for_dossier, after=after, limit=limit, today=today)
-    async with pools.connection() as conn:
-        filtered = bool(q or valid or doc_type or after is not None)
-        if filtered:
+    if not _can_be_id(ma_dinh_danh):
+        raise deny("no dossier of your agency is for this citizen", citizen=ma_dinh_danh)
+    filtered = bool(q or valid or doc_type or after is not None)
+    if not filtered:  # the plain page is everything of the citizen: asked for with the check, dropped if refused
+        rows, documents, signatures = await _read_shared(pools, _plain_page_of, (ma_dinh_danh, limit, shown_only))
+        scope, citizen_id = _scope_of(by, ma_dinh_danh, rows)
+    else:
+        async with pools.connection() as conn:
             rows = (await _together(conn, (_CITIZEN_DOSSIERS, {"who": ma_dinh_danh})))[0]
-        else:  # the plain page is everything of the citizen: asked for with the check, dropped if refused
-            params = {"who": ma_dinh_danh, "limit": limit}
-            rows, documents, signatures = await _together(conn, (_CITIZEN_DOSSIERS, params),
-                                                          (_PLAIN_PAGE[shown_only], params),
-                                                          (_PLAIN_PAGE_SIGNATURES, params))
-        if not rows:
-            raise deny("no dossier of your agency is for this citizen", citizen=ma_dinh_danh)
-        scope = agency_scope(own_codes(by, [(r.ma_ho_so, r.co_quan_tiep_nhan) for r in rows
-                                            if r.ma_ho_so is not None]))
-        citizen_id = rows[0].id
-        if filtered:
+            scope, citizen_id = _scope_of(by, ma_dinh_danh, rows)
             stmt = browse_query(citizen_id, scope, q=q, valid=valid, doc_type=doc_type, after=after, limit=limit,
                                 today=today, sqlite=False).with_only_columns(*_DOCUMENT_COLUMNS[shown_only])
             compiled = stmt.compile(dialect=_DIALECT, compile_kwargs={"render_postcompile": True})
@@ -216,3 +271,15 @@ async def browse_documents_hot(
     await records.write_audit(audit_line(by, **browse_audit(ma_dinh_danh, scope, views, q=q, valid=valid,
                                                             doc_type=doc_type)))
     return views
+
+
+def _scope_of(by: Principal, ma_dinh_danh: str, rows: list[Any]) -> tuple[Scope, str]:
+    """What ``by`` may see of the citizen whose id and dossiers are ``rows``, and the citizen's record id.
+
+    Raises:
+        AccessDenied: no dossier of ``by``'s agencies is for this citizen (or there is no such citizen).
+    """
+    if not rows:
+        raise deny("no dossier of your agency is for this citizen", citizen=ma_dinh_danh)
+    scope = agency_scope(own_codes(by, [(r.ma_ho_so, r.co_quan_tiep_nhan) for r in rows if r.ma_ho_so is not None]))
+    return scope, rows[0].id

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -12,6 +11,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from schemas.settings import Settings
+from store._group import PerLoop
 from store.records._aio import LoopPools, conninfo_of
 from store.records._db import make_engine, session_factory, transaction
 from store.records._migrate import check_current, upgrade
@@ -33,10 +33,8 @@ class RecordStore:
         self.sessions = session_factory(engine)
         self.read_engine = read_engine
         self.read_sessions = session_factory(read_engine) if read_engine is not None else self.sessions
-        self._make_pools = pools
-        # asyncio connections belong to the event loop that opened them: pools per loop (a uvicorn
-        # worker has one; tests open several), dropped with their loop
-        self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, LoopPools] = weakref.WeakKeyDictionary()
+        # asyncio connections belong to the event loop that opened them: pools per loop
+        self._pools = PerLoop(pools) if pools is not None else None
 
     @property
     def dialect(self) -> str:
@@ -74,12 +72,11 @@ class RecordStore:
     async def pools(self) -> LoopPools | None:
         """This event loop's asyncio connections (opened on first use); ``None`` unless on PostgreSQL with
         the read engine (``store.sync_read_audit`` off)."""
-        if self._make_pools is None:
+        if self._pools is None:
             return None
-        loop = asyncio.get_running_loop()
-        pools = self._loops.get(loop)
+        pools = self._pools.current()
         if pools is None:
-            pools = self._loops[loop] = self._make_pools()
+            pools = self._pools.get()
             await pools.open()
         return pools
 
@@ -100,7 +97,7 @@ class RecordStore:
 
     async def close_async(self) -> None:
         """Close the asyncio connections of this event loop (the app's shutdown)."""
-        pools = self._loops.pop(asyncio.get_running_loop(), None)
+        pools = self._pools.pop() if self._pools is not None else None
         if pools is not None:
             await pools.close()
 

@@ -100,3 +100,17 @@ def test_the_rate_limit_is_one_count_across_replicas(redis_url: str) -> None:
     assert len(keys) == 1 and 0 < redis.Redis.from_url(REDIS_URL).ttl(keys[0]) <= 65  # the window's key expires
     down = RedisLimiter("redis://127.0.0.1:1/0", 1, prefix=prefix, timeout_s=0.2)
     assert asyncio.run(down.hit("x")) is None and asyncio.run(down.hit("x")) is None  # down: let requests through
+
+
+def test_concurrent_hits_of_one_token_are_each_counted(redis_url: str) -> None:
+    """Given 30 requests of one token and 10 of another at once (their hits counted together), exactly the
+    limit of each token's requests go ahead."""
+    limiter = RedisLimiter(REDIS_URL, 12, prefix=f"sohoa-test-rl:{uuid.uuid4().hex[:8]}")
+
+    async def at_once() -> list[float | None]:
+        return list(await asyncio.gather(*(limiter.hit("officer:a" if n % 4 else "officer:b") for n in range(40))))
+
+    answers = asyncio.run(at_once())
+    a = [answer for n, answer in enumerate(answers) if n % 4]
+    assert a[:12] == [None] * 12 and all(answer is not None for answer in a[12:])
+    assert [answer for n, answer in enumerate(answers) if not n % 4] == [None] * 10

@@ -1,4 +1,5 @@
-"""Group commit (``store.GroupRunner``): concurrent callers share flushes, each gets its own result or the error."""
+"""Group commit (``store.GroupRunner``): concurrent callers share flushes, each gets its own result or the error;
+and ``store.PerLoop``, one object per event loop."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 
 import pytest
 
-from store import GroupRunner
+from store import GroupRunner, PerLoop
 
 
 def test_callers_that_arrive_during_a_flush_share_the_next_one() -> None:
@@ -53,3 +54,23 @@ def test_a_flush_that_answers_for_fewer_items_than_it_took_fails_them_all() -> N
 
     with pytest.raises(RuntimeError, match="gave 1 results"):
         asyncio.run(main())
+
+
+def test_per_loop_makes_one_object_per_event_loop_and_forgets_it_on_pop() -> None:
+    made: list[object] = []
+
+    def make() -> object:
+        made.append(object())
+        return made[-1]
+
+    per_loop = PerLoop(make)
+
+    async def twice() -> tuple[object | None, object, object, object | None, object | None]:
+        before = per_loop.current()
+        first, again = per_loop.get(), per_loop.get()
+        return before, first, again, per_loop.pop(), per_loop.current()
+
+    before, first, again, popped, after = asyncio.run(twice())
+    assert before is None and first is again is popped and after is None
+    other = asyncio.run(twice())[1]  # another loop: another object
+    assert other is not first and made == [first, other]

@@ -160,6 +160,50 @@ def test_concurrent_reads_are_each_audited_with_their_own_request(pg_records: Re
     assert all(line.ma_ho_so for line in lines)
 
 
+def test_concurrent_component_reads_share_a_statement_yet_each_gets_its_own_answer(pg_records: RecordStore) -> None:
+    """Given reads of several components at once (one missing, one not an id at all, one another agency's),
+    each read answers or refuses as it would alone: one odd id does not fail the others' shared statement."""
+    records = pg_records
+    components = _components(records, build_world(records))
+    officer = PRINCIPALS["officer_a"]
+    with records.read_transaction() as s:
+        alone = [_outcome(lambda c=c: read_component(s, officer, c)) for c in components]
+    components.append("not\x00an id")  # (PostgreSQL refuses such text in a statement)
+    alone.append(("missing", "no such component"))
+
+    async def together() -> list[Any]:
+        reads = [read_component_hot(records, officer, c) for c in components * 3]
+        return list(await asyncio.gather(*reads, return_exceptions=True))
+
+    got = [("deny", r.message) if isinstance(r, AccessDenied) else ("missing", r.message)
+           if isinstance(r, NotFoundError) else r for r in _run(records, together)]
+    assert got == alone * 3
+    assert {"deny", "missing"} <= {outcome[0] for outcome in alone if isinstance(outcome[0], str)}
+    assert any(isinstance(outcome[0], ComponentView) for outcome in alone)
+
+
+def test_concurrent_page_reads_share_their_statements_yet_each_gets_its_own_answer(pg_records: RecordStore) -> None:
+    """Given plain first pages read at once by several principals for several citizens (one unknown, one not
+    an id at all), each read answers or refuses as it would alone."""
+    records = pg_records
+    build_world(records)
+    asks = [(by, citizen, limit) for by in PRINCIPALS.values() for citizen in (CITIZEN, OTHER, "001099999999")
+            for limit in (1, 50)]
+    with records.read_transaction() as s:
+        alone = [_outcome(lambda by=by, c=c, n=n: browse_documents(s, by, c, limit=n)) for by, c, n in asks]
+    asks.append((PRINCIPALS["officer_a"], "0010\x0090000001", 50))
+    alone.append(("deny", "no dossier of your agency is for this citizen"))
+
+    async def together() -> list[Any]:
+        reads = [browse_documents_hot(records, by, c, limit=n) for by, c, n in asks * 2]
+        return list(await asyncio.gather(*reads, return_exceptions=True))
+
+    got = [("deny", r.message) if isinstance(r, AccessDenied) else ("missing", r.message)
+           if isinstance(r, NotFoundError) else r for r in _run(records, together)]
+    assert got == alone * 2
+    assert any(isinstance(outcome, list) and outcome for outcome in alone)
+
+
 def test_a_read_whose_audit_line_fails_fails(pg_records: RecordStore) -> None:
     records = pg_records
     component = _components(records, build_world(records))[0]

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 
-from schemas.errors import ErrorCode, InputError
+from schemas.errors import ErrorCode, InputError, TransientError
 from schemas.settings import Settings
 from store import Store, content_type_of
-from store.objects import Bucket
-from store.records import audit_trail
+from store.objects import Bucket, ObjectStore, StoredObject
+from store.records import SYSTEM_WORKER, audit_trail, get_dossier
 from tests.store.helpers import CITIZEN, DOSSIER, OFFICER, PROCEDURE, result
 
 
@@ -54,3 +55,50 @@ def test_content_type_comes_from_the_bytes_not_the_name(tmp_path: Path) -> None:
         path = tmp_path / name
         path.write_bytes(head + b"...")
         assert content_type_of(path) == kind
+
+
+class _FailingPuts:
+    """An object store whose puts of ``failing`` bytes fail as an S3 outage would."""
+
+    def __init__(self, inner: ObjectStore, failing: bytes) -> None:
+        self.inner, self.failing = inner, failing
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def put_file(self, bucket: Bucket, path: Path, **kw: object) -> StoredObject:
+        if path.read_bytes() == self.failing:
+            raise TransientError("the object store is unreachable")
+        return self.inner.put_file(bucket, path, **kw)  # type: ignore[arg-type]
+
+
+def _files(tmp_path: Path, *contents: bytes) -> list[tuple[Path, str, str]]:
+    files = []
+    for n, data in enumerate(contents):
+        path = tmp_path / f"scan-{n}.png"
+        path.write_bytes(data)
+        files.append((path, path.name, "image/png"))
+    return files
+
+
+def test_a_dossier_upload_records_every_file_once_all_are_stored(store: Store, tmp_path: Path) -> None:
+    store.upload_component(_files(tmp_path, b"\x89PNG opens the dossier")[0][0], citizen=CITIZEN, by=OFFICER,
+                           dossier=DOSSIER)
+    taken = store.upload_components(_files(tmp_path, b"\x89PNG one", b"\x89PNG two"), dossier=DOSSIER, by=OFFICER)
+    assert [t.created for t in taken] == [True, True]
+    for t, data in zip(taken, (b"\x89PNG one", b"\x89PNG two"), strict=True):
+        assert store.objects.get_bytes(Bucket.SCANS, t.component.scan_key) == data
+        assert t.component.scan_sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_a_put_that_fails_while_the_records_are_written_leaves_no_record(store: Store, tmp_path: Path) -> None:
+    """Given two files where the second cannot be stored, when both are handed in, then neither becomes a
+    component: the records written meanwhile are rolled back (the first file is an orphan for the sweep)."""
+    store.upload_component(_files(tmp_path, b"\x89PNG opens the dossier")[0][0], citizen=CITIZEN, by=OFFICER,
+                           dossier=DOSSIER)
+    failing = Store(_FailingPuts(store.objects, b"\x89PNG cannot go up"), store.records)  # type: ignore[arg-type]
+    with pytest.raises(TransientError):
+        failing.upload_components(_files(tmp_path, b"\x89PNG goes up", b"\x89PNG cannot go up"), dossier=DOSSIER,
+                                  by=OFFICER)
+    with store.records.transaction() as s:
+        assert len(get_dossier(s, SYSTEM_WORKER, DOSSIER)[1]) == 1

@@ -6,7 +6,9 @@ The same tests run on the embedded store (folder + SQLite) and on the services
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from store import Store, sweep_orphans
 from store.objects import Bucket, ObjectStore, S3ObjectStore, StoredObject
 from store.records import SYSTEM_WORKER, audit_trail
 from tests.fixtures_services import S3_ACCESS_KEY, S3_SECRET_KEY
-from tests.store.helpers import CITIZEN, OPERATOR
+from tests.store.helpers import CITIZEN, DOSSIER, OFFICER, OPERATOR
 
 
 @pytest.fixture(params=["embedded", "services"])
@@ -94,3 +96,20 @@ def test_a_file_swept_between_upload_and_commit_is_uploaded_again(store: Store, 
     racing = Store(_SweptMeanwhile(store.objects), store.records)  # type: ignore[arg-type]
     component = racing.upload_component(path, citizen=CITIZEN, by=OPERATOR).component
     assert store.objects.get_bytes(Bucket.SCANS, component.scan_key) == path.read_bytes()
+
+
+def test_a_dossier_upload_puts_a_stored_file_anew_so_the_sweep_grace_covers_it(store: Store, tmp_path: Path) -> None:
+    """Given the orphan of a failed first try, when the file is handed in again for a dossier, the object is
+    written anew (not skipped as already there): it is as young as the upload, so no sweep can take it
+    between the put and the commit of its record."""
+    path = _file(tmp_path, "again.png", b"\x89PNG handed in for a dossier after a failed first try")
+    orphan = store.objects.put_file(Bucket.SCANS, path, content_type="image/png", owner=CITIZEN)
+    store.upload_component(_file(tmp_path, "first.png", b"\x89PNG opens the dossier"), citizen=CITIZEN,
+                           by=OPERATOR, dossier=DOSSIER)
+    time.sleep(1.1)  # S3 keeps the modification time to the second
+    started = datetime.now(UTC).replace(microsecond=0)
+    [taken] = store.upload_components([(path, "again.png", "image/png")], dossier=DOSSIER, by=OFFICER)
+    assert taken.created and taken.component.scan_key == orphan.key
+    [listed] = [o for o in store.objects.list_objects(Bucket.SCANS) if o.key == orphan.key]
+    assert listed.modified >= started
+    assert store.objects.get_bytes(Bucket.SCANS, orphan.key) == path.read_bytes()
