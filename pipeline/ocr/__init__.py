@@ -4,7 +4,8 @@ Tesseract reads the image :mod:`pipeline.preprocess` made for it; its lines are
 then joined into printed rows (:mod:`pipeline.ocr._layout`). When the
 first pass reads almost nothing on a page that has ink — the page was upside
 down and the cheap orientation estimate missed it — one more pass on the page
-turned 180° decides; no page is read twice otherwise.
+turned 180° decides. Lines the layout analysis dropped (letter-shaped ink that
+no word covers) are cut out and read once more (:mod:`pipeline.ocr._missed`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import cv2
 
 from pipeline.ocr._check import ReadScore, score_read
 from pipeline.ocr._layout import reading_lines, reading_text, rows
+from pipeline.ocr._missed import reread_missed
 from pipeline.ocr._qr import decode_qr
 from pipeline.ocr._tesseract import available_languages, detect_rotation, run_tesseract, tesseract_version
 from pipeline.types import OcrPage, PreparedPage, Word
@@ -51,13 +53,19 @@ def ocr_page(page: PreparedPage, *, cfg: OcrSettings) -> OcrPage:
     if page.blank:
         return OcrPage(number=page.number, words=(), width=w, height=h, dpi=page.dpi,
                        rotation=page.rotation, skew=page.skew, blank=True)
-    words = run_tesseract(page.ocr_image, dpi=page.dpi, cfg=cfg)
+    image = page.ocr_image
+    words = run_tesseract(image, dpi=page.dpi, cfg=cfg)
     rotation, flags = page.rotation, []
     if _mean(words) < RETRY_CONF:
-        turned = run_tesseract(cv2.rotate(page.ocr_image, cv2.ROTATE_180), dpi=page.dpi, cfg=cfg)
+        upside_down = cv2.rotate(image, cv2.ROTATE_180)
+        turned = run_tesseract(upside_down, dpi=page.dpi, cfg=cfg)
         if _mean(turned) > _mean(words) + 0.15 and len(turned) >= len(words) // 2:
-            words, rotation = turned, (rotation + 180) % 360
+            image, words, rotation = upside_down, turned, (rotation + 180) % 360
             flags.append("turned_after_ocr")
+    found = reread_missed(words, image, dpi=page.dpi, cfg=cfg)
+    if len(found) > len(words):
+        words = found
+        flags.append("missed_lines_reread")
     qr: tuple[str, ...] = ()
     if cfg.qr == "all" or (cfg.qr == "cards" and _looks_like_card(page)):
         qr = decode_qr(page.color if rotation == page.rotation else cv2.rotate(page.color, cv2.ROTATE_180))
