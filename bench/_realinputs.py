@@ -134,7 +134,8 @@ def made_copies(path: Path, work: Path) -> list[Case]:
         if clean is None:
             raise RuntimeError(f"pdftoppm wrote no readable page {page} of {path}")
         for seed, name in enumerate(DAMAGES):
-            out = save_damaged(clean, name, np.random.default_rng(1000 * page + seed), base.with_name(f"{base.name}-r200"))
+            rng = np.random.default_rng(1000 * page + seed)
+            out = save_damaged(clean, name, rng, base.with_name(f"{base.name}-r200"))
             cases.append(Case(out, 1, 1, f"{path.name} r200 {name}", truth, page))
     return cases
 

@@ -57,7 +57,7 @@ def missed_lines(words: list[Word], image: Image) -> list[Box]:
     height = median(w.box[3] - w.box[1] for w in words)
     ink = cv2.threshold(image, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
     covered = _covered(words, image.shape, round(BOX_PAD * height))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     hs, ws = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
     cy = np.clip(stats[:, cv2.CC_STAT_TOP] + hs // 2, 0, image.shape[0] - 1)
     cx = np.clip(stats[:, cv2.CC_STAT_LEFT] + ws // 2, 0, image.shape[1] - 1)
