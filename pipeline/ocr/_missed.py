@@ -38,7 +38,7 @@ MIN_LINES = 2
 BOX_PAD = 0.3
 #: of the words read again, one is kept at this confidence when it is a syllable, a number or a code …
 KEEP_CONF = 0.5
-#: … and a lone mark (a list's dash) at this one
+#: … and a lone mark at this one, when it starts a line (a list's dash; elsewhere it is a seal's or a frame's speck)
 MARK_CONF = 0.7
 
 
@@ -93,9 +93,19 @@ def _regions(lines: list[Box], height: float) -> list[Box]:
     return [box for box, count in regions if count >= MIN_LINES]
 
 
-def _kept(word: Word) -> bool:
-    plausible = word_is_plausible(word.text)
-    return (plausible is True and word.conf >= KEEP_CONF) or (plausible is None and word.conf >= MARK_CONF)
+def _kept(words: list[Word]) -> list[Word]:
+    """The words of a re-read that look like text (see :data:`KEEP_CONF`, :data:`MARK_CONF`)."""
+    first = {}
+    for w in words:
+        if w.line not in first or w.box[0] < first[w.line].box[0]:
+            first[w.line] = w
+    out = []
+    for w in words:
+        plausible = word_is_plausible(w.text)
+        if (plausible is True and w.conf >= KEEP_CONF) or \
+                (plausible is None and w.conf >= MARK_CONF and first[w.line] is w):
+            out.append(w)
+    return out
 
 
 def reread_missed(words: list[Word], image: Image, *, dpi: int, cfg: OcrSettings) -> list[Word]:
@@ -123,10 +133,10 @@ def reread_missed(words: list[Word], image: Image, *, dpi: int, cfg: OcrSettings
         left, top = max(0, x0 - pad), max(0, y0 - pad)
         crop = image[top : y1 + pad, left : x1 + pad]
         new = []
-        for w in run_tesseract(crop, dpi=dpi, cfg=cfg, psm=6):
+        for w in _kept(run_tesseract(crop, dpi=dpi, cfg=cfg, psm=6)):
             a0, b0, a1, b1 = w.box
             box = (a0 + left, b0 + top, a1 + left, b1 + top)
-            if covered[(box[1] + box[3]) // 2, (box[0] + box[2]) // 2] == 0 and _kept(w):
+            if covered[(box[1] + box[3]) // 2, (box[0] + box[2]) // 2] == 0:
                 new.append(replace(w, box=box, line=next_line + w.line, block=next_block))
         if new:
             next_line = max(w.line for w in new) + 1

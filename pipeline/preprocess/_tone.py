@@ -116,11 +116,19 @@ def noise_level(gray: Image) -> float:
     return float(np.median(sample) * 1.4826)
 
 
-def denoise(gray: Image, *, level: float) -> Image:
-    """Remove speckle and grain when the page is noisy; leave clean pages alone."""
+def denoise(gray: Image, *, level: float, fine: bool = False) -> Image:
+    """Remove speckle and grain when the page is noisy; leave clean pages alone.
+
+    ``fine``: the letters are small, and a 3-px median is as wide as the strokes of their marks (it takes
+    the hooks off "ể", "ẩ"): the median runs on the page at twice its size instead, half as wide.
+    """
     if level < 4.0:
         return gray
-    return cv2.medianBlur(gray, 3)
+    if not fine:
+        return cv2.medianBlur(gray, 3)
+    h, w = gray.shape
+    big = cv2.resize(gray, (2 * w, 2 * h), interpolation=cv2.INTER_LINEAR)
+    return cv2.resize(cv2.medianBlur(big, 3), (w, h), interpolation=cv2.INTER_AREA)
 
 
 def sharpen(gray: Image, *, sigma: float = 2.0, amount: float = 1.5) -> Image:
@@ -187,7 +195,9 @@ def masked_grey(gray: Image, binary: Image, *, level: float, reach: int, paper_f
     (shadow edges, noise); so are leaders, rules and specks the binary image erased.
     """
     ink = 255 - binary
-    near = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (reach, reach)))
+    # a square reach, not a disc: OpenCV dilates by a rectangle in two 1-D passes (4 ms on a 300-dpi page, 26 ms
+    # by a disc), and the corners it adds lie far from any stroke
+    near = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, reach)))
     erased = cv2.dilate(cv2.bitwise_and(ink_at(gray, level), binary), np.ones((3, 3), np.uint8))
     paper = float(np.median(gray[::4, ::4]))
     hi = level + paper_from * (paper - level)
