@@ -95,11 +95,11 @@ def _regions(lines: list[Box], height: float) -> list[Box]:
 
 def _kept(words: list[Word]) -> list[Word]:
     """The words of a re-read that look like text (see :data:`KEEP_CONF`, :data:`MARK_CONF`)."""
-    first = {}
+    first: dict[int, Word] = {}
     for w in words:
         if w.line not in first or w.box[0] < first[w.line].box[0]:
             first[w.line] = w
-    out = []
+    out: list[Word] = []
     for w in words:
         plausible = word_is_plausible(w.text)
         if (plausible is True and w.conf >= KEEP_CONF) or \
