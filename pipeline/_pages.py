@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.ingest import Document, open_document
-from pipeline.ocr import ReadScore, ocr_page, score_read
+from pipeline.ocr import ReadScore, ocr_page, read_missed, score_read
 from pipeline.ocr._check import POOR
+from pipeline.ocr._missed import MIN_UNCOVERED
 from pipeline.preprocess import prepare_page, prepare_second
 from pipeline.types import Image, OcrPage, PreparedPage, SourcePage
 from schemas.documents import PageInfo, ReadCheck
@@ -124,8 +125,15 @@ def read_page(path: Path, index: int, *, name: str, settings: Settings, keep_ima
 
 def _checked(source: SourcePage, prepared: PreparedPage, ocr: OcrPage, *, settings: Settings,
              keep_image: bool) -> tuple[PreparedPage, OcrPage, ReadCheck]:
-    """Score the first read; when it is poor, read the page the second way and keep the better read."""
+    """Score the first read; when it is poor, read the page the second way and keep the better read.
+
+    A first read that left ink outside its words is first checked for lines it missed (:func:`read_missed`).
+    """
     first = score_read(ocr.words, prepared.ocr_image)
+    if first.coverage < 1 - MIN_UNCOVERED:
+        again_ocr = read_missed(ocr, prepared, cfg=settings.ocr)
+        if again_ocr is not ocr:
+            ocr, first = again_ocr, score_read(again_ocr.words, prepared.ocr_image)
     if first.score >= POOR:
         return prepared, ocr, ReadCheck(score=round(first.score, 3), second_read=False, chosen="first",
                                         reason="first read scored well")
