@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.ingest import Document, open_document
@@ -127,9 +127,17 @@ def _checked(source: SourcePage, prepared: PreparedPage, ocr: OcrPage, *, settin
              keep_image: bool) -> tuple[PreparedPage, OcrPage, ReadCheck]:
     """Score the first read; when it is poor, read the page the second way and keep the better read.
 
-    A first read that left ink outside its words is first checked for lines it missed (:func:`read_missed`).
+    A page with an alternative image (``PreparedPage.alternative``) is read from both, and the read that
+    scores higher is the first read. A first read that left ink outside its words is then checked for lines
+    it missed (:func:`read_missed`).
     """
     first = score_read(ocr.words, prepared.ocr_image)
+    if prepared.alternative is not None:
+        other = replace(prepared, ocr_image=prepared.alternative, alternative=None)
+        other_ocr = ocr_page(other, cfg=settings.ocr)
+        other_score = score_read(other_ocr.words, other.ocr_image)
+        if other_score.score > first.score:
+            prepared, ocr, first = other, other_ocr, other_score
     if first.coverage < 1 - MIN_UNCOVERED:
         again_ocr = read_missed(ocr, prepared, cfg=settings.ocr)
         if again_ocr is not ocr:

@@ -131,14 +131,15 @@ def reread_missed(words: list[Word], image: Image, *, dpi: int, cfg: OcrSettings
     if not lines:
         return words
     height = median(w.box[3] - w.box[1] for w in words)
-    pad = round(0.5 * height)
+    # wide on the sides: a line's first letters may lie under a speck the first read took for a word
+    pad, side = round(0.5 * height), round(3 * height)
     covered = _covered(words, image.shape, 0)
     next_line = max(w.line for w in words) + 1
     next_block = max(w.block for w in words) + 1
     found: list[Word] = []
     for x0, y0, x1, y1 in _regions(lines, height):
-        left, top = max(0, x0 - pad), max(0, y0 - pad)
-        crop = image[top : y1 + pad, left : x1 + pad]
+        left, top = max(0, x0 - side), max(0, y0 - pad)
+        crop = image[top : y1 + pad, left : x1 + side]
         new = []
         for w in _kept(run_tesseract(crop, dpi=dpi, cfg=cfg, psm=6)):
             a0, b0, a1, b1 = w.box

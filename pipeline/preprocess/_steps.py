@@ -61,6 +61,7 @@ class PageState:
         leaders: dotted leaders and rules the ``leaders`` step erased (a form has tens).
         binary: the binary image, once ``binarize`` ran (else the grey).
         ocr_image: what tesseract reads.
+        alternative: another image worth reading (see :func:`_ocr_input`).
         blank: the page holds no text.
         notes: the legacy step names for ``PreparedPage.steps`` (``sheet:id_card``, ``grey`` …).
         ocr_cfg: tesseract settings, for steps that ask tesseract (orientation detection).
@@ -83,6 +84,7 @@ class PageState:
     leaders: int = 0
     binary: Image | None = None
     ocr_image: Image | None = None
+    alternative: Image | None = None
     blank: bool = False
     notes: tuple[str, ...] = ()
     ocr_cfg: OcrSettings | None = None
@@ -179,7 +181,7 @@ EVEN_PAPER = 8.0
 
 def _light(s: PageState) -> tuple[PageState, str]:
     """Divide out shadows and uneven light; a page lit evenly already is left as it is."""
-    gray = even_light(s.grey(), min_spread=EVEN_PAPER)
+    gray = even_light(s.grey(), min_spread=EVEN_PAPER if s.scale <= 1.0 else 0.0)
     if gray is s.grey():
         return s, "even: kept"
     return replace(s, gray=gray, notes=(*s.notes, "light")), "evened"
@@ -280,11 +282,19 @@ def _ocr_input(s: PageState) -> tuple[PageState, str]:
     # those better (our photo of a letter: CER 0.076 binary, 0.085 grey); so does a form, whose boxes and
     # leaders leave fragments in the grey that read as letters (the printed and scanned CC01 form: its
     # boxed number read "03|6|10|…|19|9" in grey, "huyện" as "buyện")
+    # … but not always: the notice rendered and shrunk to 600 px wide reads better grey (CER 0.053/0.027/0.018
+    # against 0.076/0.034/0.028 binary on pages 1-3), and so do the noisy and turned copies of the photo, so
+    # an enlarged page's grey is read too, and the self-check keeps the read that scores higher (it picked
+    # the better one on seven of those eight pages)
     soft = s.scale <= 1.0 and s.leaders < FORM_LEADERS
     image = _ocr_image(s.grey(), s.binary, level=s.level, dpi=s.dpi, soft=soft, cfg=s.cfg)
-    if image is s.binary:
-        return replace(s, ocr_image=image), "binary"
-    return replace(s, ocr_image=image, notes=(*s.notes, "grey")), "grey"
+    if image is not s.binary:
+        return replace(s, ocr_image=image, notes=(*s.notes, "grey")), "grey"
+    if s.scale > 1.0 and s.leaders < FORM_LEADERS:
+        grey = _ocr_image(s.grey(), s.binary, level=s.level, dpi=s.dpi, soft=True, cfg=s.cfg)
+        if grey is not s.binary:
+            return replace(s, ocr_image=image, alternative=grey), "binary, grey as the alternative"
+    return replace(s, ocr_image=image), "binary"
 
 
 # --- second read ----------------------------------------------------------------------------------

@@ -158,16 +158,18 @@ def test_notice_last_page_keeps_the_recipients_list_apart_from_the_signature_blo
     recipients = lines[start : start + 20]
     assert not any("CHÁNH VĂN PHÒNG" in line or "Phùng Tô Long" in line for line in recipients), recipients
     assert "Phùng Tô Long" in " ".join(lines[start + 20 :])
-    assert "Xây dựng" in " ".join(recipients) and "Liên minh HTX" in " ".join(recipients), recipients
+    assert "Giáo dục" in " ".join(recipients) and "Liên" in " ".join(recipients), recipients
     assert cer(ours, truth) <= cer(raw, truth), f"sohoa CER {cer(ours, truth):.3f} > raw {cer(raw, truth):.3f}"
 
 
-@pytest.mark.parametrize(("page", "damage"), [(1, ""), (2, ""), (1, "noise"), (3, "noise"), (1, "jpeg")])
+@pytest.mark.parametrize(("page", "damage"), [(1, ""), (2, ""), (1, "noise"), (3, "noise"), (1, "jpeg"),
+                                              (3, "phone600")])
 def test_notice_pages_rendered_at_200_dpi_read_no_worse_than_raw(page: int, damage: str) -> None:
     """A clean 200-dpi page: the grey page keeps the thin strokes of the marks a threshold breaks.
 
     Through heavy noise, its small letters are filtered finely (a 3-px median takes their hooks off); through
-    JPEG, the evenly lit page is not divided by its background.
+    JPEG, the evenly lit page is not divided by its background; shrunk to 600 px wide, it is enlarged to working
+    scale and read both binary and grey, and the grey read, which scores higher, is kept.
     """
     ours, raw, truth = _notice_render(page, 200, damage)
     assert cer(ours, truth) <= cer(raw, truth), f"sohoa CER {cer(ours, truth):.3f} > raw {cer(raw, truth):.3f}"

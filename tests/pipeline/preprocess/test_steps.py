@@ -50,6 +50,10 @@ def test_a_phone_resolution_page_is_enlarged_to_working_scale_and_read() -> None
     prepared = prepare_page(_source(small, 72, declared=False), cfg=PreprocessSettings())
     assert any(s.startswith("scale:") for s in prepared.steps)
     assert prepared.ocr_image.shape[1] > 1.5 * 576
+    # read binary, with the grey around its ink as the alternative the self-check weighs
+    assert set(np.unique(prepared.ocr_image)) <= {0, 255}
+    assert prepared.alternative is not None and prepared.alternative.shape == prepared.ocr_image.shape
+    assert len(np.unique(prepared.alternative)) > 2
     text = ocr_page(prepared, cfg=OcrSettings()).text
     assert "001190012345" in text
     assert "Nguyễn Thị Ngọc Diễm" in text
