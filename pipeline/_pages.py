@@ -128,21 +128,23 @@ def _checked(source: SourcePage, prepared: PreparedPage, ocr: OcrPage, *, settin
     """Score the first read; when it is poor, read the page the second way and keep the better read.
 
     A page with an alternative image (``PreparedPage.alternative``) is read from both, and the read that
-    scores higher is the first read. A first read that left ink outside its words is then checked for lines
-    it missed (:func:`read_missed`).
+    scores higher is the first read; when either scored poorly, the page is read the second way too. A
+    first read that left ink outside its words is then checked for lines it missed (:func:`read_missed`).
     """
     first = score_read(ocr.words, prepared.ocr_image)
+    poor = first.score < POOR
     if prepared.alternative is not None:
         other = replace(prepared, ocr_image=prepared.alternative, alternative=None)
         other_ocr = ocr_page(other, cfg=settings.ocr)
         other_score = score_read(other_ocr.words, other.ocr_image)
+        poor = poor or other_score.score < POOR
         if other_score.score > first.score:
             prepared, ocr, first = other, other_ocr, other_score
     if first.coverage < 1 - MIN_UNCOVERED:
         again_ocr = read_missed(ocr, prepared, cfg=settings.ocr)
         if again_ocr is not ocr:
             ocr, first = again_ocr, score_read(again_ocr.words, prepared.ocr_image)
-    if first.score >= POOR:
+    if not poor and first.score >= POOR:
         return prepared, ocr, ReadCheck(score=round(first.score, 3), second_read=False, chosen="first",
                                         reason="first read scored well")
     again = prepare_second(source, cfg=settings.preprocess, ocr_cfg=settings.ocr, archive=keep_image)
