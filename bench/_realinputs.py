@@ -133,14 +133,21 @@ def made_copies(path: Path, work: Path) -> list[Case]:
         clean = cv2.imread(str(base.with_name(f"{base.name}-r200.png")), cv2.IMREAD_COLOR)
         if clean is None:
             raise RuntimeError(f"pdftoppm wrote no readable page {page} of {path}")
-        for seed, (name, damage) in enumerate(DAMAGES.items()):
+        for seed, name in enumerate(DAMAGES):
             rng = np.random.default_rng(1000 * page + seed)
-            suffix = ".jpg" if name in ("jpeg", "phone600") else ".png"
-            out = base.with_name(f"{base.name}-r200-{name}{suffix}")
-            params = [cv2.IMWRITE_JPEG_QUALITY, 95] if suffix == ".jpg" else []
-            cv2.imwrite(str(out), damage(clean, rng), params)
+            out = save_damaged(clean, name, rng, base.with_name(f"{base.name}-r200"))
             cases.append(Case(out, 1, 1, f"{path.name} r200 {name}", truth, page))
     return cases
+
+
+def save_damaged(clean: np.ndarray, name: str, rng: np.random.Generator, stem: Path) -> Path:
+    """``clean`` damaged the way ``name`` of :data:`DAMAGES` says, saved as ``STEM-NAME.png`` (``.jpg`` at quality
+    95 for the JPEG damages, as a phone or a messaging app hands them on)."""
+    suffix = ".jpg" if name in ("jpeg", "phone600") else ".png"
+    out = stem.with_name(f"{stem.name}-{name}{suffix}")
+    params = [cv2.IMWRITE_JPEG_QUALITY, 95] if suffix == ".jpg" else []
+    cv2.imwrite(str(out), DAMAGES[name](clean, rng), params)
+    return out
 
 
 def folder_cases(folder: Path, work: Path, *, copies: bool = True, only: str = "") -> list[Case]:

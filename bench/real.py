@@ -56,9 +56,22 @@ PROXY_VALID = 0.02
 REALDOCS = Path(__file__).resolve().parents[1] / ".." / "shared" / "realdocs"
 
 
+@dataclass(frozen=True)
+class OurPage:
+    """What sohoa gave for one page: its text, type, error code, source and self-check."""
+
+    text: str
+    doc_type: str | None
+    error: str | None
+    source: str | None
+    score: float | None
+    second_read: bool
+    chosen: str | None
+
+
 @dataclass
 class Row:
-    """One page's figures for both engines."""
+    """One page's figures for both engines (``ours``: what sohoa gave, as it gave it)."""
 
     file: str
     page: int
@@ -69,27 +82,9 @@ class Row:
     words_raw: int
     valid_sohoa: float
     valid_raw: float
-    doc_type: str | None
-    error: str | None
-    source: str | None
-    score: float | None
-    second_read: bool
-    chosen: str | None
+    ours: OurPage
     sec_sohoa: float
     sec_raw: float
-
-
-@dataclass(frozen=True)
-class OurPage:
-    """What sohoa gave for one page."""
-
-    text: str
-    doc_type: str | None
-    error: str | None
-    source: str | None
-    score: float | None
-    second_read: bool
-    chosen: str | None
 
 
 def _read_fields(info: object) -> tuple[float | None, bool, str | None]:
@@ -150,8 +145,7 @@ def measure(cases: list[Case], settings: Settings, work: Path, *, log: bool) -> 
                   len(case.truth.split()) if case.truth is not None else None,
                   cer(mine.text, case.truth) if case.truth is not None else None,
                   cer(raw, case.truth) if case.truth is not None else None,
-                  qs.words, qr.words, qs.share, qr.share, mine.doc_type, mine.error, mine.source,
-                  mine.score, mine.second_read, mine.chosen, wall / max(case.pages, 1), raw_sec)
+                  qs.words, qr.words, qs.share, qr.share, mine, wall / max(case.pages, 1), raw_sec)
         rows.append(row)
         if log:
             print(f"  {row.file} p{row.page}: sohoa {row.sec_sohoa:.1f}s raw {row.sec_raw:.1f}s", file=sys.stderr)
@@ -171,7 +165,7 @@ def totals(rows: list[Row]) -> dict[str, Any]:
     mean_s = sum(r.cer_sohoa or 0.0 for r in graded) / len(graded) if graded else 0.0
     mean_r = sum(r.cer_raw or 0.0 for r in graded) / len(graded) if graded else 0.0
     sec_s, sec_r = sum(r.sec_sohoa for r in rows), sum(r.sec_raw for r in rows)
-    ocr = [r for r in rows if r.source != "text_layer"]
+    ocr = [r for r in rows if r.ours.source != "text_layer"]
     return {
         "pages": len(rows),
         "transcript_pages": len(graded),
@@ -185,8 +179,8 @@ def totals(rows: list[Row]) -> dict[str, Any]:
         "pages_per_minute_sohoa": len(rows) / sec_s * 60 if sec_s else 0.0,
         "pages_per_minute_raw": len(rows) / sec_r * 60 if sec_r else 0.0,
         "ocr_pages": len(ocr),
-        "second_reads": sum(r.second_read for r in ocr),
-        "self_checked_pages": sum(r.score is not None for r in rows),
+        "second_reads": sum(r.ours.second_read for r in ocr),
+        "self_checked_pages": sum(r.ours.score is not None for r in rows),
     }
 
 
@@ -199,12 +193,12 @@ def report(rows: list[Row], t: dict[str, Any]) -> None:
           f"{'words':>11}{'score':>7}{'2nd':>4}  {'type':<10}{'s ours':>7}{'s raw':>6}")
     for r in rows:
         name = r.file if len(r.file) <= 61 else r.file[:22] + "…" + r.file[-38:]
-        kind = r.error or r.doc_type or "—"
-        if r.source == "text_layer":
+        kind = r.ours.error or r.ours.doc_type or "—"
+        if r.ours.source == "text_layer":
             kind += "/tl"
         print(f"{name:<62}{r.page:>3}{_f(r.cer_sohoa):>9}{_f(r.cer_raw):>8}{r.valid_sohoa:>11.3f}"
-              f"{r.valid_raw:>10.3f}{f'{r.words_sohoa}/{r.words_raw}':>11}{_f(r.score, '.2f'):>7}"
-              f"{'y' if r.second_read else '':>4}  {kind:<10}{r.sec_sohoa:>7.1f}{r.sec_raw:>6.1f}")
+              f"{r.valid_raw:>10.3f}{f'{r.words_sohoa}/{r.words_raw}':>11}{_f(r.ours.score, '.2f'):>7}"
+              f"{'y' if r.ours.second_read else '':>4}  {kind:<10}{r.sec_sohoa:>7.1f}{r.sec_raw:>6.1f}")
     met = "met" if t["relative_gain"] >= 0.20 else "missed" if t["transcript_pages"] else "no transcript pages"
     print(f"\n{t['pages']} pages, {t['transcript_pages']} with a transcript")
     print(f"mean CER (transcript pages)      sohoa {t['mean_cer_sohoa']:.3f}   raw {t['mean_cer_raw']:.3f}")

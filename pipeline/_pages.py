@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.ingest import Document, open_document
-from pipeline.ocr import ReadScore, ocr_page, score_read
+from pipeline.ocr import ReadScore, ocr_page, read_missed, score_read
 from pipeline.ocr._check import POOR
+from pipeline.ocr._missed import MIN_UNCOVERED
 from pipeline.preprocess import prepare_page, prepare_second
 from pipeline.types import Image, OcrPage, PreparedPage, SourcePage
 from schemas.documents import PageInfo, ReadCheck
@@ -124,9 +125,26 @@ def read_page(path: Path, index: int, *, name: str, settings: Settings, keep_ima
 
 def _checked(source: SourcePage, prepared: PreparedPage, ocr: OcrPage, *, settings: Settings,
              keep_image: bool) -> tuple[PreparedPage, OcrPage, ReadCheck]:
-    """Score the first read; when it is poor, read the page the second way and keep the better read."""
+    """Score the first read; when it is poor, read the page the second way and keep the better read.
+
+    A page with an alternative image (``PreparedPage.alternative``) is read from both, and the read that
+    scores higher is the first read; when either scored poorly, the page is read the second way too. A
+    first read that left ink outside its words is then checked for lines it missed (:func:`read_missed`).
+    """
     first = score_read(ocr.words, prepared.ocr_image)
-    if first.score >= POOR:
+    poor = first.score < POOR
+    if prepared.alternative is not None:
+        other = replace(prepared, ocr_image=prepared.alternative, alternative=None)
+        other_ocr = ocr_page(other, cfg=settings.ocr)
+        other_score = score_read(other_ocr.words, other.ocr_image)
+        poor = poor or other_score.score < POOR
+        if other_score.score > first.score:
+            prepared, ocr, first = other, other_ocr, other_score
+    if first.coverage < 1 - MIN_UNCOVERED:
+        again_ocr = read_missed(ocr, prepared, cfg=settings.ocr)
+        if again_ocr is not ocr:
+            ocr, first = again_ocr, score_read(again_ocr.words, prepared.ocr_image)
+    if not poor and first.score >= POOR:
         return prepared, ocr, ReadCheck(score=round(first.score, 3), second_read=False, chosen="first",
                                         reason="first read scored well")
     again = prepare_second(source, cfg=settings.preprocess, ocr_cfg=settings.ocr, archive=keep_image)

@@ -101,6 +101,8 @@ class PreparedPage:
         steps: the preprocessing steps that changed the page, in order, for the record.
         trace: every step of the list that prepared the page: time, whether it ran, what it decided.
         second: the page was prepared by the second-read list.
+        alternative: another image of the page worth reading, whose read the self-check weighs against
+            ``ocr_image``'s (the grey around the ink of a page enlarged to working scale); ``None`` mostly.
     """
 
     number: int
@@ -113,6 +115,7 @@ class PreparedPage:
     steps: tuple[str, ...] = ()
     trace: tuple[StepRecord, ...] = ()
     second: bool = False
+    alternative: Image | None = None
 
 
 @dataclass(frozen=True)

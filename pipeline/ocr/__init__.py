@@ -4,22 +4,27 @@ Tesseract reads the image :mod:`pipeline.preprocess` made for it; its lines are
 then joined into printed rows (:mod:`pipeline.ocr._layout`). When the
 first pass reads almost nothing on a page that has ink — the page was upside
 down and the cheap orientation estimate missed it — one more pass on the page
-turned 180° decides; no page is read twice otherwise.
+turned 180° decides. Lines the layout analysis dropped (letter-shaped ink that
+no word covers) are cut out and read once more by :func:`read_missed`, which the
+self-check calls when a read leaves ink uncovered (:mod:`pipeline.ocr._missed`).
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import cv2
 
 from pipeline.ocr._check import ReadScore, score_read
 from pipeline.ocr._layout import reading_lines, reading_text, rows
+from pipeline.ocr._missed import reread_missed
 from pipeline.ocr._qr import decode_qr
 from pipeline.ocr._tesseract import available_languages, detect_rotation, run_tesseract, tesseract_version
 from pipeline.types import OcrPage, PreparedPage, Word
 from schemas.settings import OcrSettings
 
-__all__ = ["ReadScore", "available_languages", "decode_qr", "detect_rotation", "ocr_page", "reading_lines",
-           "reading_text", "score_read", "tesseract_version"]
+__all__ = ["ReadScore", "available_languages", "decode_qr", "detect_rotation", "ocr_page", "read_missed",
+           "reading_lines", "reading_text", "score_read", "tesseract_version"]
 
 #: mean word confidence under which a page is tried upside down
 RETRY_CONF = 0.45
@@ -65,3 +70,18 @@ def ocr_page(page: PreparedPage, *, cfg: OcrSettings) -> OcrPage:
         number=page.number, words=tuple(rows(words)), width=w, height=h, dpi=page.dpi, source="ocr",
         rotation=rotation, skew=page.skew, blank=False, qr_payloads=qr, flags=tuple(flags),
     )
+
+
+def read_missed(ocr: OcrPage, page: PreparedPage, *, cfg: OcrSettings) -> OcrPage:
+    """``ocr`` with the lines its read of ``page`` missed read again (see :mod:`pipeline.ocr._missed`).
+
+    Returns:
+        ``ocr`` itself when no line was missed; else a copy with the words found added in their rows
+        and the flag ``missed_lines_reread``.
+    """
+    image = page.ocr_image if ocr.rotation == page.rotation else cv2.rotate(page.ocr_image, cv2.ROTATE_180)
+    words = list(ocr.words)
+    found = reread_missed(words, image, dpi=page.dpi, cfg=cfg)
+    if len(found) == len(words):
+        return ocr
+    return replace(ocr, words=tuple(rows(found)), flags=(*ocr.flags, "missed_lines_reread"))

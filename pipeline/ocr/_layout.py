@@ -38,6 +38,11 @@ def rows(words: list[Word]) -> list[Word]:
     Returns:
         The same words, ordered by row then left to right, ``line`` numbered from 0.
     """
+    return [w for row in row_lines(words) for w in row]
+
+
+def row_lines(words: list[Word]) -> list[list[Word]]:
+    """The printed rows of the page (see :func:`rows`), each a list of its words left to right."""
     lines: dict[int, list[Word]] = {}
     for w in words:
         lines.setdefault(w.line, []).append(w)
@@ -52,10 +57,10 @@ def rows(words: list[Word]) -> list[Word]:
                 grouped[-1] = (min(top, g_top), max(bottom, g_bottom), members)
                 continue
         grouped.append((top, bottom, [(x0, ws)]))
-    out: list[Word] = []
+    out: list[list[Word]] = []
     for row, (_, _, members) in enumerate(grouped):
-        for _, ws in sorted(members, key=lambda m: m[0]):
-            out.extend(replace(w, line=row) for w in sorted(ws, key=lambda w: w.box[0]))
+        out.append([replace(w, line=row) for _, ws in sorted(members, key=lambda m: m[0])
+                    for w in sorted(ws, key=lambda w: w.box[0])])
     return out
 
 
@@ -118,14 +123,10 @@ def reading_lines(words: list[Word]) -> list[list[Word]]:
     Returns:
         Lines of words, each left to right, in reading order.
     """
-    ordered = rows(words)
-    by_row: dict[int, list[Word]] = {}
-    for w in ordered:
-        by_row.setdefault(w.line, []).append(w)
-    lines = [by_row[k] for k in sorted(by_row)]
+    lines = row_lines(words)
     if not lines:
         return []
-    gutter = GUTTER * median(w.box[3] - w.box[1] for w in ordered)
+    gutter = GUTTER * median(w.box[3] - w.box[1] for line in lines for w in line)
     out: list[list[Word]] = []
     i = 0
     while i < len(lines):

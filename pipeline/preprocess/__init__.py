@@ -218,4 +218,5 @@ def _prepared(state: PageState, trace: tuple[StepRecord, ...], *, second: bool) 
         steps=state.notes,
         trace=trace,
         second=second,
+        alternative=state.alternative,
     )

@@ -53,6 +53,7 @@ class PageState:
         grown: how much flattening enlarged the sheet (soft letters above 1.5).
         kinds: the kinds of the sheets cut out (``id_card``, ``a4`` …).
         scale: the working-scale factor applied (1.0: glyphs were a good size already).
+        glyphs: the typical glyph height in pixels after the ``scale`` step (0: not measured).
         gray: the grey image OCR is made from, once the ``grey`` step ran.
         rotation: clockwise quarter turn applied (0/90/180/270).
         skew: degrees of deskew applied.
@@ -60,6 +61,7 @@ class PageState:
         leaders: dotted leaders and rules the ``leaders`` step erased (a form has tens).
         binary: the binary image, once ``binarize`` ran (else the grey).
         ocr_image: what tesseract reads.
+        alternative: another image worth reading (see :func:`_ocr_input`).
         blank: the page holds no text.
         notes: the legacy step names for ``PreparedPage.steps`` (``sheet:id_card``, ``grey`` …).
         ocr_cfg: tesseract settings, for steps that ask tesseract (orientation detection).
@@ -74,6 +76,7 @@ class PageState:
     grown: float = 1.0
     kinds: tuple[str, ...] = ()
     scale: float = 1.0
+    glyphs: float = 0.0
     gray: Image | None = None
     rotation: int = 0
     skew: float = 0.0
@@ -81,6 +84,7 @@ class PageState:
     leaders: int = 0
     binary: Image | None = None
     ocr_image: Image | None = None
+    alternative: Image | None = None
     blank: bool = False
     notes: tuple[str, ...] = ()
     ocr_cfg: OcrSettings | None = None
@@ -149,12 +153,13 @@ def _scale(s: PageState) -> tuple[PageState, str]:
     size = glyph_size(s.color)
     factor = working_scale(size)
     if factor == 1.0:
-        return s, f"glyphs {size:.0f}px: kept"
+        return replace(s, glyphs=size), f"glyphs {size:.0f}px: kept"
     h, w = s.color.shape[:2]
     interp = cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
     color = cv2.resize(s.color, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=interp)
     dpi = round(s.dpi * factor) if s.dpi else 0
-    return replace(s, color=color, dpi=dpi, scale=factor, notes=(*s.notes, f"scale:{factor:.2f}")), \
+    return replace(s, color=color, dpi=dpi, scale=factor, glyphs=size * factor,
+                   notes=(*s.notes, f"scale:{factor:.2f}")), \
         f"glyphs {size:.0f}px: x{factor:.2f}"
 
 
@@ -168,9 +173,18 @@ def _plain_grey(s: PageState) -> tuple[PageState, str]:
     return replace(s, gray=to_gray(s.color, drop_marks=False)), ""
 
 
+#: a page whose paper varies by fewer grey levels than this is evenly lit: dividing by its background only
+#: rounds its strokes' edges (measured 0-3 on renders and scans of a notice through noise, JPEG and a phone's
+#: downscale, and on our photos of a letter; 30-200 on photos with shadows and grey or stained scans)
+EVEN_PAPER = 8.0
+
+
 def _light(s: PageState) -> tuple[PageState, str]:
-    """Divide out shadows and uneven light."""
-    return replace(s, gray=even_light(s.grey()), notes=(*s.notes, "light")), ""
+    """Divide out shadows and uneven light; a page lit evenly already is left as it is."""
+    gray = even_light(s.grey(), min_spread=EVEN_PAPER if s.scale <= 1.0 else 0.0)
+    if gray is s.grey():
+        return s, "even: kept"
+    return replace(s, gray=gray, notes=(*s.notes, "light")), "evened"
 
 
 def _sharpen(s: PageState) -> tuple[PageState, str]:
@@ -182,12 +196,21 @@ def _sharpen(s: PageState) -> tuple[PageState, str]:
     return replace(s, gray=sharpen(s.grey()), notes=(*s.notes, "sharpen")), "sharpened"
 
 
+#: glyphs smaller than this (pixels) are filtered finely (see :func:`~pipeline.preprocess._tone.denoise`): the
+#: notice rendered at 200 dpi (19 px) through heavy noise read worse than raw tesseract after a 3-px median
+#: (CER 0.050/0.018 against 0.048/0.014 on pages 1 and 3), better after a fine one (0.035/0.009); our
+#: generator's 200-dpi scans (22-26 px) need the full median (fields 0.95 with it, 0.91 with the fine one)
+FINE_GLYPHS = 21.0
+
+
 def _denoise(s: PageState) -> tuple[PageState, str]:
-    """Median filter, on noisy pages only."""
+    """Median filter, on noisy pages only; a fine one on small letters."""
     level = noise_level(s.grey())
     if level < 4.0:
         return s, f"noise {level:.1f}: kept"
-    return replace(s, gray=denoise(s.grey(), level=level), notes=(*s.notes, "denoise")), f"noise {level:.1f}"
+    fine = 0 < s.glyphs < FINE_GLYPHS
+    return replace(s, gray=denoise(s.grey(), level=level, fine=fine), notes=(*s.notes, "denoise")), \
+        f"noise {level:.1f}{', fine' if fine else ''}"
 
 
 def _geometry(s: PageState) -> tuple[PageState, str]:
@@ -259,11 +282,19 @@ def _ocr_input(s: PageState) -> tuple[PageState, str]:
     # those better (our photo of a letter: CER 0.076 binary, 0.085 grey); so does a form, whose boxes and
     # leaders leave fragments in the grey that read as letters (the printed and scanned CC01 form: its
     # boxed number read "03|6|10|…|19|9" in grey, "huyện" as "buyện")
+    # … but not always: the notice rendered and shrunk to 600 px wide reads better grey (CER 0.053/0.027/0.018
+    # against 0.076/0.034/0.028 binary on pages 1-3), and so do the noisy and turned copies of the photo, so
+    # an enlarged page's grey is read too, and the self-check keeps the read that scores higher (it picked
+    # the better one on seven of those eight pages)
     soft = s.scale <= 1.0 and s.leaders < FORM_LEADERS
     image = _ocr_image(s.grey(), s.binary, level=s.level, dpi=s.dpi, soft=soft, cfg=s.cfg)
-    if image is s.binary:
-        return replace(s, ocr_image=image), "binary"
-    return replace(s, ocr_image=image, notes=(*s.notes, "grey")), "grey"
+    if image is not s.binary:
+        return replace(s, ocr_image=image, notes=(*s.notes, "grey")), "grey"
+    if s.scale > 1.0 and s.leaders < FORM_LEADERS:
+        grey = _ocr_image(s.grey(), s.binary, level=s.level, dpi=s.dpi, soft=True, cfg=s.cfg)
+        if grey is not s.binary:
+            return replace(s, ocr_image=image, alternative=grey), "binary, grey as the alternative"
+    return replace(s, ocr_image=image), "binary"
 
 
 # --- second read ----------------------------------------------------------------------------------

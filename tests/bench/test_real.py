@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench._real import cer, quality, split_pages, transcript
-from bench.real import Row, totals
+from bench.real import OurPage, Row, totals
 
 
 def test_cer_ignores_unicode_form_and_layout_white_space() -> None:
@@ -73,8 +73,8 @@ def test_transcript_of_a_page_a_damaged_copy_and_a_split_dump(tmp_path: Path) ->
 def _row(cer_ours: float | None, cer_raw: float | None, *, words: int = 10, second: bool = False,
          source: str = "ocr") -> Row:
     truth_words = 10 if cer_ours is not None else None
-    return Row("f", 1, truth_words, cer_ours, cer_raw, words, words, 1.0, 1.0, "khac", None, source,
-               None, second, None, 1.0, 2.0)
+    return Row("f", 1, truth_words, cer_ours, cer_raw, words, words, 1.0, 1.0,
+               OurPage("", "khac", None, source, None, second, None), 1.0, 2.0)
 
 
 def test_totals_mean_cer_gain_worse_pages_and_second_reads() -> None:
@@ -95,8 +95,8 @@ def test_totals_mean_cer_gain_worse_pages_and_second_reads() -> None:
 
 def test_pages_without_transcript_are_flagged_on_fewer_valid_words_not_on_more_text() -> None:
     def proxy(name: str, words: int, valid: float, raw_words: int, raw_valid: float) -> Row:
-        return Row(name, 1, None, None, None, words, raw_words, valid, raw_valid, None, None, "ocr", None, False,
-                   None, 1.0, 1.0)
+        return Row(name, 1, None, None, None, words, raw_words, valid, raw_valid,
+                   OurPage("", None, None, "ocr", None, False, None), 1.0, 1.0)
 
     rows = [proxy("fewer", 50, 1.0, 100, 1.0), proxy("garbled", 100, 0.90, 100, 0.95),
             proxy("more but noisier", 60, 0.74, 12, 0.92), proxy("same", 100, 0.95, 100, 0.95)]

@@ -29,7 +29,9 @@ def test_the_order_of_the_steps_is_in_one_list_and_every_step_is_recorded() -> N
 
 
 def test_a_step_switched_off_by_name_is_skipped_and_recorded() -> None:
-    page = _source(text_page(), 200)
+    grey = cv2.cvtColor(text_page(), cv2.COLOR_BGR2GRAY).astype(np.float32)
+    shaded = (grey * np.linspace(0.5, 1.0, grey.shape[1], dtype=np.float32)[None, :]).astype(np.uint8)
+    page = _source(cv2.cvtColor(shaded, cv2.COLOR_GRAY2BGR), 200)
     on = prepare_page(page, cfg=PreprocessSettings())
     off = prepare_page(page, cfg=PreprocessSettings(skip=("light", "leaders")))
     records = {r.name: r for r in off.trace}
@@ -48,6 +50,10 @@ def test_a_phone_resolution_page_is_enlarged_to_working_scale_and_read() -> None
     prepared = prepare_page(_source(small, 72, declared=False), cfg=PreprocessSettings())
     assert any(s.startswith("scale:") for s in prepared.steps)
     assert prepared.ocr_image.shape[1] > 1.5 * 576
+    # read binary, with the grey around its ink as the alternative the self-check weighs
+    assert set(np.unique(prepared.ocr_image)) <= {0, 255}
+    assert prepared.alternative is not None and prepared.alternative.shape == prepared.ocr_image.shape
+    assert len(np.unique(prepared.alternative)) > 2
     text = ocr_page(prepared, cfg=OcrSettings()).text
     assert "001190012345" in text
     assert "Nguyễn Thị Ngọc Diễm" in text

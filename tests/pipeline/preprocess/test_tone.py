@@ -61,6 +61,28 @@ def test_shadow_is_evened_out() -> None:
     assert binarize(even)[:, :200].mean() > 200  # the dark side is paper again, not black
 
 
+def test_an_evenly_lit_page_is_left_as_it_is_and_a_shaded_one_is_evened() -> None:
+    """Dividing an even page by its background only rounds its strokes' edges: it is not done."""
+    page = cv2.cvtColor(text_page(), cv2.COLOR_BGR2GRAY)
+    assert even_light(page, min_spread=8.0) is page
+    ramp = np.linspace(0.35, 1.0, page.shape[1], dtype=np.float32)[None, :]
+    shaded = (page.astype(np.float32) * ramp).astype(np.uint8)
+    assert even_light(shaded, min_spread=8.0) is not shaded
+
+
+def test_a_seal_on_a_noisy_page_leaves_no_grain_where_it_was_lifted() -> None:
+    """Lifting a seal turns its ink to paper but keeps the sensor's grain in it, which reads as specks."""
+    page = text_page()
+    seal = page.copy()
+    cv2.circle(seal, (1200, 520), 180, (40, 40, 220), 14)
+    noisy = np.clip(seal.astype(np.float32) + np.random.default_rng(3).normal(0, 22, seal.shape), 0, 255)
+    ink = binarize(to_gray(noisy.astype(np.uint8))) == 0
+    ring = np.zeros(page.shape[:2], np.uint8)
+    cv2.circle(ring, (1200, 520), 180, 1, 30)
+    text = cv2.dilate((cv2.cvtColor(page, cv2.COLOR_BGR2GRAY) < 200).astype(np.uint8), np.ones((5, 5), np.uint8))
+    assert int((ink & (ring > 0) & (text == 0)).sum()) < 20  # 75 specks when the grain is kept
+
+
 def test_blank_page_and_page_with_text() -> None:
     blank = np.full((1200, 900), 255, np.uint8)
     noise = np.random.default_rng(1).random(blank.shape) < 0.0002
