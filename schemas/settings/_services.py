@@ -44,6 +44,9 @@ class ApiSettings(BaseModel):
     token_cache_s: int = Field(default=60, ge=0, le=3600)
     #: how many verified tokens are remembered at most
     token_cache_size: int = Field(default=4096, ge=0)
+    #: the hottest reads take plainly valid requests past FastAPI's dependency solving (``api/_hot_route.py``);
+    #: false: every request the long way (same answers, more CPU)
+    fast_reads: bool = True
     #: longest lifetime ``sohoa token`` may give a development token
     dev_token_max_ttl_s: int = Field(default=12 * 3600, ge=60)
     presign_expiry_s: int = 300
