@@ -60,6 +60,10 @@ class ApiSettings(BaseModel):
     rate_limit_per_minute: int = Field(default=600, ge=0)
     #: serve the OpenAPI page (``/docs``) and document (``/openapi.json``)
     docs: bool = True
+    #: FastAPI's own OpenTelemetry spans, metrics and logs, to the providers configured in the process; off, as
+    #: sohoa exports Prometheus metrics and JSON logs and configures no provider: FastAPI then does not look
+    #: one up (in the environment) on every request
+    opentelemetry: bool = False
     #: addresses of reverse proxies whose X-Forwarded-* headers are believed (uvicorn ``forwarded_allow_ips``)
     forwarded_allow_ips: str = "127.0.0.1"
     #: seconds a readiness check of one service may take
