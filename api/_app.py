@@ -83,9 +83,10 @@ def create_app(settings: Settings | None = None, *, services: ApiServices | None
             if own:
                 await run_in_threadpool(app.state.services.close)
 
+    telemetry = cfg.api.opentelemetry
     app = FastAPI(title="sohoa", version="1", description=DESCRIPTION, openapi_tags=_TAGS, lifespan=lifespan,
                   docs_url="/docs" if cfg.api.docs else None, openapi_url="/openapi.json" if cfg.api.docs else None,
-                  redoc_url=None)
+                  redoc_url=None, telemetry={"tracing": telemetry, "metrics": telemetry, "logs": telemetry})
     if services is not None:
         app.state.services = services
     install_error_handlers(app)

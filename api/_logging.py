@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sys
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -18,9 +19,14 @@ _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"messa
 class JsonFormatter(logging.Formatter):
     """``{"ts", "level", "logger", "message", "request_id", …extra}``; exceptions as text in ``exc``."""
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._second = -1
+        self._prefix = ""
+
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, object] = {
-            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "ts": self.timestamp(record.created),
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
@@ -31,6 +37,19 @@ class JsonFormatter(logging.Formatter):
             line["exc"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
 
+    def timestamp(self, created: float) -> str:
+        """``created`` as ``datetime.isoformat(timespec="milliseconds")`` in UTC writes it (rounded to the
+        microsecond as ``datetime.fromtimestamp`` rounds), its date and time of day made once a second: the
+        access log writes a line per request. (Called under the handler's lock.)"""
+        fraction, whole = math.modf(created)
+        micros, second = round(fraction * 1e6), int(whole)
+        if micros >= 1_000_000:
+            second, micros = second + 1, micros - 1_000_000
+        if second != self._second:
+            self._prefix = datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self._second = second
+        return f"{self._prefix}.{micros // 1000:03d}+00:00"
+
 
 def configure_logging(level: str = "INFO") -> None:
     """Send every log line (ours, uvicorn's, the libraries') to stderr as JSON."""
@@ -39,6 +58,10 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # what a line never carries is not looked up for every record (the logging HOWTO's "Optimization"):
+    # the calling frame, thread, process and process name
+    logging._srcfile = None  # type: ignore[attr-defined]
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True

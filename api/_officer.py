@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
+from api._hot_route import HotRoute
 from api._idem import idempotent
 from api._intake import check_files, dispatch_all
 from api._models import (
@@ -49,7 +50,8 @@ from store.records import (
     read_component_hot,
 )
 
-router = APIRouter(prefix="/v1", tags=["officer"])
+#: a component is among the hottest reads (:class:`HotRoute`: the officer's screen polls it)
+router = APIRouter(prefix="/v1", tags=["officer"], route_class=HotRoute)
 
 Code = Annotated[str, Path(max_length=64, examples=[DOSSIER_EXAMPLE], description="the dossier code (mã hồ sơ)")]
 ComponentId = Annotated[str, Path(max_length=36, description="the component's id")]

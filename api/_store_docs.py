@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from api._hot_route import HotRoute
 from api._models import CITIZEN_EXAMPLE, DOSSIER_EXAMPLE, DocumentOut, Page
 from api._paging import decode_cursor, encode_cursor
 from api._responses import FILE_RESPONSES, errors, file_response, model_response, with_etag
@@ -14,7 +15,8 @@ from api.deps import Caller, Services
 from api.web._documents import FileVariant, printable_of_document
 from store.records import DocumentView, browse_documents_hot, document_file, get_document
 
-router = APIRouter(prefix="/v1", tags=["officer", "resolution system"])
+#: the documents list is among the hottest reads (:class:`HotRoute`)
+router = APIRouter(prefix="/v1", tags=["officer", "resolution system"], route_class=HotRoute)
 
 ForDossier = Annotated[str | None, Query(max_length=64, examples=[DOSSIER_EXAMPLE],
                                          description="the dossier you read for (recorded in the citizen's "

@@ -44,6 +44,9 @@ class ApiSettings(BaseModel):
     token_cache_s: int = Field(default=60, ge=0, le=3600)
     #: how many verified tokens are remembered at most
     token_cache_size: int = Field(default=4096, ge=0)
+    #: the hottest reads take plainly valid requests past FastAPI's dependency solving (``api/_hot_route.py``);
+    #: false: every request the long way (same answers, more CPU)
+    fast_reads: bool = True
     #: longest lifetime ``sohoa token`` may give a development token
     dev_token_max_ttl_s: int = Field(default=12 * 3600, ge=60)
     presign_expiry_s: int = 300
@@ -57,6 +60,10 @@ class ApiSettings(BaseModel):
     rate_limit_per_minute: int = Field(default=600, ge=0)
     #: serve the OpenAPI page (``/docs``) and document (``/openapi.json``)
     docs: bool = True
+    #: FastAPI's own OpenTelemetry spans, metrics and logs, to the providers configured in the process; off, as
+    #: sohoa exports Prometheus metrics and JSON logs and configures no provider: FastAPI then does not look
+    #: one up (in the environment) on every request
+    opentelemetry: bool = False
     #: addresses of reverse proxies whose X-Forwarded-* headers are believed (uvicorn ``forwarded_allow_ips``)
     forwarded_allow_ips: str = "127.0.0.1"
     #: seconds a readiness check of one service may take
