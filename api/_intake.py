@@ -21,11 +21,9 @@ def check_files(settings: Settings, files: list[SpooledFile]) -> list[str]:
     """
     from pipeline.ingest import count_pages
 
-    kinds = []
     for spooled in files:
-        count_pages(spooled.path, name="upload", cfg=settings.ingest)
-        kinds.append(content_type_of(spooled.path))
-    return kinds
+        count_pages(spooled.source, name="upload", cfg=settings.ingest)
+    return [content_type_of(spooled.head) for spooled in files]
 
 
 def dispatch_all(services: ApiServices, taken: list[Uploaded]) -> None:

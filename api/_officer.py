@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from anyio import CancelScope
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -157,24 +158,33 @@ async def upload(ma_ho_so: Code, request: Request, services: Services, by: Calle
     either every file is taken in or none is.
     """
 
-    def allowed() -> None:
+    def allowed() -> str:
         with services.store.records.transaction() as s:
-            dossier_for_intake(s, by, ma_ho_so)
+            return dossier_for_intake(s, by, ma_ho_so).citizen
 
-    await run_in_threadpool(allowed)  # 403/404 before a byte of the body is read
+    owner = await run_in_threadpool(allowed)  # 403/404 before a byte of the body is read
     cfg = services.settings
     form = await read_upload(request, tmp_dir=services.tmp_dir, max_file_bytes=cfg.ingest.max_bytes,
-                             max_files=cfg.api.max_files)
+                             max_files=cfg.api.max_files, memory_bytes=cfg.api.upload_memory_bytes)
     with cleaned(form):
         files = [f for f in form.files if f.field == "files"]
         if not files:
             raise InputError("send one or more files in the form field `files`")
 
         async def work() -> tuple[int, BaseModel]:
-            kinds = await run_in_threadpool(check_files, cfg, files)
-            taken = await run_in_threadpool(services.store.upload_components,
-                                            [(f.path, f.name, k) for f, k in zip(files, kinds, strict=True)],
-                                            dossier=ma_ho_so, by=by, digests=[(f.sha256, f.size) for f in files])
+            kinds, digests = await run_in_threadpool(check_files, cfg, files), [(f.sha256, f.size) for f in files]
+            # the files go up while they are recorded (a refused file never goes up: nothing of it is written)
+            puts = services.store.start_puts([(f.source, k) for f, k in zip(files, kinds, strict=True)],
+                                             digests=digests, owner=owner)
+            try:
+                taken = await run_in_threadpool(services.store.upload_components,
+                                                [(f.source, f.name, k) for f, k in zip(files, kinds, strict=True)],
+                                                dossier=ma_ho_so, by=by, digests=digests, puts=puts)
+            except BaseException:
+                with CancelScope(shield=True):  # the put under way ends before the form's files are deleted
+                    await run_in_threadpool(puts.close)
+                raise
+            puts.close()  # every put has ended: this only lets its thread go
             services.metrics.uploaded.inc(sum(f.size for f in files))
             await run_in_threadpool(dispatch_all, services, taken)
             return 202, Accepted(items=[ComponentRef(id=t.component.id, status=STATUS[t.component.status],  # type: ignore[arg-type]

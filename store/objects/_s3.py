@@ -152,11 +152,14 @@ class S3ObjectStore:
                     if e.code not in {"NotImplemented", "MalformedXML"}:
                         raise
 
-    def put_bytes(self, bucket: Bucket, data: bytes, *, content_type: str, owner: str) -> StoredObject:
-        """Store bytes under their SHA-256 key (skipped when the key is already there)."""
-        sha = hashlib.sha256(data).hexdigest()
+    def put_bytes(self, bucket: Bucket, data: bytes, *, content_type: str, owner: str,
+                  digest: tuple[str, int] | None = None, fresh: bool = False) -> StoredObject:
+        """Store bytes under their SHA-256 key (skipped when the key is already there, unless ``fresh``;
+        ``digest``: their known SHA-256 and size, an upload kept in memory)."""
+        sha = digest[0] if digest else hashlib.sha256(data).hexdigest()
+        # the SDK reads the whole of an unread BytesIO without copying it: one PUT straight from these bytes
         return self._put(bucket, sha, len(data), content_type=content_type, owner=owner,
-                         body=lambda: io.BytesIO(data))
+                         body=lambda: io.BytesIO(data), fresh=fresh)
 
     def put_file(self, bucket: Bucket, path: Path, *, content_type: str, owner: str,
                  digest: tuple[str, int] | None = None, fresh: bool = False) -> StoredObject:

@@ -61,6 +61,18 @@ def test_same_bytes_twice_give_one_object_and_are_not_rewritten(object_store: Ob
     assert object_store.stat(Bucket.DOCUMENTS, first.key).owner == "a"  # the first upload stands
 
 
+def test_bytes_with_a_known_digest_put_fresh_are_written_anew(object_store: ObjectStore) -> None:
+    """An upload kept in memory goes up under the digest its spool computed, written even when the key is
+    there (so the object is as young as the upload: see ``Store.upload_components``)."""
+    data = b"scan kept in memory"
+    first = object_store.put_bytes(Bucket.SCANS, data, content_type="image/png", owner="a")
+    again = object_store.put_bytes(Bucket.SCANS, data, content_type="image/png", owner="b",
+                                   digest=(hashlib.sha256(data).hexdigest(), len(data)), fresh=True)
+    assert again.key == first.key
+    assert object_store.stat(Bucket.SCANS, first.key).owner == "b"
+    assert object_store.get_bytes(Bucket.SCANS, first.key) == data
+
+
 def test_large_file_streams_up_in_parts_and_downloads_verified(object_store: ObjectStore, tmp_path: Path) -> None:
     src = tmp_path / "big.tif"
     src.write_bytes(os.urandom(PART * 2 + 12345))
