@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from anyio import CancelScope
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from api._idem import idempotent
-from api._intake import check_files, dispatch_all
+from api._intake import take_in
 from api._models import (
     DOSSIER_EXAMPLE,
     STATUS,
@@ -172,21 +171,7 @@ async def upload(ma_ho_so: Code, request: Request, services: Services, by: Calle
             raise InputError("send one or more files in the form field `files`")
 
         async def work() -> tuple[int, BaseModel]:
-            kinds, digests = await run_in_threadpool(check_files, cfg, files), [(f.sha256, f.size) for f in files]
-            # the files go up while they are recorded (a refused file never goes up: nothing of it is written)
-            puts = services.store.start_puts([(f.source, k) for f, k in zip(files, kinds, strict=True)],
-                                             digests=digests, owner=owner)
-            try:
-                taken = await run_in_threadpool(services.store.upload_components,
-                                                [(f.source, f.name, k) for f, k in zip(files, kinds, strict=True)],
-                                                dossier=ma_ho_so, by=by, digests=digests, puts=puts)
-            except BaseException:
-                with CancelScope(shield=True):  # the put under way ends before the form's files are deleted
-                    await run_in_threadpool(puts.close)
-                raise
-            puts.close()  # every put has ended: this only lets its thread go
-            services.metrics.uploaded.inc(sum(f.size for f in files))
-            await run_in_threadpool(dispatch_all, services, taken)
+            taken = await run_in_threadpool(take_in, services, files, dossier=ma_ho_so, owner=owner, by=by)
             return 202, Accepted(items=[ComponentRef(id=t.component.id, status=STATUS[t.component.status],  # type: ignore[arg-type]
                                                      file_name=t.component.file_name,
                                                      duplicate_of=[h.document_id for h in t.duplicates])

@@ -122,8 +122,9 @@ class Store:
         return Uploaded(component, created, tuple(seen))
 
     def start_puts(self, files: list[tuple[Source, str]], *, digests: list[tuple[str, int]], owner: str) -> Puts:
-        """Start putting an upload's files (see :class:`Puts`): before they are checked and recorded, so the put
-        overlaps both; hand the result to :meth:`upload_components`, and leave its ``with`` block only after."""
+        """Start putting an upload's files (see :class:`Puts`) before :meth:`upload_components` opens its
+        transaction, so the put overlaps all of the records' work; hand the result to it, and leave the
+        ``with`` block only after it returned (or failed)."""
         return Puts(self.objects, files, digests=digests, owner=owner)
 
     def upload_components(

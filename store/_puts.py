@@ -1,11 +1,11 @@
-"""Files handed in going up to the object store in a thread of their own, while the caller checks and records them.
+"""Files handed in going up to the object store in a thread of their own, while the caller records them.
 
-An upload's files are put as soon as their bytes are in (and their digests
-known), so the put, the slowest step, overlaps everything else the request
-does: the type and page checks, the records. Nothing refers to a put object
-until the records commit, which waits for every put; a request refused
-meanwhile leaves at most objects no record refers to, younger than the orphan
-sweep's grace period, which a later sweep removes.
+An upload's files are put as soon as they are checked, before the records
+transaction has even read the dossier, so the put, the slowest step, overlaps
+all of the records' work. Nothing refers to a put object until the records
+commit, which waits for every put; a request that fails meanwhile leaves at
+most objects no record refers to, younger than the orphan sweep's grace
+period, which a later sweep removes.
 """
 
 from __future__ import annotations

@@ -120,8 +120,8 @@ def _open_dossier(store: Store, tmp_path: Path) -> None:
 
 
 def test_files_kept_in_memory_go_up_while_the_caller_started_their_puts(store: Store, tmp_path: Path) -> None:
-    """Given an upload kept in memory whose puts the caller started (before it checked them), when the store
-    records them, then each component points at its bytes, stored once every put ended."""
+    """Given an upload kept in memory whose puts the caller started (before the records transaction), when the
+    store records them, then each component points at its bytes, stored once every put ended."""
     _open_dossier(store, tmp_path)
     files, digests = _in_memory(b"\x89PNG kept in memory", b"\xff\xd8\xff also in memory")
     with store.start_puts([(data, kind) for data, _name, kind in files], digests=digests, owner=CITIZEN) as puts:
