@@ -13,11 +13,13 @@ folder part is dropped (``../../etc/passwd`` → ``passwd``).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import tempfile
 import unicodedata
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -97,7 +99,13 @@ def safe_name(raw: str) -> str:
 
 
 class _Parser:
-    """Callbacks of python-multipart, writing file parts to disk as they come."""
+    """Callbacks of python-multipart, keeping file parts in memory or writing them to disk as they come.
+
+    Each file's SHA-256 is computed in a thread of the request's own while the next
+    chunks arrive (``hashlib`` lets go of the GIL): on the event loop's thread it took
+    about 3.5 ms of a 5 MB scan's 6-7 ms of reading there. :func:`read_upload` waits
+    for the digests once the body has ended.
+    """
 
     def __init__(self, tmp_dir: Path, *, max_file_bytes: int, max_files: int, memory_bytes: int = 0) -> None:
         self.tmp_dir = tmp_dir
@@ -105,6 +113,8 @@ class _Parser:
         self.max_files = max_files
         self.memory_left = memory_bytes  # what the request's files may still keep in memory
         self._chunks: list[bytes] | None = None  # the open file's bytes while it is kept in memory
+        self._hashing: ThreadPoolExecutor | None = None  # started with the first file
+        self.digests: list[tuple[SpooledFile, Future[str]]] = []  # each file and its SHA-256 to come
         self.form = UploadForm()
         self._header_name = b""
         self._header_value = b""
@@ -146,6 +156,8 @@ class _Parser:
                 raise LimitExceeded(f"at most {self.max_files} files in one upload", code=ErrorCode.REQUEST_TOO_LARGE,
                                     detail={"max_files": self.max_files})
             self._out, self._chunks = None, []
+            if self._hashing is None:
+                self._hashing = ThreadPoolExecutor(1, thread_name_prefix="sohoa-sha256")
             self._digest, self._size, self._head = hashlib.sha256(), 0, b""
 
     def _data(self, data: bytes, start: int, end: int) -> None:
@@ -162,7 +174,8 @@ class _Parser:
                                 detail={"file": self._name, "max_bytes": self.max_file_bytes})
         if len(self._head) < 64:
             self._head = (self._head + chunk)[:64]
-        self._digest.update(chunk)
+        assert self._hashing is not None
+        self._hashing.submit(self._digest.update, chunk)  # in order: one thread
         if self._chunks is not None and self._size > self.memory_left:
             self._to_disk()
         if self._chunks is not None:
@@ -179,18 +192,33 @@ class _Parser:
         self.memory_left = 0  # the files after this one go to disk as well: the bound holds for the request
 
     def _end(self) -> None:
-        name, sha = self._name or "upload", self._digest.hexdigest()
-        if self._chunks is not None:
-            self.memory_left -= self._size
-            self.form.files.append(SpooledFile(self._field, name, None, sha, self._size, self._head, self._chunks))
-            self._chunks = None
-            return
-        if self._out is None:
+        if self._chunks is None and self._out is None:
             self.form.fields[self._field] = self._value.decode("utf-8", "replace")
             return
-        self._out.close()
-        self.form.files.append(SpooledFile(self._field, name, Path(self._out.name), sha, self._size, self._head))
-        self._out = None
+        name = self._name or "upload"
+        if self._chunks is not None:
+            self.memory_left -= self._size
+            spooled = SpooledFile(self._field, name, None, "", self._size, self._head, self._chunks)
+            self._chunks = None
+        else:
+            assert self._out is not None
+            self._out.close()
+            spooled = SpooledFile(self._field, name, Path(self._out.name), "", self._size, self._head)
+            self._out = None
+        self.form.files.append(spooled)
+        assert self._hashing is not None
+        self.digests.append((spooled, self._hashing.submit(self._digest.hexdigest)))
+
+    async def finish(self) -> None:
+        """Give each file its SHA-256, once the hashing thread has caught up with the body."""
+        for spooled, digest in self.digests:
+            spooled.sha256 = await asyncio.wrap_future(digest)
+        self._stop_hashing()
+
+    def _stop_hashing(self) -> None:
+        if self._hashing is not None:
+            self._hashing.shutdown(wait=False, cancel_futures=True)
+            self._hashing = None
 
     @property
     def unfinished(self) -> bool:
@@ -198,6 +226,7 @@ class _Parser:
         return self._out is not None or self._chunks is not None
 
     def abort(self) -> None:
+        self._stop_hashing()
         self._chunks = None
         if self._out is not None:
             self._out.close()
@@ -239,6 +268,11 @@ async def read_upload(request: Request, *, tmp_dir: Path, max_file_bytes: int, m
     if parser.unfinished:  # the body ended inside a file part
         parser.abort()
         raise InputError("the multipart body ended early", code=ErrorCode.INVALID_VALUE)
+    try:
+        await parser.finish()
+    except BaseException:
+        parser.abort()
+        raise
     return parser.form
 
 
