@@ -1,4 +1,4 @@
-"""Checks of uploaded files before anything is stored, and handing the new components to the workers."""
+"""Checks of uploaded files before anything is stored, taking them in, and handing the new components to the workers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,38 @@ from api._services import ApiServices
 from api._upload import SpooledFile
 from schemas.settings import Settings
 from store import Uploaded, content_type_of
+from store.records import Principal
+
+
+def take_in(services: ApiServices, files: list[SpooledFile], *, dossier: str, owner: str,
+            by: Principal) -> list[Uploaded]:
+    """Check an upload's files, store them as components of the dossier, and hand them to the workers.
+
+    One call in one worker thread, each step as soon as the one before it allows: the
+    files start going up once they pass the check (a refused file never goes up), the
+    records are written while they go up and commit once they are in (see
+    :meth:`store.Store.upload_components`), and the workers hear of them after the commit.
+
+    Args:
+        services: the API's store, settings and dispatcher.
+        files: the files of the request, in memory or spooled to disk.
+        dossier: the dossier code.
+        owner: the ``so_dinh_danh`` of the dossier's citizen, as the access check read it.
+        by: the officer handing them in.
+
+    Raises:
+        InputError, LimitExceeded: as :func:`check_files`.
+        TransientError: S3, the database or the broker is unreachable.
+    """
+    kinds = check_files(services.settings, files)
+    digests = [(f.sha256, f.size) for f in files]
+    with services.store.start_puts([(f.source, k) for f, k in zip(files, kinds, strict=True)], digests=digests,
+                                   owner=owner) as puts:
+        taken = services.store.upload_components([(f.source, f.name, k) for f, k in zip(files, kinds, strict=True)],
+                                                 dossier=dossier, by=by, digests=digests, puts=puts)
+    services.metrics.uploaded.inc(sum(f.size for f in files))
+    dispatch_all(services, taken)
+    return taken
 
 
 def check_files(settings: Settings, files: list[SpooledFile]) -> list[str]:
@@ -21,11 +53,9 @@ def check_files(settings: Settings, files: list[SpooledFile]) -> list[str]:
     """
     from pipeline.ingest import count_pages
 
-    kinds = []
     for spooled in files:
-        count_pages(spooled.path, name="upload", cfg=settings.ingest)
-        kinds.append(content_type_of(spooled.path))
-    return kinds
+        count_pages(spooled.source, name="upload", cfg=settings.ingest)
+    return [content_type_of(spooled.head) for spooled in files]
 
 
 def dispatch_all(services: ApiServices, taken: list[Uploaded]) -> None:

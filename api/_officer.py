@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api._hot_route import HotRoute
 from api._idem import idempotent
-from api._intake import check_files, dispatch_all
+from api._intake import take_in
 from api._models import (
     DOSSIER_EXAMPLE,
     STATUS,
@@ -159,26 +159,21 @@ async def upload(ma_ho_so: Code, request: Request, services: Services, by: Calle
     either every file is taken in or none is.
     """
 
-    def allowed() -> None:
+    def allowed() -> str:
         with services.store.records.transaction() as s:
-            dossier_for_intake(s, by, ma_ho_so)
+            return dossier_for_intake(s, by, ma_ho_so).citizen
 
-    await run_in_threadpool(allowed)  # 403/404 before a byte of the body is read
+    owner = await run_in_threadpool(allowed)  # 403/404 before a byte of the body is read
     cfg = services.settings
     form = await read_upload(request, tmp_dir=services.tmp_dir, max_file_bytes=cfg.ingest.max_bytes,
-                             max_files=cfg.api.max_files)
+                             max_files=cfg.api.max_files, memory_bytes=cfg.api.upload_memory_bytes)
     with cleaned(form):
         files = [f for f in form.files if f.field == "files"]
         if not files:
             raise InputError("send one or more files in the form field `files`")
 
         async def work() -> tuple[int, BaseModel]:
-            kinds = await run_in_threadpool(check_files, cfg, files)
-            taken = await run_in_threadpool(services.store.upload_components,
-                                            [(f.path, f.name, k) for f, k in zip(files, kinds, strict=True)],
-                                            dossier=ma_ho_so, by=by, digests=[(f.sha256, f.size) for f in files])
-            services.metrics.uploaded.inc(sum(f.size for f in files))
-            await run_in_threadpool(dispatch_all, services, taken)
+            taken = await run_in_threadpool(take_in, services, files, dossier=ma_ho_so, owner=owner, by=by)
             return 202, Accepted(items=[ComponentRef(id=t.component.id, status=STATUS[t.component.status],  # type: ignore[arg-type]
                                                      file_name=t.component.file_name,
                                                      duplicate_of=[h.document_id for h in t.duplicates])

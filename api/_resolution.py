@@ -15,6 +15,7 @@ from api._responses import FILE_RESPONSES, errors, file_response
 from api._upload import cleaned, read_upload
 from api.deps import Caller, Services
 from schemas.errors import ErrorCode, InputError
+from store import put_source
 from store.objects import Bucket
 from store.records import FileRef, callback_attempts, check_result_request, create_result_job, get_result_job
 from workers import check_callback_url
@@ -88,9 +89,9 @@ async def submit(request: Request, services: Services, by: Caller) -> JSONRespon
 
                 if not pdf.head.startswith(b"%PDF-"):
                     raise InputError("the result must be a PDF", code=ErrorCode.NOT_A_PDF)
-                pages = count_pages(pdf.path, name="result.pdf", cfg=cfg.ingest)
-                stored = services.store.objects.put_file(Bucket.DOCUMENTS, pdf.path, content_type="application/pdf",
-                                                         owner="", digest=(pdf.sha256, pdf.size))
+                pages = count_pages(pdf.source, name="result.pdf", cfg=cfg.ingest)
+                stored = put_source(services.store.objects, Bucket.DOCUMENTS, pdf.source,
+                                    content_type="application/pdf", owner="", digest=(pdf.sha256, pdf.size))
                 with services.store.records.transaction() as s:
                     job = create_result_job(s, by, ma_ho_so=fields.ma_ho_so, ten_giay_to=fields.ten_giay_to,
                                             so_ky_hieu=fields.so_ky_hieu, level=fields.level, source=stored,

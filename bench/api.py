@@ -1,7 +1,7 @@
 """Benchmark the API on the real services, beside anchors measured in the same run.
 
 Usage: .venv/bin/python bench/api.py [--clients 50] [--seconds 10] [--requests 3000] [--workers 1]
-       [--uploads 8] [--mb 5] [--skip-pipeline]
+       [--uploads 8] [--mb 5] [--skip-pipeline] [--only uploads]
 
 Starts its own services on 127.0.0.1 (a fresh PostgreSQL database, a RabbitMQ
 queue, SeaweedFS, and Redis for the rate limit, which stays on but never bites),
@@ -38,6 +38,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -112,31 +113,58 @@ def _tiff(mb: float, n: int) -> bytes:
     return bytes(data)
 
 
-def bench_uploads(api: str, headers: dict[str, str], svc: BenchServices, *, count: int, mb: float) -> tuple[float,
-                                                                                                           float]:
-    """Median seconds of one upload through the API, and of a plain put of the same bytes."""
+@dataclass
+class UploadFigures:
+    """Medians of one upload through the API and of one plain put, and the CPU each cost (ms per file).
+
+    CPU is read from ``/proc`` (10 ms ticks, summed over all uploads, so per file it is good to about a
+    millisecond): the API's server process, the S3 server's, and this process's for the plain put.
+    """
+
+    ours_s: float
+    put_s: float
+    api_cpu_ms: float
+    s3_cpu_ours_ms: float
+    put_cpu_ms: float
+    s3_cpu_put_ms: float
+
+
+def bench_uploads(api: str, headers: dict[str, str], svc: BenchServices, *, count: int, mb: float,
+                  api_pid: int) -> UploadFigures:
+    """Median seconds of one upload through the API, and of a plain put of the same bytes; CPU of each."""
     from minio import Minio
 
     client = Minio(svc.weed.endpoint, access_key=S3_ACCESS_KEY, secret_key=S3_SECRET_KEY, secure=False)
     bucket = f"plain-{uuid.uuid4().hex[:8]}"
     client.make_bucket(bucket)
+    weed_pid = svc.weed.process.pid if svc.weed.process is not None else None
     ours, plain = [], []
+    cpu = dict.fromkeys(("api", "s3_ours", "put", "s3_put"), 0.0)
     with httpx.Client(timeout=120) as http:
         for n in range(count + 1):  # the first of each is a warm-up
             data = _tiff(mb, n)
+            before = (cpu_seconds([api_pid]), cpu_seconds([weed_pid]) if weed_pid else 0.0)
             start = time.perf_counter()
             r = http.post(f"{api}/v1/dossiers/{DOSSIER}/components", headers=headers,
                           files=[("files", (f"scan-{n}.tif", data, "image/tiff"))])
             took = time.perf_counter() - start
+            after = (cpu_seconds([api_pid]), cpu_seconds([weed_pid]) if weed_pid else 0.0)
             assert r.status_code == 202, r.text
             body = io.BytesIO(data)  # the same bytes, under another name
-            start = time.perf_counter()
+            start, cpu_before = time.perf_counter(), time.process_time()
             client.put_object(bucket, f"scan-{n}", body, len(data), part_size=PART_SIZE)
             put = time.perf_counter() - start
+            put_cpu = time.process_time() - cpu_before
             if n:
                 ours.append(took)
                 plain.append(put)
-    return statistics.median(ours), statistics.median(plain)
+                cpu["api"] += after[0] - before[0]
+                cpu["s3_ours"] += after[1] - before[1]
+                cpu["put"] += put_cpu
+                cpu["s3_put"] += (cpu_seconds([weed_pid]) if weed_pid else 0.0) - after[1]
+    per = {k: v * 1000 / count for k, v in cpu.items()}
+    return UploadFigures(statistics.median(ours), statistics.median(plain), per["api"], per["s3_ours"], per["put"],
+                         per["s3_put"])
 
 
 def _purge(queue: str) -> None:
@@ -219,6 +247,7 @@ def main() -> None:
     parser.add_argument("--uploads", type=int, default=8)
     parser.add_argument("--mb", type=float, default=5.0)
     parser.add_argument("--skip-pipeline", action="store_true", help="no real page (reads on an uploaded file)")
+    parser.add_argument("--only", choices=("uploads",), help="run only this part (to iterate on it quickly)")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-api-") as tmp_name, start_services(Path(tmp_name)) as svc:
@@ -237,13 +266,23 @@ def main() -> None:
             headers = {"Authorization": f"Bearer {_tokens(data_dir)['officer']}"}
             httpx.post(f"{api}/v1/dossiers", headers=headers,
                        json={"ma_ho_so": DOSSIER, "ma_tthc": "1.001193", "so_dinh_danh": CITIZEN}).raise_for_status()
-            up, put = bench_uploads(api, headers, svc, count=args.uploads, mb=args.mb)
+            figures = bench_uploads(api, headers, svc, count=args.uploads, mb=args.mb, api_pid=api_proc.pid)
+            up, put = figures.ours_s, figures.put_s
             _purge(svc.queue)  # nobody digitizes the noise
             report: list[str] = [f"upload of a {args.mb:g} MB scan (median of {args.uploads})".ljust(44)
                                  + f"{up * 1000:7.0f} ms  ({args.mb / up:5.1f} MB/s)",
                                  "plain S3 put_object of the same bytes".ljust(44)
                                  + f"{put * 1000:7.0f} ms  ({args.mb / put:5.1f} MB/s)  -> ratio {up / put:.2f} "
-                                   f"(target <= 1.3)"]
+                                   f"(target <= 1.3)",
+                                 f"  CPU per upload: API server {figures.api_cpu_ms:.1f} ms, S3 server "
+                                 f"{figures.s3_cpu_ours_ms:.1f} ms; per plain put: client {figures.put_cpu_ms:.1f} ms, "
+                                 f"S3 server {figures.s3_cpu_put_ms:.1f} ms"]
+            if args.only == "uploads":
+                print(f"\nload average after: {os.getloadavg()}")
+                print("\n".join(report))
+                print(json.dumps({"upload_ratio": round(up / put, 2), "upload_ms": round(up * 1000, 1),
+                                  "put_ms": round(put * 1000, 1)}))
+                return
             component = None
             if not args.skip_pipeline:
                 pages = _pages(tmp)

@@ -2,7 +2,8 @@
 
 from store._group import GroupRunner, PerLoop
 from store._kho import Store, Uploaded, content_type_of, open_store
+from store._puts import Puts, Source, put_source
 from store._sweep import OrphanSweep, sweep_orphans
 
-__all__ = ["GroupRunner", "OrphanSweep", "PerLoop", "Store", "Uploaded", "content_type_of", "open_store",
-           "sweep_orphans"]
+__all__ = ["GroupRunner", "OrphanSweep", "PerLoop", "Puts", "Source", "Store", "Uploaded", "content_type_of",
+           "open_store", "put_source", "sweep_orphans"]

@@ -11,14 +11,16 @@ for orphans may have taken a file whose upload was skipped because it was there)
 
 from __future__ import annotations
 
+import hashlib
 import mimetypes
-from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from schemas.documents import DigitizeResult
-from schemas.errors import ErrorCode, InputError
+from schemas.errors import ConflictError, ErrorCode, InputError
 from schemas.settings import Settings
+from store._puts import Puts, Source
 from store.objects import Bucket, ObjectStore, StoredObject, content_key, open_object_store
 from store.objects._base import sha256_file
 from store.records import (
@@ -45,14 +47,25 @@ _MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b
           (b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"))
 
 
-def content_type_of(path: Path) -> str:
-    """The MIME type from the file's first bytes (its name only as a fallback)."""
-    with path.open("rb") as fh:
-        head = fh.read(16)
+def content_type_of(source: Path | bytes) -> str:
+    """The MIME type from a file's first bytes (given, or read from the file; its name only as a fallback)."""
+    if isinstance(source, bytes):
+        head = source[:16]
+    else:
+        with source.open("rb") as fh:
+            head = fh.read(16)
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    fallback = mimetypes.guess_type(source.name)[0] if isinstance(source, Path) else None
+    return fallback or "application/octet-stream"
+
+
+def _digest_of(source: Source) -> tuple[str, int]:
+    """SHA-256 and size of a file handed in."""
+    if isinstance(source, bytes):
+        return hashlib.sha256(source).hexdigest(), len(source)
+    return sha256_file(source)
 
 
 @dataclass(frozen=True)
@@ -108,9 +121,15 @@ class Store:
                 self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=citizen)
         return Uploaded(component, created, tuple(seen))
 
+    def start_puts(self, files: list[tuple[Source, str]], *, digests: list[tuple[str, int]], owner: str) -> Puts:
+        """Start putting an upload's files (see :class:`Puts`) before :meth:`upload_components` opens its
+        transaction, so the put overlaps all of the records' work; hand the result to it, and leave the
+        ``with`` block only after it returned (or failed)."""
+        return Puts(self.objects, files, digests=digests, owner=owner)
+
     def upload_components(
-        self, files: list[tuple[Path, str, str]], *, dossier: str, by: Principal,
-        digests: list[tuple[str, int]] | None = None,
+        self, files: list[tuple[Source, str, str]], *, dossier: str, by: Principal,
+        digests: list[tuple[str, int]] | None = None, puts: Puts | None = None,
     ) -> list[Uploaded]:
         """Take several files in for a dossier at once: the files go up while one transaction records them all.
 
@@ -121,37 +140,42 @@ class Store:
         younger than the sweep's grace period, so no sweep can take it before the records commit.
 
         Args:
-            files: (path, name shown to people, content type from the bytes) of each file.
+            files: (bytes or path, name shown to people, content type from the bytes) of each file.
             dossier: the dossier code; the files go to the store of its citizen.
             by: who hands them in (an officer of the dossier's agency).
             digests: each file's (SHA-256, size) when the caller hashed them already.
+            puts: the files' puts, when the caller started them (:meth:`start_puts`, for the dossier's
+                citizen, once it was allowed to hand files in); else they start here, once ``by`` is.
 
         Raises:
             NotFoundError: no such dossier.
             AccessDenied: not an officer of the dossier's agency.
+            ConflictError: ``puts`` went to another citizen's store than the dossier's.
             TransientError: S3 or the database is unreachable.
         """
         from store.records._access import check_dossier, find_dossier
         from store.records._models import Citizen
 
-        sums = digests or [sha256_file(path) for path, _name, _kind in files]
+        sums = digests or [_digest_of(source) for source, _name, _kind in files]
         taken: list[Uploaded] = []
-        with self.records.transaction() as session, ThreadPoolExecutor(1, thread_name_prefix="sohoa-put") as puts:
+        with self.records.transaction() as session, ExitStack() as stack:
             claim_objects(session)
             folder = find_dossier(session, dossier)
-            check_dossier(by, folder, write=True)  # refused before a byte goes up
+            check_dossier(by, folder, write=True)  # refused before a byte goes up (when the puts start here)
             owner = session.get_one(Citizen, folder.citizen_id)
-            going_up = [puts.submit(self.objects.put_file, Bucket.SCANS, path, content_type=kind,
-                                    owner=owner.ma_dinh_danh, digest=digest, fresh=True)
-                        for (path, _name, kind), digest in zip(files, sums, strict=True)]
-            for (_path, name, kind), (sha, size) in zip(files, sums, strict=True):
+            if puts is None:
+                puts = stack.enter_context(self.start_puts([(source, kind) for source, _name, kind in files],
+                                                           digests=sums, owner=owner.ma_dinh_danh))
+            elif puts.owner != owner.ma_dinh_danh:
+                raise ConflictError("the files went to another citizen's store than the dossier's",
+                                    detail={"ma_ho_so": dossier})
+            for (_source, name, kind), (sha, size) in zip(files, sums, strict=True):
                 scan = StoredObject(Bucket.SCANS, content_key(sha), sha, size, kind, owner.ma_dinh_danh)
                 component, created = add_component(session, by, citizen=owner, dossier=folder, file_name=name,
                                                    scan=scan)
                 seen = find_duplicates(session, by, owner.ma_dinh_danh, sha256=sha, exclude=component.document_ids)
                 taken.append(Uploaded(component, created, tuple(seen)))
-            for put in going_up:  # the records commit only once every file is in the store
-                put.result()
+            puts.wait()  # the records commit only once every file is in the store
         return taken
 
     def keep_digitized(

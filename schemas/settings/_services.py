@@ -56,6 +56,10 @@ class ApiSettings(BaseModel):
     max_json_bytes: int = Field(default=1024 * 1024, ge=1024)
     #: files in one upload
     max_files: int = Field(default=20, ge=1)
+    #: bytes of an upload's files kept in memory instead of a temporary file (the rest goes to disk): a scan
+    #: of a few MB is put to the object store without being written out and read back; each upload in flight
+    #: holds at most this much (twice it for a moment, while a file's chunks are joined): 50 at once, 400-800 MiB
+    upload_memory_bytes: int = Field(default=8 * 1024 * 1024, ge=0)
     #: requests per minute per token (kept in Redis when ``SOHOA_REDIS_URL`` is set, else in this process); 0: off
     rate_limit_per_minute: int = Field(default=600, ge=0)
     #: serve the OpenAPI page (``/docs``) and document (``/openapi.json``)

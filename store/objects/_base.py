@@ -79,8 +79,10 @@ class ObjectStore(Protocol):
     def ensure_buckets(self) -> None:
         """Create the buckets if missing (and turn versioning on where the back end has it)."""
 
-    def put_bytes(self, bucket: Bucket, data: bytes, *, content_type: str, owner: str) -> StoredObject:
-        """Store ``data``; storing the same bytes again is a no-op that returns the same key."""
+    def put_bytes(self, bucket: Bucket, data: bytes, *, content_type: str, owner: str,
+                  digest: tuple[str, int] | None = None, fresh: bool = False) -> StoredObject:
+        """Store ``data``; storing the same bytes again is a no-op that returns the same key (``digest`` and
+        ``fresh`` as for :meth:`put_file`: an upload kept in memory)."""
 
     def put_file(self, bucket: Bucket, path: Path, *, content_type: str, owner: str,
                  digest: tuple[str, int] | None = None, fresh: bool = False) -> StoredObject:

@@ -75,11 +75,13 @@ class LocalObjectStore:
         sha_of_key(key)  # refuses keys that could climb out of the folder
         return self.root / bucket.value / key
 
-    def put_bytes(self, bucket: Bucket, data: bytes, *, content_type: str, owner: str) -> StoredObject:
-        """Store bytes under their SHA-256 key (a no-op when already there)."""
-        sha = hashlib.sha256(data).hexdigest()
+    def put_bytes(self, bucket: Bucket, data: bytes, *, content_type: str, owner: str,
+                  digest: tuple[str, int] | None = None, fresh: bool = False) -> StoredObject:
+        """Store bytes under their SHA-256 key (a no-op when already there, unless ``fresh``; ``digest``: their
+        known SHA-256 and size)."""
+        sha = digest[0] if digest else hashlib.sha256(data).hexdigest()
         key = content_key(sha)
-        if self.exists(bucket, key):
+        if not fresh and self.exists(bucket, key):
             return self.stat(bucket, key)
         return self._write(bucket, key, sha, len(data), content_type=content_type, owner=owner,
                            fill=lambda fh: fh.write(data))

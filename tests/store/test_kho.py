@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from schemas.errors import ErrorCode, InputError, TransientError
+from schemas.errors import ConflictError, ErrorCode, InputError, TransientError
 from schemas.settings import Settings
 from store import Store, content_type_of
 from store.objects import Bucket, ObjectStore, StoredObject
 from store.records import SYSTEM_WORKER, audit_trail, get_dossier
-from tests.store.helpers import CITIZEN, DOSSIER, OFFICER, PROCEDURE, result
+from tests.store.helpers import CITIZEN, DOSSIER, OFFICER, OTHER, PROCEDURE, result
 
 
 @pytest.fixture
@@ -71,6 +71,11 @@ class _FailingPuts:
             raise TransientError("the object store is unreachable")
         return self.inner.put_file(bucket, path, **kw)  # type: ignore[arg-type]
 
+    def put_bytes(self, bucket: Bucket, data: bytes, **kw: object) -> StoredObject:
+        if data == self.failing:
+            raise TransientError("the object store is unreachable")
+        return self.inner.put_bytes(bucket, data, **kw)  # type: ignore[arg-type]
+
 
 def _files(tmp_path: Path, *contents: bytes) -> list[tuple[Path, str, str]]:
     files = []
@@ -100,5 +105,47 @@ def test_a_put_that_fails_while_the_records_are_written_leaves_no_record(store: 
     with pytest.raises(TransientError):
         failing.upload_components(_files(tmp_path, b"\x89PNG goes up", b"\x89PNG cannot go up"), dossier=DOSSIER,
                                   by=OFFICER)
+    with store.records.transaction() as s:
+        assert len(get_dossier(s, SYSTEM_WORKER, DOSSIER)[1]) == 1
+
+
+def _in_memory(*contents: bytes) -> tuple[list[tuple[bytes, str, str]], list[tuple[str, int]]]:
+    files = [(data, f"scan-{n}.png", "image/png") for n, data in enumerate(contents)]
+    return files, [(hashlib.sha256(data).hexdigest(), len(data)) for data in contents]
+
+
+def _open_dossier(store: Store, tmp_path: Path) -> None:
+    store.upload_component(_files(tmp_path, b"\x89PNG opens the dossier")[0][0], citizen=CITIZEN, by=OFFICER,
+                           dossier=DOSSIER)
+
+
+def test_files_kept_in_memory_go_up_while_the_caller_started_their_puts(store: Store, tmp_path: Path) -> None:
+    """Given an upload kept in memory whose puts the caller started (before the records transaction), when the
+    store records them, then each component points at its bytes, stored once every put ended."""
+    _open_dossier(store, tmp_path)
+    files, digests = _in_memory(b"\x89PNG kept in memory", b"\xff\xd8\xff also in memory")
+    with store.start_puts([(data, kind) for data, _name, kind in files], digests=digests, owner=CITIZEN) as puts:
+        taken = store.upload_components(files, dossier=DOSSIER, by=OFFICER, digests=digests, puts=puts)
+    for t, (data, _name, _kind) in zip(taken, files, strict=True):
+        assert t.created and store.objects.get_bytes(Bucket.SCANS, t.component.scan_key) == data
+
+
+def test_puts_started_for_another_citizen_are_refused_and_nothing_is_recorded(store: Store, tmp_path: Path) -> None:
+    _open_dossier(store, tmp_path)
+    files, digests = _in_memory(b"\x89PNG meant for someone else")
+    with store.start_puts([(files[0][0], "image/png")], digests=digests, owner=OTHER) as puts, \
+            pytest.raises(ConflictError):
+        store.upload_components(files, dossier=DOSSIER, by=OFFICER, digests=digests, puts=puts)
+    with store.records.transaction() as s:
+        assert len(get_dossier(s, SYSTEM_WORKER, DOSSIER)[1]) == 1
+
+
+def test_a_started_put_that_fails_leaves_no_record(store: Store, tmp_path: Path) -> None:
+    _open_dossier(store, tmp_path)
+    failing = Store(_FailingPuts(store.objects, b"\x89PNG cannot go up"), store.records)  # type: ignore[arg-type]
+    files, digests = _in_memory(b"\x89PNG goes up", b"\x89PNG cannot go up")
+    with failing.start_puts([(d, k) for d, _n, k in files], digests=digests, owner=CITIZEN) as puts, \
+            pytest.raises(TransientError):
+        failing.upload_components(files, dossier=DOSSIER, by=OFFICER, digests=digests, puts=puts)
     with store.records.transaction() as s:
         assert len(get_dossier(s, SYSTEM_WORKER, DOSSIER)[1]) == 1

@@ -61,6 +61,18 @@ def test_same_bytes_twice_give_one_object_and_are_not_rewritten(object_store: Ob
     assert object_store.stat(Bucket.DOCUMENTS, first.key).owner == "a"  # the first upload stands
 
 
+def test_bytes_with_a_known_digest_put_fresh_are_written_anew(object_store: ObjectStore) -> None:
+    """An upload kept in memory goes up under the digest its spool computed, written even when the key is
+    there (so the object is as young as the upload: see ``Store.upload_components``)."""
+    data = b"scan kept in memory"
+    first = object_store.put_bytes(Bucket.SCANS, data, content_type="image/png", owner="a")
+    again = object_store.put_bytes(Bucket.SCANS, data, content_type="image/png", owner="b",
+                                   digest=(hashlib.sha256(data).hexdigest(), len(data)), fresh=True)
+    assert again.key == first.key
+    assert object_store.stat(Bucket.SCANS, first.key).owner == "b"
+    assert object_store.get_bytes(Bucket.SCANS, first.key) == data
+
+
 def test_large_file_streams_up_in_parts_and_downloads_verified(object_store: ObjectStore, tmp_path: Path) -> None:
     src = tmp_path / "big.tif"
     src.write_bytes(os.urandom(PART * 2 + 12345))
@@ -136,3 +148,45 @@ def test_local_objects_are_read_only_files(tmp_path: Path) -> None:
     store = LocalObjectStore(tmp_path)
     stored = store.put_bytes(Bucket.SCANS, b"scan", content_type="image/png", owner="x")
     assert (tmp_path / "scans" / stored.key).stat().st_mode & 0o222 == 0
+
+
+def test_a_put_with_a_known_digest_is_signed_with_it_not_hashed_again(
+        seaweedfs: WeedServer, bucket_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given a file whose SHA-256 the caller knows, when it is put in one request over plain HTTP, then the
+    SDK hashes no body for the signature, the server accepts the signature, and the object carries its
+    digest, owner and type as any put does."""
+    import minio.api
+
+    store = _s3(seaweedfs, bucket_prefix)
+    data = os.urandom(PART - 1)
+    src = tmp_path / "scan.tif"
+    src.write_bytes(data)
+    hashed: list[int] = []
+    real = minio.api.sha256_hash
+    monkeypatch.setattr(minio.api, "sha256_hash", lambda body: (hashed.append(len(body or b"")), real(body))[1])
+    sha = hashlib.sha256(data).hexdigest()
+    stored = store.put_file(Bucket.SCANS, src, content_type="image/tiff", owner="001090000001",
+                            digest=(sha, len(data)), fresh=True)
+    assert max(hashed) == 0  # only the empty payload of the signature's own bookkeeping
+    info = store.stat(Bucket.SCANS, stored.key)
+    assert (info.key, info.sha256, info.size, info.content_type, info.owner) == (
+        content_key(sha), sha, len(data), "image/tiff", "001090000001")
+    assert store.get_bytes(Bucket.SCANS, stored.key) == data
+
+
+def test_a_file_larger_than_a_part_is_hashed_part_by_part_by_the_sdk(
+        seaweedfs: WeedServer, bucket_prefix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The file's digest is not any part's: parts keep the SDK's own payload hash."""
+    import minio.api
+
+    store = _s3(seaweedfs, bucket_prefix)
+    data = os.urandom(PART + 1000)
+    src = tmp_path / "big.tif"
+    src.write_bytes(data)
+    hashed: list[int] = []
+    real = minio.api.sha256_hash
+    monkeypatch.setattr(minio.api, "sha256_hash", lambda body: (hashed.append(len(body or b"")), real(body))[1])
+    stored = store.put_file(Bucket.SCANS, src, content_type="image/tiff", owner="x",
+                            digest=(hashlib.sha256(data).hexdigest(), len(data)), fresh=True)
+    assert sorted(hashed)[-2:] == [1000, PART]
+    assert store.get_bytes(Bucket.SCANS, stored.key) == data
