@@ -48,7 +48,7 @@ class StreamedPut:
     def _run(self, send: Sender) -> None:
         try:
             self._result.set_result(send(self._body()))
-        except BaseException as e:  # noqa: BLE001 - handed to whoever waits for the put
+        except BaseException as e:  # handed to whoever waits for the put
             self._result.set_exception(e)
         finally:
             with self._cond:
