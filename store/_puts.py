@@ -40,8 +40,8 @@ class Puts:
         digests: each file's (SHA-256, size), as the caller hashed it while it came in.
         owner: the citizen the files belong to (the objects' ``owner`` metadata).
         streams: for each file, its put already under way while it arrived, or ``None``: such a put is
-            finished (its held-back last chunk sent) instead of a put of the whole file. The streams go
-            first: each takes one short request to finish.
+            finished (its held-back last chunk sent) instead of a put of the whole file: every one of
+            them at once, before the other files' puts start.
     """
 
     def __init__(self, objects: ObjectStore, files: list[tuple[Source, str]], *, digests: list[tuple[str, int]],
@@ -49,7 +49,7 @@ class Puts:
         self.owner = owner
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="sohoa-put")
         going = streams or [None] * len(files)
-        finishing = {i: self._pool.submit(stream.finish) for i, stream in enumerate(going) if stream is not None}
+        finishing = {i: stream.release() for i, stream in enumerate(going) if stream is not None}
         self._going: list[Future[StoredObject]] = [
             finishing.get(i) or self._pool.submit(put_source, objects, Bucket.SCANS, source, content_type=kind,
                                                   owner=owner, digest=digest, fresh=True)

@@ -96,6 +96,10 @@ class StreamedPut:
             PutAborted: the put was aborted before.
             SohoaError: as the sender raised it (the object store refused or failed).
         """
+        return self.release().result()
+
+    def release(self) -> Future[StoredObject]:
+        """Send the held-back chunk; the object store's answer is to come (see :meth:`finish`)."""
         with self._cond:
             if self._state == "open":
                 if self._held is not None:
@@ -104,7 +108,7 @@ class StreamedPut:
                     self._held = None
                 self._state = "released"
                 self._cond.notify_all()
-        return self._result.result()
+        return self._result
 
     def abort(self, *, wait_s: float = 0.0) -> None:
         """Stop the request before its last chunk (a no-op once :meth:`finish` was called).

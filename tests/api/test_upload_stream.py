@@ -178,6 +178,17 @@ def test_declared_and_plain_parts_in_one_request_both_become_components(
         hashlib.sha256(d).hexdigest() for d in (streamed, plain))
 
 
+def test_several_declared_parts_are_all_streamed_and_taken_in(s3_api: tuple[Api, S3ObjectStore, list[str]]) -> None:
+    api, objects, put_after = s3_api
+    scans = [fake_scan(seed=20 + n) for n in range(3)]
+    r = api.client.post(URL, files=[declared(f"s{n}.png", d) for n, d in enumerate(scans)],
+                        headers=api.headers("officer"))
+    assert r.status_code == 202, r.text
+    assert put_after == [] and len(components(api)) == 3
+    for data in scans:
+        assert objects.get_bytes(Bucket.SCANS, content_key(hashlib.sha256(data).hexdigest())) == data
+
+
 def test_a_bad_declaration_among_good_files_leaves_nothing_at_all(
     s3_api: tuple[Api, S3ObjectStore, list[str]],
 ) -> None:
