@@ -58,7 +58,9 @@ ComponentId = Annotated[str, Path(max_length=36, description="the component's id
 _MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["files"],
     "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"},
-                             "description": "scans or PDFs (PNG, JPEG, TIFF, BMP, WebP, PDF)"}}}}}}}
+                             "description": "scans or PDFs (PNG, JPEG, TIFF, BMP, WebP, PDF); a part may declare "
+                                            "`Repr-Digest: sha-256=:<base64>:` and `Content-Length` to be streamed "
+                                            "to the store as it arrives and checked (400 digest_mismatch)"}}}}}}}
 
 
 class OpenDossier(BaseModel):

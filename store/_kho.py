@@ -136,7 +136,8 @@ class Store:
 
         ``None`` when it cannot go that way, and the file goes up the usual way once received: the
         object store cannot stream (a local folder), the file needs more than one request, or its
-        first bytes are of no type we take (the check refuses it then, and nothing was sent).
+        first bytes are not those of a PDF, PNG, JPEG or TIFF (the check refuses most such files, and
+        then nothing was sent; the few other types it takes go up once received).
         The caller must abort the put unless the bytes match the declaration and pass the check.
         """
         kind = content_type_of(head)

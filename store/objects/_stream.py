@@ -71,8 +71,8 @@ class StreamedPut:
     def feed(self, chunk: bytes) -> None:
         """Hand over the next chunk; the one before it goes out now, this one is held back."""
         with self._cond:
-            if self._state != "open" or self._done:
-                return
+            if not chunk or self._state != "open" or self._done:
+                return  # an empty chunk held back would hold nothing back
             if self._held is not None:
                 self._queue.append(self._held)
                 self._backlog += len(self._held)

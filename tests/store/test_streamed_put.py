@@ -120,3 +120,17 @@ def test_back_pressure_waits_until_the_request_took_the_chunks() -> None:
         assert put.backlog <= 3000
     assert put.finish().size == 50_000
     assert got == sent
+
+
+def test_an_empty_chunk_never_takes_the_place_of_the_held_back_one(s3: S3ObjectStore) -> None:
+    """Given every byte fed and then an empty chunk, the last bytes are still held back: nothing is stored
+    until finish."""
+    data = os.urandom(200_000)
+    sha = hashlib.sha256(data).hexdigest()
+    put = s3.open_put(Bucket.SCANS, sha, len(data), content_type="image/png", owner="o")
+    for chunk in _chunks(data):
+        put.feed(chunk)
+    put.feed(b"")
+    assert _absent_for_good(s3, content_key(sha))
+    put.abort(wait_s=10)
+    assert _absent_for_good(s3, content_key(sha))
