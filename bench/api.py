@@ -1,7 +1,7 @@
 """Benchmark the API on the real services, beside anchors measured in the same run.
 
 Usage: .venv/bin/python bench/api.py [--clients 50] [--seconds 10] [--requests 3000] [--workers 1]
-       [--uploads 8] [--mb 5] [--skip-pipeline] [--only uploads]
+       [--uploads 8] [--mb 5] [--skip-pipeline] [--only uploads] [--client-mbps 0]
 
 Starts its own services on 127.0.0.1 (a fresh PostgreSQL database, a RabbitMQ
 queue, SeaweedFS, and Redis for the rate limit, which stays on but never bites),
@@ -140,8 +140,12 @@ class UploadFigures:
 
 
 def bench_uploads(api: str, headers: dict[str, str], svc: BenchServices, *, count: int, mb: float,
-                  api_pid: int) -> UploadFigures:
-    """Median seconds of one upload through the API, and of a plain put of the same bytes; CPU of each."""
+                  api_pid: int, client_mbps: float = 0.0) -> UploadFigures:
+    """Median seconds of one upload through the API, and of a plain put of the same bytes; CPU of each.
+
+    ``client_mbps``: send the uploads' bodies at that many megabits a second (a counter PC on the office
+    network), not as fast as the loopback takes them; the plain put still goes at full speed.
+    """
     from minio import Minio
 
     client = Minio(svc.weed.endpoint, access_key=S3_ACCESS_KEY, secret_key=S3_SECRET_KEY, secure=False)
@@ -162,7 +166,7 @@ def bench_uploads(api: str, headers: dict[str, str], svc: BenchServices, *, coun
             for declare in (False, True) if n % 2 else (True, False):  # each goes first every other time
                 before = cpus()
                 took = _post_upload(http, api, headers, f"scan-{n}-{declare}.tif", other if declare else data,
-                                    declare=declare)
+                                    declare=declare, mbps=client_mbps)
                 after = cpus()
                 timed[declare] = (took, after[0] - before[0], after[1] - before[1])
             after = cpus()
@@ -187,17 +191,35 @@ def bench_uploads(api: str, headers: dict[str, str], svc: BenchServices, *, coun
 
 
 def _post_upload(http: httpx.Client, api: str, headers: dict[str, str], name: str, data: bytes, *,
-                 declare: bool) -> float:
-    """Seconds to upload one file; with ``declare``, hashing it for its part's ``Repr-Digest`` counts too."""
+                 declare: bool, mbps: float = 0.0) -> float:
+    """Seconds to upload one file; with ``declare``, hashing it for its part's ``Repr-Digest`` counts too;
+    ``mbps``: the body sent at that rate (0: as fast as it goes)."""
     start = time.perf_counter()
     part: tuple[Any, ...] = (name, data, "image/tiff")
     if declare:
         digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
         part = (*part, {"Repr-Digest": f"sha-256=:{digest}:", "Content-Length": str(len(data))})
-    r = http.post(f"{api}/v1/dossiers/{DOSSIER}/components", headers=headers, files=[("files", part)])
+    url = f"{api}/v1/dossiers/{DOSSIER}/components"
+    if mbps:
+        built = http.build_request("POST", url, headers=headers, files=[("files", part)])
+        body = built.read()
+        r = http.post(url, content=_paced(body, mbps * 1e6 / 8), headers={
+            **headers, "Content-Type": built.headers["content-type"], "Content-Length": str(len(body))})
+    else:
+        r = http.post(url, headers=headers, files=[("files", part)])
     took = time.perf_counter() - start
     assert r.status_code == 202, r.text
     return took
+
+
+def _paced(body: bytes, rate: float, chunk: int = 64 * 1024) -> Iterator[bytes]:
+    """``body`` in chunks, each sent no sooner than ``rate`` bytes a second allows."""
+    start = time.perf_counter()
+    for at in range(0, len(body), chunk):
+        wait = start + at / rate - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        yield body[at:at + chunk]
 
 
 def _purge(queue: str) -> None:
@@ -281,6 +303,8 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=5.0)
     parser.add_argument("--skip-pipeline", action="store_true", help="no real page (reads on an uploaded file)")
     parser.add_argument("--only", choices=("uploads",), help="run only this part (to iterate on it quickly)")
+    parser.add_argument("--client-mbps", type=float, default=0.0,
+                        help="send the uploads at this rate, megabits a second (0: as fast as the loopback goes)")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-api-") as tmp_name, start_services(Path(tmp_name)) as svc:
@@ -299,7 +323,8 @@ def main() -> None:
             headers = {"Authorization": f"Bearer {_tokens(data_dir)['officer']}"}
             httpx.post(f"{api}/v1/dossiers", headers=headers,
                        json={"ma_ho_so": DOSSIER, "ma_tthc": "1.001193", "so_dinh_danh": CITIZEN}).raise_for_status()
-            figures = bench_uploads(api, headers, svc, count=args.uploads, mb=args.mb, api_pid=api_proc.pid)
+            figures = bench_uploads(api, headers, svc, count=args.uploads, mb=args.mb, api_pid=api_proc.pid,
+                                    client_mbps=args.client_mbps)
             up, put, dec = figures.ours_s, figures.put_s, figures.declared_s
             _purge(svc.queue)  # nobody digitizes the noise
             report: list[str] = [f"upload of a {args.mb:g} MB scan (median of {args.uploads})".ljust(44)
@@ -316,6 +341,11 @@ def main() -> None:
                                  f"{figures.s3_cpu_declared_ms:.1f} ms; "
                                  f"per plain put: client {figures.put_cpu_ms:.1f} ms, "
                                  f"S3 server {figures.s3_cpu_put_ms:.1f} ms"]
+            if args.client_mbps:
+                wire = args.mb * 1024 * 1024 * 8 / (args.client_mbps * 1e6)
+                report.append(f"  bodies sent at {args.client_mbps:g} Mbit/s: {wire * 1000:.0f} ms on the wire alone; "
+                              f"beyond it, plain upload +{(up - wire) * 1000:.0f} ms, declared "
+                              f"+{(dec - wire) * 1000:.0f} ms (the plain put: {put * 1000:.0f} ms)")
             if args.only == "uploads":
                 print(f"\nload average after: {os.getloadavg()}")
                 print("\n".join(report))
