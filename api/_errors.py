@@ -20,6 +20,7 @@ from schemas.errors import ErrorCode, InputError, SohoaError
 log = logging.getLogger("sohoa.api")
 
 _STATUS: dict[ErrorCode, int] = {
+    ErrorCode.DIGEST_MISMATCH: 400,
     ErrorCode.UNAUTHENTICATED: 401,
     ErrorCode.FORBIDDEN: 403,
     ErrorCode.NOT_FOUND: 404,

@@ -14,7 +14,8 @@ def take_in(services: ApiServices, files: list[SpooledFile], *, dossier: str, ow
     """Check an upload's files, store them as components of the dossier, and hand them to the workers.
 
     One call in one worker thread, each step as soon as the one before it allows: the
-    files start going up once they pass the check (a refused file never goes up), the
+    files start going up once they pass the check (a refused file never goes up; a file
+    streamed while it arrived sends its held-back last chunk only then), the
     records are written while they go up and commit once they are in (see
     :meth:`store.Store.upload_components`), and the workers hear of them after the commit.
 
@@ -32,7 +33,7 @@ def take_in(services: ApiServices, files: list[SpooledFile], *, dossier: str, ow
     kinds = check_files(services.settings, files)
     digests = [(f.sha256, f.size) for f in files]
     with services.store.start_puts([(f.source, k) for f, k in zip(files, kinds, strict=True)], digests=digests,
-                                   owner=owner) as puts:
+                                   owner=owner, streams=[f.stream for f in files]) as puts:
         taken = services.store.upload_components([(f.source, f.name, k) for f, k in zip(files, kinds, strict=True)],
                                                  dossier=dossier, by=by, digests=digests, puts=puts)
     services.metrics.uploaded.inc(sum(f.size for f in files))

@@ -36,6 +36,7 @@ from api.web._documents import FileVariant, printable_of_component
 from schemas.documents import DocType
 from schemas.errors import InputError
 from schemas.portal import HoSoDongBoDVC
+from store.objects import StreamedPut
 from store.records import (
     attach_to_dossier,
     component_file,
@@ -59,7 +60,9 @@ ComponentId = Annotated[str, Path(max_length=36, description="the component's id
 _MULTIPART = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["files"],
     "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"},
-                             "description": "scans or PDFs (PNG, JPEG, TIFF, BMP, WebP, PDF)"}}}}}}}
+                             "description": "scans or PDFs (PNG, JPEG, TIFF, BMP, WebP, PDF); a part may declare "
+                                            "`Repr-Digest: sha-256=:<base64>:` and `Content-Length` to be streamed "
+                                            "to the store as it arrives and checked (400 digest_mismatch)"}}}}}}}
 
 
 class OpenDossier(BaseModel):
@@ -156,7 +159,9 @@ async def upload(ma_ho_so: Code, request: Request, services: Services, by: Calle
     """Stream one or more files to the store; each becomes a component, digitized in the background.
 
     The type is taken from the bytes (415), sizes and page counts are limited (413);
-    either every file is taken in or none is.
+    either every file is taken in or none is. A file part with ``Repr-Digest`` (or
+    ``Content-Digest``) ``sha-256=:<base64>:`` and ``Content-Length`` goes up while it
+    arrives and is refused (400 ``digest_mismatch``) when its bytes are not those.
     """
 
     def allowed() -> str:
@@ -165,8 +170,12 @@ async def upload(ma_ho_so: Code, request: Request, services: Services, by: Calle
 
     owner = await run_in_threadpool(allowed)  # 403/404 before a byte of the body is read
     cfg = services.settings
+
+    def stream(sha: str, size: int, head: bytes) -> StreamedPut | None:
+        return services.store.open_stream(sha, size, head=head, owner=owner)
+
     form = await read_upload(request, tmp_dir=services.tmp_dir, max_file_bytes=cfg.ingest.max_bytes,
-                             max_files=cfg.api.max_files, memory_bytes=cfg.api.upload_memory_bytes)
+                             max_files=cfg.api.max_files, memory_bytes=cfg.api.upload_memory_bytes, opener=stream)
     with cleaned(form):
         files = [f for f in form.files if f.field == "files"]
         if not files:

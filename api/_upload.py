@@ -9,16 +9,25 @@ as soon as they are seen. The type
 of a file is taken later from its bytes (``pipeline.ingest.count_pages``), never
 from its name or its Content-Type. A file name is kept only as a label: any
 folder part is dropped (``../../etc/passwd`` → ``passwd``).
+
+A file part that declares its SHA-256 (``Repr-Digest`` or ``Content-Digest``,
+RFC 9530: ``sha-256=:<base64>:``) and its ``Content-Length`` goes up to the
+object store while it arrives (``opener``, :meth:`store.Store.open_stream`),
+its last chunk held back until the bytes are known to match the declaration
+and to pass the check; a part whose bytes or length differ is refused
+(``digest_mismatch``, 400) and its put aborted, so nothing is stored.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import hashlib
 import tempfile
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -29,9 +38,18 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from schemas.errors import ErrorCode, InputError, LimitExceeded
+from store.objects import StreamedPut
 
 #: the largest plain (non-file) form field
 MAX_FIELD_BYTES = 64 * 1024
+#: how many bytes of a streamed file may wait for the object store before the body's reading waits for it
+STREAM_BACKLOG_BYTES = 4 * 1024 * 1024
+#: starts the put of a file whose (SHA-256, size) was declared, given its first bytes; ``None``: not streamed
+Opener = Callable[[str, int, bytes], StreamedPut | None]
+#: how many first bytes tell a file's type (``store.content_type_of``)
+_TYPE_BYTES = 16
+#: the part headers that may declare a file's digest (RFC 9530), the first one present wins
+_DIGEST_HEADERS = (b"repr-digest", b"content-digest")
 
 
 @dataclass
@@ -46,6 +64,8 @@ class SpooledFile:
         size: length in bytes.
         head: its first bytes (for sniffing).
         chunks: the bytes as they came, when kept in memory (``path`` is ``None`` then).
+        declared: the (SHA-256, size) its part declared, ``None`` when it declared none.
+        stream: its put, under way since it arrived (its last chunk held back), ``None`` when not streamed.
     """
 
     field: str
@@ -55,6 +75,8 @@ class SpooledFile:
     size: int
     head: bytes
     chunks: list[bytes] | None = None
+    declared: tuple[str, int] | None = None
+    stream: StreamedPut | None = None
 
     @property
     def data(self) -> bytes | None:
@@ -84,8 +106,10 @@ class UploadForm:
     fields: dict[str, str] = field(default_factory=dict)
 
     def cleanup(self) -> None:
-        """Delete the temporary files (and let go of the bytes kept in memory)."""
+        """Delete the temporary files, let go of the bytes kept in memory, abort the puts not finished."""
         for spooled in self.files:
+            if spooled.stream is not None:
+                spooled.stream.abort()
             if spooled.path is not None:
                 spooled.path.unlink(missing_ok=True)
             spooled.chunks = None
@@ -98,6 +122,43 @@ def safe_name(raw: str) -> str:
     return (clean.lstrip(".") or "upload")[:200]
 
 
+def declared_digest(headers: dict[bytes, bytes]) -> tuple[str, int] | None:
+    """The (hex SHA-256, size) a file part declares, or ``None`` when it declares no SHA-256 and length.
+
+    A digest header with other algorithms only (``sha-512=…``) is no declaration; a
+    ``sha-256`` member that is not 32 bytes of base64, or a length that is not a number, is.
+
+    Raises:
+        InputError: a malformed declaration (``invalid_value``).
+    """
+    raw = next((headers[name] for name in _DIGEST_HEADERS if name in headers), None)
+    length = headers.get(b"content-length")
+    if raw is None or length is None:
+        return None
+    members = dict(m.strip().partition(b"=")[::2] for m in raw.split(b","))
+    value = members.get(b"sha-256")
+    if value is None:
+        return None
+    try:
+        digest = base64.b64decode(value.strip().strip(b":"), validate=True)
+        size = int(length)
+    except (binascii.Error, ValueError) as e:
+        raise InputError("a file part's Repr-Digest or Content-Length is malformed",
+                         detail={"repr_digest": raw.decode("latin-1")[:120]}) from e
+    if len(digest) != 32 or size < 0:
+        raise InputError("a file part's sha-256 digest must be 32 bytes (RFC 9530: sha-256=:<base64>:)",
+                         detail={"repr_digest": raw.decode("latin-1")[:120]})
+    return digest.hex(), size
+
+
+def mismatch(name: str, declared: tuple[str, int], got: tuple[str, int]) -> InputError:
+    """The error for a file that is not what its part declared."""
+    return InputError(f"'{name}' is not the file its part declared (SHA-256 or length differ)",
+                      code=ErrorCode.DIGEST_MISMATCH,
+                      detail={"file": name, "declared_sha256": declared[0], "declared_size": declared[1],
+                              "sha256": got[0], "size": got[1]})
+
+
 class _Parser:
     """Callbacks of python-multipart, keeping file parts in memory or writing them to disk as they come.
 
@@ -107,8 +168,13 @@ class _Parser:
     for the digests once the body has ended.
     """
 
-    def __init__(self, tmp_dir: Path, *, max_file_bytes: int, max_files: int, memory_bytes: int = 0) -> None:
+    def __init__(self, tmp_dir: Path, *, max_file_bytes: int, max_files: int, memory_bytes: int = 0,
+                 opener: Opener | None = None) -> None:
         self.tmp_dir = tmp_dir
+        self.opener = opener
+        self.declared: tuple[str, int] | None = None  # the open file's declaration
+        self.stream: StreamedPut | None = None  # the open file's put, when it is streamed
+        self._early: list[bytes] | None = None  # the open file's chunks before its put opens (None: not to open)
         self.max_file_bytes = max_file_bytes
         self.max_files = max_files
         self.memory_left = memory_bytes  # what the request's files may still keep in memory
@@ -159,6 +225,7 @@ class _Parser:
             if self._hashing is None:
                 self._hashing = ThreadPoolExecutor(1, thread_name_prefix="sohoa-sha256")
             self._digest, self._size, self._head = hashlib.sha256(), 0, b""
+            self.declared, self.stream, self._early = declared_digest(self._headers), None, []
 
     def _data(self, data: bytes, start: int, end: int) -> None:
         chunk = data[start:end]
@@ -174,6 +241,8 @@ class _Parser:
                                 detail={"file": self._name, "max_bytes": self.max_file_bytes})
         if len(self._head) < 64:
             self._head = (self._head + chunk)[:64]
+        if self.declared is not None:
+            self._stream_chunk(chunk)
         assert self._hashing is not None
         self._hashing.submit(self._digest.update, chunk)  # in order: one thread
         if self._chunks is not None and self._size > self.memory_left:
@@ -183,6 +252,24 @@ class _Parser:
         else:
             assert self._out is not None
             self._out.write(chunk)
+
+    def _stream_chunk(self, chunk: bytes) -> None:
+        """Send a chunk of a file with a declared digest up, opening its put with the first bytes."""
+        assert self.declared is not None
+        if self._size > self.declared[1]:  # more bytes than declared: refused at once, its put aborted
+            raise mismatch(self._name or "upload", self.declared, ("", self._size))
+        if self.stream is not None:
+            self.stream.feed(chunk)
+            return
+        if self.opener is None or self._early is None:
+            return
+        self._early.append(chunk)  # the chunks before the put opens: less than _TYPE_BYTES before this one
+        if len(self._head) >= _TYPE_BYTES or self._size == self.declared[1]:
+            early, self._early = self._early, None  # once: with enough of the first bytes to tell the type
+            self.stream = self.opener(self.declared[0], self.declared[1], self._head)
+            if self.stream is not None:
+                for piece in early:
+                    self.stream.feed(piece)
 
     def _to_disk(self) -> None:
         """Move the open file's bytes so far to a temporary file, where the rest of it goes too."""
@@ -205,6 +292,8 @@ class _Parser:
             self._out.close()
             spooled = SpooledFile(self._field, name, Path(self._out.name), "", self._size, self._head)
             self._out = None
+        spooled.declared, spooled.stream = self.declared, self.stream
+        self.declared, self.stream = None, None
         self.form.files.append(spooled)
         assert self._hashing is not None
         self.digests.append((spooled, self._hashing.submit(self._digest.hexdigest)))
@@ -214,6 +303,14 @@ class _Parser:
         for spooled, digest in self.digests:
             spooled.sha256 = await asyncio.wrap_future(digest)
         self._stop_hashing()
+        for spooled in self.form.files:
+            if spooled.declared is not None and spooled.declared != (spooled.sha256, spooled.size):
+                raise mismatch(spooled.name, spooled.declared, (spooled.sha256, spooled.size))
+
+    async def drain(self) -> None:
+        """Wait while the open file's put lags too far behind the body (its chunks wait in memory)."""
+        if self.stream is not None and self.stream.backlog > STREAM_BACKLOG_BYTES:
+            await asyncio.to_thread(self.stream.wait_room, STREAM_BACKLOG_BYTES)
 
     def _stop_hashing(self) -> None:
         if self._hashing is not None:
@@ -227,6 +324,9 @@ class _Parser:
 
     def abort(self) -> None:
         self._stop_hashing()
+        if self.stream is not None:
+            self.stream.abort()
+            self.stream = None
         self._chunks = None
         if self._out is not None:
             self._out.close()
@@ -236,14 +336,17 @@ class _Parser:
 
 
 async def read_upload(request: Request, *, tmp_dir: Path, max_file_bytes: int, max_files: int,
-                      memory_bytes: int = 0) -> UploadForm:
+                      memory_bytes: int = 0, opener: Opener | None = None) -> UploadForm:
     """Read a ``multipart/form-data`` body as it streams in.
 
     Args:
         memory_bytes: how many bytes of its files the request may keep in memory (0: every file on disk).
+        opener: starts the put of a file part that declares its digest and length (``None``: no file
+            streams; a declared digest is still checked).
 
     Raises:
-        InputError: not multipart, or malformed (``unsupported_type`` / ``invalid_value``).
+        InputError: not multipart, or malformed (``unsupported_type`` / ``invalid_value``); a file not what
+            its part declared (``digest_mismatch``).
         LimitExceeded: a file over ``max_file_bytes`` (``file_too_large``), too many files or a
             field too long (``request_too_large``).
     """
@@ -253,11 +356,13 @@ async def read_upload(request: Request, *, tmp_dir: Path, max_file_bytes: int, m
         raise InputError("send the files as multipart/form-data", code=ErrorCode.UNSUPPORTED_TYPE,
                          detail={"content_type": request.headers.get("content-type", "")[:100]})
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    parser = _Parser(tmp_dir, max_file_bytes=max_file_bytes, max_files=max_files, memory_bytes=memory_bytes)
+    parser = _Parser(tmp_dir, max_file_bytes=max_file_bytes, max_files=max_files, memory_bytes=memory_bytes,
+                     opener=opener)
     multipart = MultipartParser(boundary, parser.callbacks())  # type: ignore[arg-type]
     try:
         async for chunk in request.stream():
             multipart.write(chunk)
+            await parser.drain()
         multipart.finalize()
     except MultipartParseError as e:
         parser.abort()
@@ -266,8 +371,10 @@ async def read_upload(request: Request, *, tmp_dir: Path, max_file_bytes: int, m
         parser.abort()
         raise
     if parser.unfinished:  # the body ended inside a file part
+        declared = parser.declared is not None
         parser.abort()
-        raise InputError("the multipart body ended early", code=ErrorCode.INVALID_VALUE)
+        raise InputError("the multipart body ended early",
+                         code=ErrorCode.DIGEST_MISMATCH if declared else ErrorCode.INVALID_VALUE)
     try:
         await parser.finish()
     except BaseException:

@@ -1,7 +1,7 @@
 """Benchmark the API on the real services, beside anchors measured in the same run.
 
 Usage: .venv/bin/python bench/api.py [--clients 50] [--seconds 10] [--requests 3000] [--workers 1]
-       [--uploads 8] [--mb 5] [--skip-pipeline] [--only uploads]
+       [--uploads 8] [--mb 5] [--skip-pipeline] [--only uploads] [--client-mbps 0]
 
 Starts its own services on 127.0.0.1 (a fresh PostgreSQL database, a RabbitMQ
 queue, SeaweedFS, and Redis for the rate limit, which stays on but never bites),
@@ -12,7 +12,11 @@ by uvicorn the same way (same worker count, same machine, same client).
    different) POSTed one at a time, beside a plain ``put_object`` of the same bytes
    to the same S3 server with the ``minio`` SDK, in one request (the store's part
    size: the SDK's default 5 MiB parts would make it a slower multipart upload of
-   four requests, flattering the ratio). Target: at most 1.3× the put.
+   four requests, flattering the ratio). Target: at most 1.3× the put. Each upload
+   is sent twice (other bytes each time): as a plain multipart client sends it, and
+   with the part declaring its digest and length (``Repr-Digest``, ``Content-Length``),
+   which the API streams into S3 while it arrives; the client's hashing of the file
+   counts inside that upload's time.
 2. One page from upload to ``done`` (a real ``sohoa worker``, the real pipeline and
    PAdES signing with the development PKI), beside the pipeline alone on that page
    (digitize and sign, in this process). Both warmed up on another page first.
@@ -27,6 +31,8 @@ by uvicorn the same way (same worker count, same machine, same client).
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import io
 import json
 import os
@@ -40,6 +46,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -122,49 +129,97 @@ class UploadFigures:
     """
 
     ours_s: float
+    declared_s: float
     put_s: float
     api_cpu_ms: float
     s3_cpu_ours_ms: float
+    api_cpu_declared_ms: float
+    s3_cpu_declared_ms: float
     put_cpu_ms: float
     s3_cpu_put_ms: float
 
 
 def bench_uploads(api: str, headers: dict[str, str], svc: BenchServices, *, count: int, mb: float,
-                  api_pid: int) -> UploadFigures:
-    """Median seconds of one upload through the API, and of a plain put of the same bytes; CPU of each."""
+                  api_pid: int, client_mbps: float = 0.0) -> UploadFigures:
+    """Median seconds of one upload through the API, and of a plain put of the same bytes; CPU of each.
+
+    ``client_mbps``: send the uploads' bodies at that many megabits a second (a counter PC on the office
+    network), not as fast as the loopback takes them; the plain put still goes at full speed.
+    """
     from minio import Minio
 
     client = Minio(svc.weed.endpoint, access_key=S3_ACCESS_KEY, secret_key=S3_SECRET_KEY, secure=False)
     bucket = f"plain-{uuid.uuid4().hex[:8]}"
     client.make_bucket(bucket)
     weed_pid = svc.weed.process.pid if svc.weed.process is not None else None
-    ours, plain = [], []
-    cpu = dict.fromkeys(("api", "s3_ours", "put", "s3_put"), 0.0)
+    ours, declared, plain = [], [], []
+    cpu = dict.fromkeys(("api", "s3_ours", "api_declared", "s3_declared", "put", "s3_put"), 0.0)
+
+    def cpus() -> tuple[float, float]:
+        return cpu_seconds([api_pid]), cpu_seconds([weed_pid]) if weed_pid else 0.0
+
     with httpx.Client(timeout=120) as http:
         for n in range(count + 1):  # the first of each is a warm-up
             data = _tiff(mb, n)
-            before = (cpu_seconds([api_pid]), cpu_seconds([weed_pid]) if weed_pid else 0.0)
-            start = time.perf_counter()
-            r = http.post(f"{api}/v1/dossiers/{DOSSIER}/components", headers=headers,
-                          files=[("files", (f"scan-{n}.tif", data, "image/tiff"))])
-            took = time.perf_counter() - start
-            after = (cpu_seconds([api_pid]), cpu_seconds([weed_pid]) if weed_pid else 0.0)
-            assert r.status_code == 202, r.text
+            other = _tiff(mb, n + 100_000)  # other bytes: a fresh object, as for the plain upload
+            timed: dict[bool, tuple[float, float, float]] = {}  # declared or not: seconds, API CPU, S3 CPU
+            for declare in (False, True) if n % 2 else (True, False):  # each goes first every other time
+                before = cpus()
+                took = _post_upload(http, api, headers, f"scan-{n}-{declare}.tif", other if declare else data,
+                                    declare=declare, mbps=client_mbps)
+                after = cpus()
+                timed[declare] = (took, after[0] - before[0], after[1] - before[1])
+            after = cpus()
             body = io.BytesIO(data)  # the same bytes, under another name
             start, cpu_before = time.perf_counter(), time.process_time()
             client.put_object(bucket, f"scan-{n}", body, len(data), part_size=PART_SIZE)
             put = time.perf_counter() - start
             put_cpu = time.process_time() - cpu_before
             if n:
-                ours.append(took)
+                ours.append(timed[False][0])
+                declared.append(timed[True][0])
                 plain.append(put)
-                cpu["api"] += after[0] - before[0]
-                cpu["s3_ours"] += after[1] - before[1]
+                cpu["api"] += timed[False][1]
+                cpu["s3_ours"] += timed[False][2]
+                cpu["api_declared"] += timed[True][1]
+                cpu["s3_declared"] += timed[True][2]
                 cpu["put"] += put_cpu
                 cpu["s3_put"] += (cpu_seconds([weed_pid]) if weed_pid else 0.0) - after[1]
     per = {k: v * 1000 / count for k, v in cpu.items()}
-    return UploadFigures(statistics.median(ours), statistics.median(plain), per["api"], per["s3_ours"], per["put"],
-                         per["s3_put"])
+    return UploadFigures(statistics.median(ours), statistics.median(declared), statistics.median(plain), per["api"],
+                         per["s3_ours"], per["api_declared"], per["s3_declared"], per["put"], per["s3_put"])
+
+
+def _post_upload(http: httpx.Client, api: str, headers: dict[str, str], name: str, data: bytes, *,
+                 declare: bool, mbps: float = 0.0) -> float:
+    """Seconds to upload one file; with ``declare``, hashing it for its part's ``Repr-Digest`` counts too;
+    ``mbps``: the body sent at that rate (0: as fast as it goes)."""
+    start = time.perf_counter()
+    part: tuple[Any, ...] = (name, data, "image/tiff")
+    if declare:
+        digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
+        part = (*part, {"Repr-Digest": f"sha-256=:{digest}:", "Content-Length": str(len(data))})
+    url = f"{api}/v1/dossiers/{DOSSIER}/components"
+    if mbps:
+        built = http.build_request("POST", url, headers=headers, files=[("files", part)])
+        body = built.read()
+        r = http.post(url, content=_paced(body, mbps * 1e6 / 8), headers={
+            **headers, "Content-Type": built.headers["content-type"], "Content-Length": str(len(body))})
+    else:
+        r = http.post(url, headers=headers, files=[("files", part)])
+    took = time.perf_counter() - start
+    assert r.status_code == 202, r.text
+    return took
+
+
+def _paced(body: bytes, rate: float, chunk: int = 64 * 1024) -> Iterator[bytes]:
+    """``body`` in chunks, each sent no sooner than ``rate`` bytes a second allows."""
+    start = time.perf_counter()
+    for at in range(0, len(body), chunk):
+        wait = start + at / rate - time.perf_counter()
+        if wait > 0:
+            time.sleep(wait)
+        yield body[at:at + chunk]
 
 
 def _purge(queue: str) -> None:
@@ -248,6 +303,8 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=5.0)
     parser.add_argument("--skip-pipeline", action="store_true", help="no real page (reads on an uploaded file)")
     parser.add_argument("--only", choices=("uploads",), help="run only this part (to iterate on it quickly)")
+    parser.add_argument("--client-mbps", type=float, default=0.0,
+                        help="send the uploads at this rate, megabits a second (0: as fast as the loopback goes)")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="sohoa-bench-api-") as tmp_name, start_services(Path(tmp_name)) as svc:
@@ -266,21 +323,34 @@ def main() -> None:
             headers = {"Authorization": f"Bearer {_tokens(data_dir)['officer']}"}
             httpx.post(f"{api}/v1/dossiers", headers=headers,
                        json={"ma_ho_so": DOSSIER, "ma_tthc": "1.001193", "so_dinh_danh": CITIZEN}).raise_for_status()
-            figures = bench_uploads(api, headers, svc, count=args.uploads, mb=args.mb, api_pid=api_proc.pid)
-            up, put = figures.ours_s, figures.put_s
+            figures = bench_uploads(api, headers, svc, count=args.uploads, mb=args.mb, api_pid=api_proc.pid,
+                                    client_mbps=args.client_mbps)
+            up, put, dec = figures.ours_s, figures.put_s, figures.declared_s
             _purge(svc.queue)  # nobody digitizes the noise
             report: list[str] = [f"upload of a {args.mb:g} MB scan (median of {args.uploads})".ljust(44)
                                  + f"{up * 1000:7.0f} ms  ({args.mb / up:5.1f} MB/s)",
                                  "plain S3 put_object of the same bytes".ljust(44)
                                  + f"{put * 1000:7.0f} ms  ({args.mb / put:5.1f} MB/s)  -> ratio {up / put:.2f} "
                                    f"(target <= 1.3)",
+                                 "upload with a declared digest (hashing incl.)".ljust(44)
+                                 + f"{dec * 1000:7.0f} ms  ({args.mb / dec:5.1f} MB/s)  -> ratio {dec / put:.2f} "
+                                   f"(target <= 1.3)",
                                  f"  CPU per upload: API server {figures.api_cpu_ms:.1f} ms, S3 server "
-                                 f"{figures.s3_cpu_ours_ms:.1f} ms; per plain put: client {figures.put_cpu_ms:.1f} ms, "
+                                 f"{figures.s3_cpu_ours_ms:.1f} ms; declared: API server "
+                                 f"{figures.api_cpu_declared_ms:.1f} ms, S3 server "
+                                 f"{figures.s3_cpu_declared_ms:.1f} ms; "
+                                 f"per plain put: client {figures.put_cpu_ms:.1f} ms, "
                                  f"S3 server {figures.s3_cpu_put_ms:.1f} ms"]
+            if args.client_mbps:
+                wire = args.mb * 1024 * 1024 * 8 / (args.client_mbps * 1e6)
+                report.append(f"  bodies sent at {args.client_mbps:g} Mbit/s: {wire * 1000:.0f} ms on the wire alone; "
+                              f"beyond it, plain upload +{(up - wire) * 1000:.0f} ms, declared "
+                              f"+{(dec - wire) * 1000:.0f} ms (the plain put: {put * 1000:.0f} ms)")
             if args.only == "uploads":
                 print(f"\nload average after: {os.getloadavg()}")
                 print("\n".join(report))
-                print(json.dumps({"upload_ratio": round(up / put, 2), "upload_ms": round(up * 1000, 1),
+                print(json.dumps({"upload_ratio": round(up / put, 2), "declared_ratio": round(dec / put, 2),
+                                  "upload_ms": round(up * 1000, 1), "declared_ms": round(dec * 1000, 1),
                                   "put_ms": round(put * 1000, 1)}))
                 return
             component = None
@@ -319,7 +389,7 @@ def main() -> None:
         print(f"{run.name:<38} p99 {run.percentile(99):6.1f} ms (target <= 50)  {run.rps:6.0f} req/s = "
               f"{run.rps / bare_rps:.2f} of the bare route's {bare_rps:.0f} (target >= 0.33); server CPU "
               f"{cpu_ms[run.name]:.2f} ms/request vs {cpu_ms['GET /bare (anchor)']:.2f} for the bare route")
-    print(json.dumps({"upload_ratio": round(up / put, 2), "reads": {r.name: {
+    print(json.dumps({"upload_ratio": round(up / put, 2), "declared_ratio": round(dec / put, 2), "reads": {r.name: {
         "p50": round(r.percentile(50), 1), "p99": round(r.percentile(99), 1), "rps": round(r.rps),
         "server_cpu_ms": round(cpu_ms[r.name], 2)} for r in runs}}))
 

@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     CORRUPT_PDF = "corrupt_pdf"
     ENCRYPTED_PDF = "encrypted_pdf"
     TOO_MANY_PAGES = "too_many_pages"
+    DIGEST_MISMATCH = "digest_mismatch"  # a file's bytes or length are not what its part declared (Repr-Digest)
     FILE_NOT_FOUND = "file_not_found"
     INGEST_TIMEOUT = "ingest_timeout"  # reading one file ran past IngestSettings.timeout_s
     NO_TEXT = "no_text"  # nothing legible was read from the file (blank, black, or unreadable pages)

@@ -21,7 +21,7 @@ from schemas.documents import DigitizeResult
 from schemas.errors import ConflictError, ErrorCode, InputError
 from schemas.settings import Settings
 from store._puts import Puts, Source
-from store.objects import Bucket, ObjectStore, StoredObject, content_key, open_object_store
+from store.objects import Bucket, ObjectStore, S3ObjectStore, StoredObject, StreamedPut, content_key, open_object_store
 from store.objects._base import sha256_file
 from store.records import (
     SYSTEM_WORKER,
@@ -45,6 +45,8 @@ from store.records._intake import check_codes, check_owner_id
 
 _MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
           (b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"))
+#: the types an upload may be (what the check lets through)
+_TAKEN = frozenset(kind for _magic, kind in _MAGIC)
 
 
 def content_type_of(source: Path | bytes) -> str:
@@ -121,11 +123,27 @@ class Store:
                 self.objects.put_file(Bucket.SCANS, path, content_type=kind, owner=citizen)
         return Uploaded(component, created, tuple(seen))
 
-    def start_puts(self, files: list[tuple[Source, str]], *, digests: list[tuple[str, int]], owner: str) -> Puts:
+    def start_puts(self, files: list[tuple[Source, str]], *, digests: list[tuple[str, int]], owner: str,
+                   streams: list[StreamedPut | None] | None = None) -> Puts:
         """Start putting an upload's files (see :class:`Puts`) before :meth:`upload_components` opens its
         transaction, so the put overlaps all of the records' work; hand the result to it, and leave the
-        ``with`` block only after it returned (or failed)."""
-        return Puts(self.objects, files, digests=digests, owner=owner)
+        ``with`` block only after it returned (or failed). ``streams``: the files already going up while
+        they arrived (:meth:`open_stream`), which only need their last chunk."""
+        return Puts(self.objects, files, digests=digests, owner=owner, streams=streams)
+
+    def open_stream(self, sha: str, size: int, *, head: bytes, owner: str) -> StreamedPut | None:
+        """Start putting a scan whose SHA-256 and size its sender declared, while its bytes still arrive.
+
+        ``None`` when it cannot go that way, and the file goes up the usual way once received: the
+        object store cannot stream (a local folder), the file needs more than one request, or its
+        first bytes are not those of a PDF, PNG, JPEG or TIFF (the check refuses most such files, and
+        then nothing was sent; the few other types it takes go up once received).
+        The caller must abort the put unless the bytes match the declaration and pass the check.
+        """
+        kind = content_type_of(head)
+        if not isinstance(self.objects, S3ObjectStore) or size > self.objects.part_size or kind not in _TAKEN:
+            return None
+        return self.objects.open_put(Bucket.SCANS, sha, size, content_type=kind, owner=owner)
 
     def upload_components(
         self, files: list[tuple[Source, str, str]], *, dossier: str, by: Principal,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from store.objects import Bucket, ObjectStore, StoredObject
+from store.objects import Bucket, ObjectStore, StoredObject, StreamedPut
 
 #: a file handed in: its bytes, kept in memory, or the temporary file that holds them
 Source = Path | bytes
@@ -39,16 +39,21 @@ class Puts:
         files: each file's source and content type (from its bytes).
         digests: each file's (SHA-256, size), as the caller hashed it while it came in.
         owner: the citizen the files belong to (the objects' ``owner`` metadata).
+        streams: for each file, its put already under way while it arrived, or ``None``: such a put is
+            finished (its held-back last chunk sent) instead of a put of the whole file: every one of
+            them at once, before the other files' puts start.
     """
 
     def __init__(self, objects: ObjectStore, files: list[tuple[Source, str]], *, digests: list[tuple[str, int]],
-                 owner: str) -> None:
+                 owner: str, streams: list[StreamedPut | None] | None = None) -> None:
         self.owner = owner
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="sohoa-put")
+        going = streams or [None] * len(files)
+        finishing = {i: stream.release() for i, stream in enumerate(going) if stream is not None}
         self._going: list[Future[StoredObject]] = [
-            self._pool.submit(put_source, objects, Bucket.SCANS, source, content_type=kind, owner=owner,
-                              digest=digest, fresh=True)
-            for (source, kind), digest in zip(files, digests, strict=True)]
+            finishing.get(i) or self._pool.submit(put_source, objects, Bucket.SCANS, source, content_type=kind,
+                                                  owner=owner, digest=digest, fresh=True)
+            for i, ((source, kind), digest) in enumerate(zip(files, digests, strict=True))]
 
     def wait(self) -> list[StoredObject]:
         """Every file once it is in the store.

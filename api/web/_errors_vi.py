@@ -11,6 +11,7 @@ ERROR_MESSAGES: dict[str, str] = {
     # input files
     "empty_file": "Tệp trống, không có nội dung. Hãy quét lại hoặc chọn đúng tệp.",
     "file_too_large": "Tệp quá lớn. Hãy quét ở 200–300 dpi hoặc chia tệp thành nhiều phần rồi tải lên lại.",
+    "digest_mismatch": "Tệp nhận được không khớp với mã kiểm tra gửi kèm (có thể bị lỗi khi truyền). Hãy tải lên lại.",
     "unsupported_type": "Loại tệp này không dùng được. Hãy tải lên ảnh (JPEG, PNG, TIFF) hoặc PDF.",
     "type_mismatch": "Nội dung tệp không khớp với đuôi tên tệp. Hãy lưu lại tệp đúng định dạng rồi tải lên lại.",
     "corrupt_image": "Ảnh bị hỏng, không đọc được. Hãy quét hoặc chụp lại trang này.",

@@ -4,6 +4,7 @@ from store.objects._base import Bucket, ListedObject, ObjectStore, StoredObject,
 from store.objects._factory import open_object_store
 from store.objects._local import LocalObjectStore
 from store.objects._s3 import S3ObjectStore
+from store.objects._stream import StreamedPut
 
 __all__ = [
     "Bucket",
@@ -12,6 +13,7 @@ __all__ = [
     "ObjectStore",
     "S3ObjectStore",
     "StoredObject",
+    "StreamedPut",
     "content_key",
     "open_object_store",
     "sha_of_key",

@@ -15,12 +15,14 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import urlunsplit
 
 import urllib3
 from minio import Minio
 from minio.commonconfig import ENABLED
 from minio.credentials.credentials import Credentials
 from minio.error import InvalidResponseError, S3Error, ServerError
+from minio.signer import sign_v4_s3
 from minio.versioningconfig import VersioningConfig
 
 from schemas.errors import ConfigError, ErrorCode, NotFoundError, SohoaError, TransientError
@@ -35,6 +37,7 @@ from store.objects._base import (
     sha256_file,
     sha_of_key,
 )
+from store.objects._stream import StreamedPut
 
 _MISSING = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "NoSuchObject"}
 _REFUSED = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"}
@@ -65,6 +68,34 @@ class _Client(Minio):
         built["Content-Length"] = str(len(body))
         built[PAYLOAD_SHA256] = known
         return built, date
+
+    def put_streamed(self, bucket: str, key: str, body: Iterator[bytes], *, size: int, sha256: str,
+                     headers: dict[str, str]) -> None:
+        """One PUT whose body is read from ``body`` as it is produced, signed with its declared SHA-256.
+
+        The SDK's ``put_object`` reads a whole part into memory before it sends a byte;
+        this sends each chunk as it comes. No retry (the body cannot be read twice): a
+        failure, or ``body`` raising, closes the connection with the body short of its
+        length, and the server keeps nothing.
+
+        Raises:
+            S3Error, InvalidResponseError, urllib3 errors: as the SDK's own requests (see ``s3_errors``).
+        """
+        region = self._get_region(bucket)
+        creds = self._provider.retrieve() if self._provider else None
+        url = self._base_url.build(method="PUT", region=region, bucket_name=bucket, object_name=key)
+        built, date = super()._build_headers(url.netloc, dict(headers), None, creds)
+        built["Content-Length"] = str(size)
+        if creds:
+            if not self._base_url.is_https:
+                built[PAYLOAD_SHA256] = sha256
+            built = sign_v4_s3(method="PUT", url=url, region=region, headers=built, credentials=creds,
+                               content_sha256=str(built[PAYLOAD_SHA256]), date=date)
+        response = self._http.urlopen("PUT", urlunsplit(url), body=body, headers=built, retries=False,
+                                      preload_content=True)
+        if response.status != 200:
+            raise InvalidResponseError(response.status, str(response.headers.get("content-type")),
+                                       response.data.decode("utf-8", "replace")[:500] if response.data else None)
 
 
 @contextmanager
@@ -196,6 +227,23 @@ class S3ObjectStore:
                 part_size=self.part_size,
             )
         return StoredObject(bucket, key, sha, size, content_type, owner)
+
+    def open_put(self, bucket: Bucket, sha: str, size: int, *, content_type: str, owner: str) -> StreamedPut:
+        """Start putting a file whose SHA-256 and size are declared before its bytes arrive (see :class:`StreamedPut`).
+
+        The key is the declared digest's: the caller must :meth:`StreamedPut.abort` the put unless the bytes
+        it fed hash to ``sha`` and number ``size``. Only for a single request (``size`` up to ``part_size``).
+        """
+        key = content_key(sha)
+        name = self.bucket_name(bucket)
+        headers = {"Content-Type": content_type, "x-amz-meta-sha256": sha, "x-amz-meta-owner": owner}
+
+        def send(body: Iterator[bytes]) -> StoredObject:
+            with s3_errors("put_object", name, key):
+                self.client.put_streamed(name, key, body, size=size, sha256=sha, headers=headers)
+            return StoredObject(bucket, key, sha, size, content_type, owner)
+
+        return StreamedPut(send)
 
     def get_bytes(self, bucket: Bucket, key: str) -> bytes:
         """The bytes, refused when they no longer match the key."""

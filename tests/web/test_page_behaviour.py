@@ -336,3 +336,53 @@ def test_the_citizen_sees_documents_gives_and_takes_back_consent_and_the_access_
         page.locator("#consents li").wait_for(state="detached")
         assert ("DELETE", "/v1/me/consents/k1", None) in api.calls
     assert log.foreign(served) == []
+
+
+def test_dropped_scans_go_up_with_their_digest_declared_and_the_api_reads_it(
+        officer: tuple[Any, PlayedApi, RequestLog], tmp_path: Any) -> None:
+    """The page hashes each scan (WebCrypto) and gives its part Repr-Digest and Content-Length; the API's own
+    reading of the body it sent finds every file with the declaration matching its bytes."""
+    import asyncio
+    import hashlib
+    from concurrent.futures import ThreadPoolExecutor
+
+    from starlette.requests import Request
+
+    from api._upload import read_upload
+
+    page, _api, _ = officer
+    page.get_by_label("Mã hồ sơ").fill(CODE)
+    page.keyboard.press("Enter")
+    page.get_by_label("Họ, chữ đệm và tên").wait_for()
+    sent: list[tuple[bytes, str]] = []
+
+    def components(route: Any) -> None:
+        sent.append((route.request.post_data_buffer, route.request.headers["content-type"]))
+        route.fulfill(status=202, content_type="application/json", body=json.dumps({"items": [
+            {"id": "c1", "status": "queued", "file_name": "a.png", "duplicate_of": []},
+            {"id": "c1", "status": "queued", "file_name": "b.png", "duplicate_of": []}]}))
+
+    page.route(f"**/v1/dossiers/{CODE}/components", components)
+    scans = [b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40, b"%PDF-1.7\n" + "Căn cước".encode() * 300]
+    page.set_input_files("#files", files=[
+        {"name": 'Căn cước "mặt trước".png', "mimeType": "image/png", "buffer": scans[0]},
+        {"name": "b.pdf", "mimeType": "application/pdf", "buffer": scans[1]}])
+    deadline = time.monotonic() + 10
+    while not sent and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    [(body, kind)] = sent
+    assert b"Repr-Digest: sha-256=:" in body
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    scope = {"type": "http", "method": "POST", "path": "/", "query_string": b"",
+             "headers": [(b"content-type", kind.encode())]}
+    reading = read_upload(Request(scope, receive), tmp_dir=tmp_path, max_file_bytes=1 << 20,  # type: ignore[arg-type]
+                          max_files=5)
+    with ThreadPoolExecutor(1) as aside:  # Playwright's own loop runs in this thread
+        form = aside.submit(asyncio.run, reading).result()
+    assert [(f.name, f.declared) for f in form.files] == [
+        ('Căn cước %22mặt trước%22.png', (hashlib.sha256(scans[0]).hexdigest(), len(scans[0]))),
+        ("b.pdf", (hashlib.sha256(scans[1]).hexdigest(), len(scans[1])))]
+    form.cleanup()

@@ -100,20 +100,44 @@
   });
 
   const SCAN = /\.(jpe?g|png|tiff?|pdf)$/i;
+  const DECLARE_MAX_BYTES = 32 * 1024 * 1024;  // larger files: a plain form (the browser reads them from disk)
+  /* Each file part declares its SHA-256 and length (Repr-Digest, RFC 9530): the API checks the bytes it got
+     against them and streams the file to the store while it arrives. FormData cannot give a part headers of
+     its own, so the body is put together here; a plain FormData without WebCrypto (not a secure context). */
+  async function uploadBody(files) {
+    if (!(window.crypto && crypto.subtle) || files.some((f) => f.size > DECLARE_MAX_BYTES)) {
+      const form = new FormData();
+      files.forEach((f) => form.append("files", f, f.name));
+      return { form };
+    }
+    const boundary = "sohoa-" + Array.from(crypto.getRandomValues(new Uint8Array(12)),
+      (b) => b.toString(16).padStart(2, "0")).join("");
+    const quoted = (s) => s.replace(/"/g, "%22").replace(/\r/g, "%0D").replace(/\n/g, "%0A");  // as FormData does
+    const parts = [];
+    for (const f of files) {
+      const bytes = await f.arrayBuffer();
+      const sum = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+      parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${quoted(f.name)}"\r\n`
+        + `Content-Type: ${f.type || "application/octet-stream"}\r\n`
+        + `Repr-Digest: sha-256=:${btoa(String.fromCharCode(...sum))}:\r\nContent-Length: ${bytes.byteLength}\r\n\r\n`,
+      bytes, "\r\n");
+    }
+    parts.push(`--${boundary}--\r\n`);
+    return { multipart: { body: new Blob(parts), type: `multipart/form-data; boundary=${boundary}` } };
+  }
   async function upload(files) {
     show("upload-error", "");
     const good = files.filter((f) => SCAN.test(f.name) || /^(image\/(jpeg|png|tiff)|application\/pdf)$/.test(f.type));
     const bad = files.filter((f) => !good.includes(f));
     if (bad.length) show("upload-error", `${bad.map((f) => f.name).join(", ")}: ${words.client.not_a_scan}`);
     if (!good.length) return;
-    const form = new FormData();
-    good.forEach((f) => form.append("files", f, f.name));
+    const body = await uploadBody(good);
     const names = good.map((f) => f.name);
     const pending = names.map((n) => ({ id: null, status: "uploading", file_name: n }));
     state.dossier.components = [...(state.dossier.components || []), ...pending];
     renderComponents();
     try {
-      const answer = await api("POST", `/v1/dossiers/${encodeURIComponent(state.dossier.ma_ho_so)}/components`, { form });
+      const answer = await api("POST", `/v1/dossiers/${encodeURIComponent(state.dossier.ma_ho_so)}/components`, body);
       answer.items.forEach((item, i) => Object.assign(pending[i] || {}, item, { file_name: item.file_name || names[i] }));
     } catch (err) {
       state.dossier.components = state.dossier.components.filter((c) => !pending.includes(c));

@@ -206,7 +206,7 @@ const sohoa = (() => {
   }
   /* One call: the token attached, a POST keeps one Idempotency-Key across its retries, a lost
      connection waits and retries, an expired token asks to sign in again and retries. */
-  async function api(method, path, { json, form, raw = false, signal } = {}) {
+  async function api(method, path, { json, form, multipart, raw = false, signal } = {}) {
     const key = method === "POST" ? newKey() : null;
     for (;;) {
       if (!token()) await askSignIn();
@@ -215,6 +215,7 @@ const sohoa = (() => {
       let body;
       if (json !== undefined) { body = JSON.stringify(json); headers["Content-Type"] = "application/json"; }
       else if (form) body = form;
+      else if (multipart) { body = multipart.body; headers["Content-Type"] = multipart.type; }
       let response;
       try {
         response = await fetch(path, { method, headers, body, signal, cache: "no-store" });
