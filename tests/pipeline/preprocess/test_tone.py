@@ -163,3 +163,13 @@ def test_masked_grey_whitens_exactly_the_pixels_far_from_ink_or_erased() -> None
     lo = max(0.0, 2 * level - hi)
     lut = np.clip((np.arange(256, dtype=np.float32) - lo) * (255.0 / max(hi - lo, 1.0)), 0, 255).astype(np.uint8)
     assert (out[~white] == lut[page[~white]]).all()
+
+
+def test_a_page_with_text_only_outside_its_middle_band_is_not_blank() -> None:
+    """The middle band answers first; text only at the top (a short letter, a cover) is still found."""
+    page = binarize(cv2.cvtColor(text_page(), cv2.COLOR_BGR2GRAY))
+    top_only = np.full_like(page, 255)
+    top_only[: page.shape[0] // 3] = page[: page.shape[0] // 3]
+    assert not is_blank(page)
+    assert not is_blank(top_only)
+    assert is_blank(np.full_like(page, 255))
