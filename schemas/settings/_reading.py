@@ -75,6 +75,9 @@ class OcrSettings(BaseModel):
     lexicon_correction: bool = True
     #: where to look for QR codes: ID cards only, every page, or nowhere
     qr: Literal["cards", "all", "off"] = "cards"
+    #: tesseract reads every line it read poorly a second time, inverted (white on black); our pages are dark
+    #: text on light paper, so that second read costs time and finds little
+    invert: bool = True
 
 
 class ClassifySettings(BaseModel):
