@@ -44,16 +44,3 @@ def test_orientation_off_keeps_the_page_as_it_lies() -> None:
     page = turn(text_page(), 180)
     geo = estimate_geometry(_ink(page), detect_orientation=False)
     assert geo.rotation == 0
-
-
-def test_the_glyphs_links_and_the_marks_read_the_same_from_one_labelling() -> None:
-    """The page is labelled once for both estimates: reading from that labelling is reading from the page."""
-    from pipeline.preprocess._geometry import blobs, glyph_links, mark_ratio
-
-    ink = _ink(rotate(text_page(), 3.0))
-    once = blobs(ink)
-    assert once.stats.shape[0] == once.centroids.shape[0] > 30
-    assert mark_ratio(once) == mark_ratio(ink) > 1.5  # upright: marks above the letters
-    assert glyph_links(once) == glyph_links(ink)
-    upside_down = blobs(rotate_quarter(ink, 180))
-    assert mark_ratio(upside_down) < 0.67
