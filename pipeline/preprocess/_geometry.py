@@ -23,8 +23,8 @@ from pipeline.types import Image
 
 #: long side of the working image for geometry estimates
 WORK_SIZE = 900
-#: long side of the image whose glyphs vote on the direction of the lines, and whose marks tell up from down
-GLYPH_SIZE = 2000
+#: long side of the image whose glyphs vote on the direction of the lines
+GLYPH_SIZE = 1600
 
 
 @dataclass(frozen=True)
@@ -96,34 +96,7 @@ def _gap_share(img: Image, max_skew: float) -> float:
     return float(np.count_nonzero(span < 0.02 * span.max())) / len(span)
 
 
-@dataclass(frozen=True)
-class Blobs:
-    """A binary page reduced to :data:`GLYPH_SIZE`, labelled once: its glyphs' links and its marks both count on it.
-
-    Attributes:
-        shape: the reduced image's (height, width).
-        stats: ``cv2.connectedComponentsWithStats`` stats of its blobs, background left out.
-        centroids: their centroids, in the same order.
-    """
-
-    shape: tuple[int, int]
-    stats: np.ndarray
-    centroids: np.ndarray
-
-
-def blobs(binary: Image, *, size: int = GLYPH_SIZE) -> Blobs:
-    """The blobs of a binary page (text = 255) reduced to ``size`` pixels on its long side."""
-    h, w = binary.shape[:2]
-    scale = min(1.0, size / max(h, w))
-    img = binary
-    if scale < 1.0:
-        img = cv2.resize(binary, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
-        _, img = cv2.threshold(img, 100, 255, cv2.THRESH_BINARY)
-    _, _, stats, centroids = cv2.connectedComponentsWithStats(img, connectivity=8)
-    return Blobs(shape=(img.shape[0], img.shape[1]), stats=stats[1:], centroids=centroids[1:])
-
-
-def mark_ratio(binary: Image | Blobs, *, size: int = GLYPH_SIZE) -> float:
+def mark_ratio(binary: Image, *, size: int = 2000) -> float:
     """Marks above the letters over marks below them: ≫1 upright, ≪1 upside down, 1.0 when unknown.
 
     Vietnamese puts most of its diacritics above the letter (acute, grave, hook,
@@ -132,10 +105,15 @@ def mark_ratio(binary: Image | Blobs, *, size: int = GLYPH_SIZE) -> float:
     under one — on an upright page. Periods and commas sit beside letters, not
     over or under them, and do not count.
     """
-    found = binary if isinstance(binary, Blobs) else blobs(binary, size=size)
-    stats, centroids = found.stats, found.centroids
-    keep = (stats[:, cv2.CC_STAT_AREA] >= 2) & (stats[:, cv2.CC_STAT_HEIGHT] < 0.05 * found.shape[0])
-    stats, centroids = stats[keep], centroids[keep]
+    h, w = binary.shape[:2]
+    scale = min(1.0, size / max(h, w))
+    img = binary
+    if scale < 1.0:
+        img = cv2.resize(binary, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+        _, img = cv2.threshold(img, 100, 255, cv2.THRESH_BINARY)
+    _, _, stats, centroids = cv2.connectedComponentsWithStats(img, connectivity=8)
+    keep = (stats[1:, cv2.CC_STAT_AREA] >= 2) & (stats[1:, cv2.CC_STAT_HEIGHT] < 0.05 * img.shape[0])
+    stats, centroids = stats[1:][keep], centroids[1:][keep]
     if len(stats) < 40:
         return 1.0
     area = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
@@ -212,7 +190,7 @@ class _Links:
     down_angle: float  # median slope of the down links, measured from vertical, degrees
 
 
-def glyph_links(binary: Image | Blobs) -> _Links | None:
+def glyph_links(binary: Image) -> _Links | None:
     """Link every glyph to its nearest neighbours and read the direction and slope of the lines.
 
     Letters sit closer together than lines do, so a glyph's nearest neighbours lie
@@ -221,16 +199,21 @@ def glyph_links(binary: Image | Blobs) -> _Links | None:
     median slope of those links is the skew, give or take a few tenths of a degree.
     Returns ``None`` when there are too few glyphs to tell.
     """
-    found = binary if isinstance(binary, Blobs) else blobs(binary)
-    stats = found.stats
-    if len(stats) < 29:
+    h, w = binary.shape[:2]
+    scale = min(1.0, GLYPH_SIZE / max(h, w))
+    img = binary
+    if scale < 1.0:
+        img = cv2.resize(binary, (max(1, int(w * scale)), max(1, int(h * scale))), interpolation=cv2.INTER_AREA)
+        _, img = cv2.threshold(img, 100, 255, cv2.THRESH_BINARY)
+    n, _, stats, centroids = cv2.connectedComponentsWithStats(img, connectivity=8)
+    if n < 30:
         return None
-    areas = stats[:, cv2.CC_STAT_AREA].astype(np.float64)
-    sides = stats[:, [cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT]].max(axis=1)
+    areas = stats[1:, cv2.CC_STAT_AREA].astype(np.float64)
+    sides = stats[1:, [cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT]].max(axis=1)
     median = float(np.median(areas))
     # glyphs: not specks or diacritics (small), not rules, photos or blocks (large)
-    keep = (areas >= 0.35 * median) & (areas <= 8 * median) & (sides < 0.06 * max(found.shape))
-    pts = found.centroids[keep]
+    keep = (areas >= 0.35 * median) & (areas <= 8 * median) & (sides < 0.06 * max(img.shape))
+    pts = centroids[1:][keep]
     if len(pts) < 20:
         return None
     _, idx = cKDTree(pts).query(pts, k=3)
@@ -284,8 +267,7 @@ def estimate_geometry(binary: Image, *, max_skew: float = 15.0, detect_orientati
     small, _ = work_image(binary)
     if small.sum() == 0:
         return Geometry(0, 0.0, 0.0, True)
-    upright = blobs(binary)  # labelled once: the glyphs' links, and the marks unless the page lies on its side
-    links = glyph_links(upright)
+    links = glyph_links(binary)
     quarter, guess = 0, 0.0
     if links is not None:
         guess = links.across_angle
@@ -300,7 +282,7 @@ def estimate_geometry(binary: Image, *, max_skew: float = 15.0, detect_orientati
     skew = _refine_angle(small, guess, max_skew) if links is not None else _best_angle(small, max_skew)[0]
     if not detect_orientation:
         return Geometry(rotation=0, skew=skew, updown_ratio=0.0, confident=True)
-    marks = mark_ratio(upright if quarter == 0 else rotate_quarter(binary, quarter))
+    marks = mark_ratio(rotate_quarter(binary, quarter))
     if marks > 1.5 or marks < 0.67:  # the diacritics tell
         ratio, confident = marks, True
     else:  # too few marks (a card back, an English page): the ink around the lines' cores tells
