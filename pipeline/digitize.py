@@ -192,9 +192,9 @@ def digitize_batch(paths: Sequence[Path], *, settings: Settings, model: Classifi
     Yields:
         One result per input file, in input order; failures carry ``error``.
     """
-    model = model or load_classifier(settings.classify.model_path)
     jobs = _jobs(settings)
     if jobs == 1:
+        model = model or load_classifier(settings.classify.model_path)
         for i, path in enumerate(paths):
             done = digitize_file(path, settings=settings, model=model).result
             if progress:
@@ -203,6 +203,9 @@ def digitize_batch(paths: Sequence[Path], *, settings: Settings, model: Classifi
         return
     batch = _Batch(paths, settings=settings, jobs=jobs)
     try:
+        # the first pages go to the readers before the classifier is loaded (0.7 s), which they need not wait for
+        batch.start()
+        model = model or load_classifier(settings.classify.model_path)
         for i in range(len(paths)):
             yield batch.collect(i, model=model, progress=progress)
     finally:
@@ -217,6 +220,10 @@ class _Batch:
         self.pool = _pool(jobs)
         self.files: dict[int, _FileJob] = {}
         self.next = 0
+
+    def start(self) -> None:
+        """Send the first pages to the readers."""
+        self._fill(0)
 
     def _in_flight(self) -> int:
         return sum(sum(1 for f in j.futures if not f.done()) for j in self.files.values() if j.futures)

@@ -59,13 +59,43 @@ def pil_to_array(im: PILImage.Image) -> tuple[Image, bool]:
         im = im.convert("LA")
     elif mode not in ("L", "LA", "RGB", "RGBA"):
         im = im.convert("RGBA" if "A" in mode or mode == "RGBa" else "RGB")
-    arr = np.asarray(im)
+    arr = _pixels(im)
     if im.mode in ("LA", "RGBA"):
         arr = _on_white(arr)
     if arr.ndim == 2:
         return arr, False
     bgr = cv2.cvtColor(arr, cv2.COLOR_RGB2BGR)
     return bgr, has_colour(bgr)
+
+
+#: bytes per pixel of the modes :func:`_pixels` packs itself
+_BYTES_PER_PIXEL = {"L": 1, "LA": 2, "RGB": 3, "RGBA": 4}
+
+
+def _pixels(im: PILImage.Image) -> Image:
+    """``np.asarray(im)`` for 8-bit modes, the same array, packed in one piece.
+
+    Pillow's ``tobytes`` (what ``np.asarray`` calls) packs a page in hundreds of 64-KB
+    pieces and joins them: two copies of a 26-MB page, the second as slow as the first.
+    Asked for the whole page at once, the packer makes one piece, which joining leaves as
+    it is. The array is read-only, as ``np.asarray`` makes it.
+    """
+    channels = _BYTES_PER_PIXEL.get(im.mode)
+    if channels is None:
+        return np.asarray(im)
+    im.load()
+    width, height = im.size
+    encoder = PILImage._getencoder(im.mode, "raw", im.mode)  # what tobytes() uses
+    try:
+        encoder.setimage(im.im, (0, 0, width, height))
+        # room for the whole page (the raw packer writes whole rows, so a row's worth more is never needed)
+        _, status, data = encoder.encode(max(width * height * channels, width * 4, 65536))
+    finally:
+        encoder.cleanup()
+    if status <= 0 or len(data) != width * height * channels:
+        return np.asarray(im)  # not packed in one piece after all: Pillow's own way
+    shape = (height, width) if channels == 1 else (height, width, channels)
+    return np.frombuffer(data, np.uint8).reshape(shape)
 
 
 def _grey_palette(im: PILImage.Image) -> bool:

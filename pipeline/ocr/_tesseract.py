@@ -82,7 +82,8 @@ def run_tesseract(image: Image, *, dpi: int, cfg: OcrSettings, psm: int | None =
     # nothing and tesseract reads the same pixels (identical TSV)
     pil.format = "BMP"
     resolution = f"--dpi {dpi}" if dpi > 0 else ""  # 0: unknown, tesseract estimates it from the text
-    config = f"--oem {cfg.oem} --psm {psm if psm is not None else cfg.psm} {resolution} {extra}".strip()
+    invert = "" if cfg.invert else "-c tessedit_do_invert=0"
+    config = f"--oem {cfg.oem} --psm {psm if psm is not None else cfg.psm} {resolution} {invert} {extra}".strip()
     try:
         data = pytesseract.image_to_data(
             pil, lang=cfg.lang, config=config, output_type=pytesseract.Output.DICT,

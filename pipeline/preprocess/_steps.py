@@ -154,6 +154,11 @@ def _scale(s: PageState) -> tuple[PageState, str]:
     factor = working_scale(size)
     if factor == 1.0:
         return replace(s, glyphs=size), f"glyphs {size:.0f}px: kept"
+    if factor > 1.0 and blank_as_it_is(s.color):
+        # a blank sheet's paper grain measures as tiny glyphs: a stack's separator sheet measured 4 px and was
+        # enlarged to sixteen times its area, 5 s of CPU, only to be found blank at that size; its "glyphs" are
+        # grain, not letters, and are not recorded (the denoise step would filter them finely, at twice the size)
+        return s, f"glyphs {size:.0f}px: blank, kept"
     h, w = s.color.shape[:2]
     interp = cv2.INTER_CUBIC if factor > 1 else cv2.INTER_AREA
     color = cv2.resize(s.color, (max(1, round(w * factor)), max(1, round(h * factor))), interpolation=interp)
@@ -161,6 +166,11 @@ def _scale(s: PageState) -> tuple[PageState, str]:
     return replace(s, color=color, dpi=dpi, scale=factor, glyphs=size * factor,
                    notes=(*s.notes, f"scale:{factor:.2f}")), \
         f"glyphs {size:.0f}px: x{factor:.2f}"
+
+
+def blank_as_it_is(color: Image) -> bool:
+    """Whether a page holds no text at its own scale, binarized as the ``binarize`` step would."""
+    return is_blank(binarize(even_light(to_gray(color, drop_marks=False))))
 
 
 def _grey(s: PageState) -> tuple[PageState, str]:

@@ -211,3 +211,21 @@ def test_only_a_tiff_has_pages_an_animated_webp_is_one_page(cfg: IngestSettings)
         assert doc.page(0).image is not None
         with pytest.raises(IndexError):
             doc.page(1)
+
+
+def test_pixels_packed_in_one_piece_are_numpys_own() -> None:
+    """Given pages in every 8-bit mode (and one in a mode left to numpy), the one-piece packing gives
+    exactly the array ``np.asarray`` gives: same shape, same bytes, read-only alike."""
+    from pipeline.ingest._raster import _pixels
+
+    rng = np.random.default_rng(3)
+    for mode, shape in (("RGB", (351, 248, 3)), ("L", (350, 249)), ("RGBA", (40, 37, 4)), ("LA", (5, 3, 2)),
+                        ("L", (1, 1)), ("RGB", (2, 40000, 3))):
+        pixels = rng.integers(0, 256, shape).astype(np.uint8)
+        im = Image.fromarray(pixels, mode)
+        ours, numpys = _pixels(im), np.asarray(im)
+        assert ours.shape == numpys.shape and ours.dtype == numpys.dtype
+        assert (ours == numpys).all()
+        assert not ours.flags.writeable
+    wide = Image.new("I;16", (30, 20))
+    assert _pixels(wide).shape == np.asarray(wide).shape

@@ -78,3 +78,17 @@ def test_a_scan_at_an_ordinary_resolution_is_not_rescaled() -> None:
     assert not any(s.startswith("scale:") for s in prepared.steps)
     assert prepared.ocr_image.shape[:2] == text_page().shape[:2]
 
+
+
+def test_a_blank_sheet_whose_grain_measures_as_tiny_glyphs_is_not_enlarged() -> None:
+    """Given a blank sheet (a stack's separator) whose paper grain measures as glyphs a few pixels high,
+    when it is prepared, then it is found blank at its own size instead of being enlarged first."""
+    rng = np.random.default_rng(0)
+    paper = cv2.GaussianBlur(np.clip(rng.normal(235, 3, (1754, 1240)), 0, 255).astype(np.uint8), (3, 3), 0)
+    sheet = cv2.cvtColor(paper, cv2.COLOR_GRAY2BGR)
+    assert glyph_size(sheet) < 13  # what would have enlarged it
+    prepared = prepare_page(_source(sheet, 150), cfg=PreprocessSettings())
+    assert prepared.blank
+    assert not any(s.startswith("scale:") for s in prepared.steps)
+    assert prepared.ocr_image.shape[:2] == sheet.shape[:2]
+    assert "blank, kept" in {r.name: r for r in prepared.trace}["scale"].decided

@@ -123,3 +123,53 @@ def test_masked_grey_keeps_a_faint_mark_beside_the_text_and_clears_the_rest() ->
     assert out[mark].min() < 200  # the diacritic is still there, in grey
     assert out[50:71, 510:531].min() == 255  # the smudge far from the text is gone
     assert np.median(out[250:, :]) == 255  # paper grain is white
+
+
+def test_medians_from_counts_are_numpy_medians() -> None:
+    """The histogram medians give exactly what np.median gave, odd and even counts, flat and peaked samples."""
+    from pipeline.preprocess._tone import median_u8, noise_level
+
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        h, w = (int(v) for v in rng.integers(1, 50, 2))
+        if trial % 2:
+            gray = rng.integers(0, 256, (h, w)).astype(np.uint8)
+        else:
+            gray = np.clip(rng.normal(210, rng.uniform(1, 40), (h, w)), 0, 255).astype(np.uint8)
+        assert median_u8(gray) == float(np.median(gray))
+        sample = gray[::4, ::4].astype(np.float32)
+        paper = float(np.median(sample))
+        grain = float(np.median(np.abs(sample - paper))) * 1.4826
+        otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        assert ink_threshold(gray) == min(float(otsu), paper - 6.0 * grain - 12.0)
+        lap = np.abs(cv2.Laplacian(gray, cv2.CV_16S, ksize=3)[::4, ::4]).astype(np.float32)
+        assert noise_level(gray) == float(np.median(lap) * 1.4826)
+
+
+def test_masked_grey_whitens_exactly_the_pixels_far_from_ink_or_erased() -> None:
+    """The grey OCR reads: stretched levels, white where the binary image has no ink near or erased some."""
+    page = cv2.cvtColor(text_page(), cv2.COLOR_BGR2GRAY)
+    level = ink_threshold(page)
+    binary = binarize(page, level=level)
+    binary[40:60, :] = 255  # as if leaders there had been erased
+    out = masked_grey(page, binary, level=level, reach=21)
+    near = cv2.dilate(255 - binary, cv2.getStructuringElement(cv2.MORPH_RECT, (21, 21)))
+    erased = cv2.dilate(cv2.bitwise_and(cv2.threshold(page, level, 255, cv2.THRESH_BINARY_INV)[1], binary),
+                        np.ones((3, 3), np.uint8))
+    white = (near == 0) | (erased > 0)
+    assert (out[white] == 255).all()
+    paper = float(np.median(page[::4, ::4]))
+    hi = level + 0.8 * (paper - level)
+    lo = max(0.0, 2 * level - hi)
+    lut = np.clip((np.arange(256, dtype=np.float32) - lo) * (255.0 / max(hi - lo, 1.0)), 0, 255).astype(np.uint8)
+    assert (out[~white] == lut[page[~white]]).all()
+
+
+def test_a_page_with_text_only_outside_its_middle_band_is_not_blank() -> None:
+    """The middle band answers first; text only at the top (a short letter, a cover) is still found."""
+    page = binarize(cv2.cvtColor(text_page(), cv2.COLOR_BGR2GRAY))
+    top_only = np.full_like(page, 255)
+    top_only[: page.shape[0] // 3] = page[: page.shape[0] // 3]
+    assert not is_blank(page)
+    assert not is_blank(top_only)
+    assert is_blank(np.full_like(page, 255))
