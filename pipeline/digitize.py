@@ -15,7 +15,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +32,10 @@ from schemas.errors import ErrorCode, SohoaError
 from schemas.settings import Settings
 
 __all__ = ["Digitized", "KeptPage", "digitize_batch", "digitize_document", "digitize_file"]
+
+#: pages read ahead of the file being collected, per reader: each may hold its archive image (an A4 colour
+#: page at 300 dpi: about 26 MB), so this bounds a batch's memory while a slow page is awaited
+HELD_PAGES = 4
 
 #: called after each page is read: (file index, pages done in that file, pages in that file)
 Progress = Callable[[int, int, int], None]
@@ -225,11 +229,29 @@ class _Batch:
         """Send the first pages to the readers."""
         self._fill(0)
 
+    def _pending(self) -> set[Future[PageOutcome]]:
+        return {f for j in self.files.values() if j.futures for f in j.futures if not f.done()}
+
     def _in_flight(self) -> int:
-        return sum(sum(1 for f in j.futures if not f.done()) for j in self.files.values() if j.futures)
+        return len(self._pending())
+
+    def _held(self) -> int:
+        """Pages read and not yet collected (their outcomes wait in memory)."""
+        return sum(sum(1 for f in j.futures if f.done()) for j in self.files.values() if j.futures)
+
+    def _await(self, future: Future[PageOutcome], index: int) -> None:
+        """Wait for ``future``, sending more pages whenever any page is read meanwhile.
+
+        Results come in input order, but a slow page must not leave the other readers
+        idle: while one waits for it, every page read elsewhere makes room for the next.
+        """
+        while not future.done():
+            wait(self._pending() | {future}, return_when=FIRST_COMPLETED)
+            self._fill(index)
 
     def _fill(self, upto: int) -> None:
-        while self.next < len(self.paths) and (self.next <= upto or self._in_flight() < 2 * self.jobs):
+        while self.next < len(self.paths) and (self.next <= upto or (
+                self._in_flight() < 2 * self.jobs and self._held() < HELD_PAGES * self.jobs)):
             self.files[self.next] = self._submit(self.paths[self.next])
             self.next += 1
 
@@ -266,6 +288,7 @@ class _Batch:
         outcomes: list[PageOutcome] = []
         try:
             for k, future in enumerate(job.futures):
+                self._await(future, index)
                 outcomes.append(future.result())
                 self._fill(index)
                 if progress:
