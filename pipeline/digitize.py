@@ -100,8 +100,6 @@ def _kept(outcomes: list[PageOutcome]) -> tuple[KeptPage, ...]:
     return tuple(KeptPage(number=o.ocr.number, image=o.image, dpi=o.info.dpi, words=o.ocr.words) for o in outcomes)
 
 
-
-
 def digitize_file(path: Path, *, settings: Settings, model: Classifier | None = None, name: str | None = None,
                   keep_pages: bool = False) -> Digitized:
     """Digitize one file in this process, page after page (no pool).
