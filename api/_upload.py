@@ -38,6 +38,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
 from schemas.errors import ErrorCode, InputError, LimitExceeded
+from store import TYPE_BYTES
 from store.objects import StreamedPut
 
 #: the largest plain (non-file) form field
@@ -46,8 +47,6 @@ MAX_FIELD_BYTES = 64 * 1024
 STREAM_BACKLOG_BYTES = 4 * 1024 * 1024
 #: starts the put of a file whose (SHA-256, size) was declared, given its first bytes; ``None``: not streamed
 Opener = Callable[[str, int, bytes], StreamedPut | None]
-#: how many first bytes tell a file's type (``store.content_type_of``)
-_TYPE_BYTES = 16
 #: the part headers that may declare a file's digest (RFC 9530), the first one present wins
 _DIGEST_HEADERS = (b"repr-digest", b"content-digest")
 
@@ -263,8 +262,8 @@ class _Parser:
             return
         if self.opener is None or self._early is None:
             return
-        self._early.append(chunk)  # the chunks before the put opens: less than _TYPE_BYTES before this one
-        if len(self._head) >= _TYPE_BYTES or self._size == self.declared[1]:
+        self._early.append(chunk)  # the chunks before the put opens: less than TYPE_BYTES before this one
+        if len(self._head) >= TYPE_BYTES or self._size == self.declared[1]:
             early, self._early = self._early, None  # once: with enough of the first bytes to tell the type
             self.stream = self.opener(self.declared[0], self.declared[1], self._head)
             if self.stream is not None:

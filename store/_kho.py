@@ -45,6 +45,8 @@ from store.records._intake import check_codes, check_owner_id
 
 _MAGIC = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"),
           (b"II*\x00", "image/tiff"), (b"MM\x00*", "image/tiff"))
+#: how many first bytes tell a file's type (the longest magic above is 8)
+TYPE_BYTES = 16
 #: the types an upload may be (what the check lets through)
 _TAKEN = frozenset(kind for _magic, kind in _MAGIC)
 
@@ -52,10 +54,10 @@ _TAKEN = frozenset(kind for _magic, kind in _MAGIC)
 def content_type_of(source: Path | bytes) -> str:
     """The MIME type from a file's first bytes (given, or read from the file; its name only as a fallback)."""
     if isinstance(source, bytes):
-        head = source[:16]
+        head = source[:TYPE_BYTES]
     else:
         with source.open("rb") as fh:
-            head = fh.read(16)
+            head = fh.read(TYPE_BYTES)
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return kind
