@@ -42,8 +42,8 @@ from store.records import (
     component_file,
     confirm_component,
     correct_component,
-    dossier_for_intake,
     get_dossier,
+    intake_owner_hot,
     list_dossiers,
     open_dossier,
     portal_record,
@@ -164,11 +164,7 @@ async def upload(ma_ho_so: Code, request: Request, services: Services, by: Calle
     arrives and is refused (400 ``digest_mismatch``) when its bytes are not those.
     """
 
-    def allowed() -> str:
-        with services.store.records.transaction() as s:
-            return dossier_for_intake(s, by, ma_ho_so).citizen
-
-    owner = await run_in_threadpool(allowed)  # 403/404 before a byte of the body is read
+    owner = await intake_owner_hot(services.store.records, by, ma_ho_so)  # 403/404 before a byte of the body
     cfg = services.settings
 
     def stream(sha: str, size: int, head: bytes) -> StreamedPut | None:

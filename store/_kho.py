@@ -173,16 +173,15 @@ class Store:
             ConflictError: ``puts`` went to another citizen's store than the dossier's.
             TransientError: S3 or the database is unreachable.
         """
-        from store.records._access import check_dossier, find_dossier
-        from store.records._models import Citizen
+        from store.records._access import check_dossier, find_dossier_of_citizen
+        from store.records._reuse import duplicates_in_store
 
         sums = digests or [_digest_of(source) for source, _name, _kind in files]
         taken: list[Uploaded] = []
         with self.records.transaction() as session, ExitStack() as stack:
             claim_objects(session)
-            folder = find_dossier(session, dossier)
+            folder, owner = find_dossier_of_citizen(session, dossier)
             check_dossier(by, folder, write=True)  # refused before a byte goes up (when the puts start here)
-            owner = session.get_one(Citizen, folder.citizen_id)
             if puts is None:
                 puts = stack.enter_context(self.start_puts([(source, kind) for source, _name, kind in files],
                                                            digests=sums, owner=owner.ma_dinh_danh))
@@ -193,7 +192,10 @@ class Store:
                 scan = StoredObject(Bucket.SCANS, content_key(sha), sha, size, kind, owner.ma_dinh_danh)
                 component, created = add_component(session, by, citizen=owner, dossier=folder, file_name=name,
                                                    scan=scan)
-                seen = find_duplicates(session, by, owner.ma_dinh_danh, sha256=sha, exclude=component.document_ids)
+                # ``by`` may add to a dossier of this citizen: it reads the citizen's whole store (as
+                # find_duplicates would read the citizen and their dossiers again to tell)
+                seen = duplicates_in_store(session, by, owner.ma_dinh_danh, sha256=sha,
+                                           exclude=component.document_ids)
                 taken.append(Uploaded(component, created, tuple(seen)))
             puts.wait()  # the records commit only once every file is in the store
         return taken

@@ -41,7 +41,7 @@ from store.records._documents import (
 )
 from store.records._dossiers import dossier_for_intake, get_dossier, list_dossiers, open_dossier
 from store.records._fold import fold, key_hash
-from store.records._hot import browse_documents_hot, read_component_hot
+from store.records._hot import browse_documents_hot, intake_owner_hot, read_component_hot
 from store.records._idempotency import Replay, claim_key, complete_key, purge_keys, release_key
 from store.records._intake import (
     add_component,
@@ -194,6 +194,7 @@ __all__ = [
     "grant_consent",
     "head_revision",
     "history",
+    "intake_owner_hot",
     "issue_result",
     "key_hash",
     "last_taken",

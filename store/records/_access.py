@@ -186,6 +186,19 @@ def find_dossier(session: Session, ma_ho_so: str, *, lock: bool = False) -> Doss
     return row
 
 
+def find_dossier_of_citizen(session: Session, ma_ho_so: str) -> tuple[Dossier, Citizen]:
+    """The dossier with this code and its citizen, read in one statement.
+
+    Raises:
+        NotFoundError: no such dossier.
+    """
+    row = session.execute(select(Dossier, Citizen).join(Citizen, Citizen.id == Dossier.citizen_id)
+                          .where(Dossier.ma_ho_so == ma_ho_so)).one_or_none()
+    if row is None:
+        raise NotFoundError("no such dossier", detail={"ma_ho_so": ma_ho_so})
+    return row[0], row[1]
+
+
 def citizen_scope(session: Session, by: Principal, citizen: Citizen, *, for_dossier: str | None = None,
                   dossiers: list[tuple[str, str | None]] | None = None) -> Scope:
     """What ``by`` may read of ``citizen``'s store (for ``for_dossier`` when given).

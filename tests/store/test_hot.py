@@ -31,13 +31,15 @@ from store.records import (
     audit_trail,
     browse_documents,
     browse_documents_hot,
+    dossier_for_intake,
     get_document,
+    intake_owner_hot,
     open_records,
     read_component,
     read_component_hot,
 )
 from tests.store.helpers import CITIZEN, OTHER
-from tests.store.test_access import PRINCIPALS, World, build_world
+from tests.store.test_access import DA, DA2, DB, DB3, PRINCIPALS, World, build_world
 
 T = TypeVar("T")
 
@@ -126,6 +128,18 @@ def test_a_citizens_page_reads_the_same_both_ways_for_everyone(records: RecordSt
                 lean = records.dialect == "postgresql" and by.role in ("officer", "resolution_system") and (
                     by.agencies is not None and "for_dossier" not in filters)
                 assert shown == ([_shown_document(d) for d in expected] if lean else expected), (name, citizen, filters)
+
+
+def test_an_uploads_access_check_answers_the_same_both_ways_for_everyone(records: RecordStore, world: World) -> None:
+    """Given every principal and dossier (and a missing one), when an upload asks who the dossier's citizen is
+    before reading its body, then the event-loop check allows, refuses or finds nothing as the session's does."""
+    for code in (DA, DB, DA2, DB3, "000.00.15.H55-991231-9999"):
+        for name, by in PRINCIPALS.items():
+            with records.read_transaction() as s:
+                expected = _outcome(lambda s=s, by=by, c=code: dossier_for_intake(s, by, c).citizen)
+            got = _outcome(lambda by=by, c=code: _run(records, lambda: intake_owner_hot(records, by, c)))
+            assert got == expected, (name, code)
+    assert _outcome(lambda: _run(records, lambda: intake_owner_hot(records, PRINCIPALS["officer_a"], DA))) == CITIZEN
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from schemas.errors import ConflictError, ErrorCode, InputError, TransientError
 from schemas.settings import Settings
 from store import Store, content_type_of
 from store.objects import Bucket, ObjectStore, StoredObject
-from store.records import SYSTEM_WORKER, audit_trail, get_dossier
+from store.records import SYSTEM_WORKER, audit_trail, find_duplicates, get_dossier
 from tests.store.helpers import CITIZEN, DOSSIER, OFFICER, OTHER, PROCEDURE, result
 
 
@@ -107,6 +107,28 @@ def test_a_put_that_fails_while_the_records_are_written_leaves_no_record(store: 
                                   by=OFFICER)
     with store.records.transaction() as s:
         assert len(get_dossier(s, SYSTEM_WORKER, DOSSIER)[1]) == 1
+
+
+def test_an_upload_of_a_file_already_in_the_citizens_store_names_its_documents(store: Store, tmp_path: Path) -> None:
+    """Given a scan digitized into a document of the citizen's store, when an officer of the agency hands the same
+    bytes in to another dossier of that citizen, then the new component names that document (the hits and the
+    audit line find_duplicates gives), and a first-seen file names none."""
+    scan = b"\x89PNG scanned once"
+    kept = store.keep_digitized(result("khai_sinh", fields={"ho_ten": "Lê Thị Hoa"}), scan=scan, citizen=CITIZEN,
+                                by=OFFICER, dossier=DOSSIER, procedure=PROCEDURE)
+    second = "000.00.15.H55-230612-0002"
+    store.upload_component(_files(tmp_path, b"\x89PNG opens the second dossier")[0][0], citizen=CITIZEN,
+                           by=OFFICER, dossier=second)
+    (tmp_path / "again").mkdir()
+    files = _files(tmp_path / "again", scan, b"\x89PNG never seen")
+    taken = store.upload_components(files, dossier=second, by=OFFICER)
+    with store.records.transaction() as s:
+        expected = find_duplicates(s, OFFICER, CITIZEN, sha256=hashlib.sha256(scan).hexdigest(),
+                                   exclude=taken[0].component.document_ids)
+        actions = [line.action for line in audit_trail(s, citizen=CITIZEN, limit=5)]
+    assert [h.document_id for h in taken[0].duplicates] == [kept[0].id] and taken[0].duplicates[0].match == "sha256"
+    assert list(taken[0].duplicates) == expected and taken[1].duplicates == ()
+    assert "find_duplicates" in actions
 
 
 def _in_memory(*contents: bytes) -> tuple[list[tuple[bytes, str, str]], list[tuple[str, int]]]:
