@@ -15,13 +15,19 @@ FROM ${PYTHON_IMAGE} AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
 RUN python -m venv /opt/sohoa
 WORKDIR /src
-# The dependencies first, from pyproject.toml alone, so that a change of code does not reinstall them
-# (every one has a manylinux wheel: no compiler is needed).
+# tesserocr is compiled against Debian's libtesseract, the one the runtime's tesseract-ocr installs (its
+# manylinux wheel bundles another version, which reads pages differently); every other dependency has a
+# manylinux wheel.
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      libtesseract-dev libleptonica-dev g++ pkg-config \
+ && rm -rf /var/lib/apt/lists/*
+# The dependencies first, from pyproject.toml alone, so that a change of code does not reinstall them.
 COPY pyproject.toml README.md ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
       > /tmp/requirements.txt \
  && /opt/sohoa/bin/pip install --upgrade pip \
- && /opt/sohoa/bin/pip install -r /tmp/requirements.txt
+ && /opt/sohoa/bin/pip install --no-binary tesserocr -r /tmp/requirements.txt
 # The packages pyproject.toml installs ([tool.setuptools.packages.find]); not editable, no tests.
 COPY schemas/ schemas/
 COPY pipeline/ pipeline/

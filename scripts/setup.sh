@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd  # OCR engine + Vietnamese model + orientation
+  libtesseract-dev libleptonica-dev g++ pkg-config   # tesserocr built against that same libtesseract
   poppler-utils                                      # pdftoppm, pdfsig (independent signature validator)
   softhsm2 opensc                                    # PKCS#11 token for signing tests
   fonts-dejavu-core fonts-liberation2 fonts-freefont-ttf fonts-noto-core  # Vietnamese glyphs
@@ -37,7 +38,9 @@ stamp=".venv/.sohoa-installed$extras"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing Python packages$extras" >&2
   .venv/bin/pip install -q --upgrade pip >/dev/null
-  .venv/bin/pip install -q -e ".$extras"
+  # tesserocr from source: its wheel bundles another libtesseract (5.5), which reads pages differently from
+  # the system's tesseract (5.3) that the benches compare against
+  .venv/bin/pip install -q --no-binary tesserocr -e ".$extras"
   touch "$stamp"
 fi
 

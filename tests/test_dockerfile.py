@@ -40,6 +40,9 @@ TEST_ONLY = {
     "chromium": ("chromium", "chromium-browser"),  # the web pages' browser tests (setup.sh --dev)
     "fonts-sil-charis": (),  # the corpus's held-out font family: drawn only by the benchmarks' held-out style
 }
+#: what scripts/setup.sh installs to compile tesserocr against the system libtesseract: the build stage
+#: installs them, the image leaves them out (tesseract-ocr brings the library itself)
+BUILD_ONLY = ("libtesseract-dev", "libleptonica-dev", "g++", "pkg-config")
 #: what the code needs at run time besides setup.sh's list, and why
 IMAGE_EXTRAS = {
     "tzdata": "signing times in Asia/Ho_Chi_Minh (zoneinfo)",
@@ -75,11 +78,21 @@ def test_apt_packages_cover_what_setup_sh_installs_for_running(runtime: Stage) -
     setup = setup_apt_packages()
     assert set(TEST_ONLY) - {"chromium"} <= set(setup), "TEST_ONLY names a package setup.sh no longer installs"
     installed = [p for run in runtime.all("RUN") for p in apt_installs(run)]
-    needed = (set(setup) - set(TEST_ONLY)) | set(IMAGE_EXTRAS)
+    needed = (set(setup) - set(TEST_ONLY) - set(BUILD_ONLY)) | set(IMAGE_EXTRAS)
     assert needed <= set(installed), f"missing from the image: {sorted(needed - set(installed))}"
-    assert not set(installed) & set(TEST_ONLY), "the image carries test-only packages"
+    assert not set(installed) & (set(TEST_ONLY) | set(BUILD_ONLY)), "the image carries test-only or build-only packages"
     assert set(installed) <= set(setup) | set(IMAGE_EXTRAS), "an apt package nobody explains"
     assert any("--no-install-recommends" in run and "rm -rf /var/lib/apt/lists" in run for run in runtime.all("RUN"))
+
+
+def test_tesserocr_is_compiled_in_the_build_stage_against_the_system_libtesseract(
+    dockerfile: tuple[dict[str, str], list[Stage]],
+) -> None:
+    build = dockerfile[1][0]
+    assert set(BUILD_ONLY) <= set(setup_apt_packages()), "BUILD_ONLY names a package setup.sh no longer installs"
+    assert set(BUILD_ONLY) <= {p for run in build.all("RUN") for p in apt_installs(run)}
+    assert any("--no-binary tesserocr" in run for run in build.all("RUN"))
+    assert "--no-binary tesserocr" in (ROOT / "scripts" / "setup.sh").read_text(encoding="utf-8")
 
 
 def test_tesseract_has_the_languages_the_settings_read_with(runtime: Stage) -> None:

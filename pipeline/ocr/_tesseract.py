@@ -1,5 +1,12 @@
 """The tesseract adapter: owns the call, its timeout, its version probe and its failures.
 
+Pages are read through libtesseract in the reader process (tesserocr), by one engine per
+thread kept for the thread's life: a ``tesseract`` process per page cost ~50 ms of CPU to
+start, link and load ``vie.traineddata``, plus a temporary image and TSV file. tesserocr is
+built against the system's libtesseract (scripts/setup.sh), the one the ``tesseract``
+command and raw-tesseract benches run, so a page reads exactly as the command reads it.
+The command stays for the version probe, the language list and orientation (OSD).
+
 Tesseract runs single-threaded (``OMP_THREAD_LIMIT=1``): its OpenMP threads make a
 page several times slower on a small machine, and pages are parallelized across
 processes instead (see :mod:`pipeline.digitize`).
@@ -8,11 +15,16 @@ processes instead (see :mod:`pipeline.digitize`).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+import threading
+import time
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pytesseract
 from PIL import Image as PILImage
 
@@ -20,7 +32,17 @@ from pipeline.types import Image, Word
 from schemas.errors import EngineError, ErrorCode
 from schemas.settings import OcrSettings
 
+if TYPE_CHECKING:
+    from tesserocr import PyTessBaseAPI
+
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+#: the resolution the command was told when the page's is unknown: the BMP it was handed said 96 dpi (PIL's
+#: default), so reads stay what they were
+UNKNOWN_DPI = 96
+
+_TSV_COLUMNS = ("level", "page_num", "block_num", "par_num", "line_num", "word_num", "left", "top", "width",
+                "height", "conf", "text")
 
 
 @lru_cache(maxsize=4)
@@ -40,11 +62,18 @@ def tesseract_version(cmd: str = "tesseract") -> str:
 
 
 @lru_cache(maxsize=4)
-def available_languages(cmd: str = "tesseract") -> frozenset[str]:
-    """Languages tesseract has models for."""
+def _list_langs(cmd: str) -> tuple[str, frozenset[str]]:
+    """Where tesseract's models are (honouring ``TESSDATA_PREFIX``) and which languages it has."""
     tesseract_version(cmd)
     out = subprocess.run([cmd, "--list-langs"], capture_output=True, text=True, timeout=30, check=False)
-    return frozenset(line.strip() for line in out.stdout.splitlines()[1:] if line.strip())
+    lines = out.stdout.splitlines()
+    where = re.search(r'"(.+)"', lines[0]) if lines else None  # List of available languages in "/…/tessdata/" (3):
+    return (where.group(1) if where else ""), frozenset(line.strip() for line in lines[1:] if line.strip())
+
+
+def available_languages(cmd: str = "tesseract") -> frozenset[str]:
+    """Languages tesseract has models for."""
+    return _list_langs(cmd)[1]
 
 
 def _check_lang(cfg: OcrSettings) -> None:
@@ -57,53 +86,98 @@ def _check_lang(cfg: OcrSettings) -> None:
         )
 
 
-def run_tesseract(image: Image, *, dpi: int, cfg: OcrSettings, psm: int | None = None,
-                  extra: str = "") -> list[Word]:
+class _Engines(threading.local):
+    """This thread's engines by (tessdata, lang, oem): an engine is never used by two threads at once."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[tuple[str, str, int], PyTessBaseAPI] = {}
+
+
+_engines = _Engines()
+
+
+def _engine(cfg: OcrSettings) -> PyTessBaseAPI:
+    """This thread's engine for ``cfg``'s language and engine mode, made on first use."""
+    tesseract_version(cfg.tesseract_cmd)
+    _check_lang(cfg)
+    key = (_list_langs(cfg.tesseract_cmd)[0], cfg.lang, cfg.oem)
+    engine = _engines.by_key.get(key)
+    if engine is None:
+        try:
+            import tesserocr
+        except ImportError as e:
+            raise EngineError("tesserocr is not installed; run scripts/setup.sh",
+                              code=ErrorCode.ENGINE_MISSING) from e
+        try:
+            engine = tesserocr.PyTessBaseAPI(path=key[0], lang=cfg.lang, oem=cfg.oem)
+        except RuntimeError as e:
+            raise EngineError(f"tesseract could not load {cfg.lang!r} from {key[0]}: {e}",
+                              code=ErrorCode.ENGINE_MISSING) from e
+        _engines.by_key[key] = engine
+    return engine
+
+
+def run_tesseract(image: Image, *, dpi: int, cfg: OcrSettings, psm: int | None = None) -> list[Word]:
     """OCR one image and return its words, in tesseract's reading order.
 
     Args:
         image: single-channel or BGR uint8 image.
-        dpi: its resolution, passed to tesseract so it does not guess; 0 when unknown.
+        dpi: its resolution, passed to tesseract so it does not guess; 0 when unknown (read as
+            :data:`UNKNOWN_DPI`).
         cfg: the OCR settings section.
         psm: page segmentation mode overriding ``cfg.psm``.
-        extra: further tesseract options (e.g. a character whitelist).
 
     Returns:
         Words with boxes in pixels of ``image``, conf 0–1, line and block indices.
 
     Raises:
-        EngineError: ``ocr_timeout`` past ``cfg.timeout_s``, ``ocr_failed`` otherwise.
+        EngineError: ``engine_missing`` without tesseract, tesserocr or the language's model;
+            ``ocr_timeout`` past ``cfg.timeout_s``, ``ocr_failed`` otherwise.
     """
-    tesseract_version(cfg.tesseract_cmd)
-    _check_lang(cfg)
-    pil = PILImage.fromarray(image if image.ndim == 2 else image[:, :, ::-1])
-    # pytesseract hands tesseract a temporary file in the image's format, PNG when it has
-    # none: compressing and decoding a 300-dpi page costs ~150 ms of CPU; BMP costs almost
-    # nothing and tesseract reads the same pixels (identical TSV)
-    pil.format = "BMP"
-    resolution = f"--dpi {dpi}" if dpi > 0 else ""  # 0: unknown, tesseract estimates it from the text
-    invert = "" if cfg.invert else "-c tessedit_do_invert=0"
-    config = f"--oem {cfg.oem} --psm {psm if psm is not None else cfg.psm} {resolution} {invert} {extra}".strip()
+    engine = _engine(cfg)
+    pixels = np.ascontiguousarray(image if image.ndim == 2 else image[:, :, ::-1])  # tesseract takes RGB
+    height, width = pixels.shape[:2]
+    depth = 1 if pixels.ndim == 2 else 3
     try:
-        data = pytesseract.image_to_data(
-            pil, lang=cfg.lang, config=config, output_type=pytesseract.Output.DICT,
-            timeout=cfg.timeout_s,
-        )
-    except RuntimeError as e:  # pytesseract raises RuntimeError on its timeout
-        raise EngineError(
-            f"tesseract took longer than {cfg.timeout_s:.0f} s on a page",
-            code=ErrorCode.OCR_TIMEOUT, detail={"timeout_s": cfg.timeout_s},
-        ) from e
-    except pytesseract.TesseractError as e:
-        raise EngineError(f"tesseract failed: {e.message}", code=ErrorCode.OCR_FAILED) from e
-    return _words_from_tsv(data)
+        engine.SetPageSegMode(psm if psm is not None else cfg.psm)
+        # reads a line it read poorly a second time, inverted (white on black), unless told not to
+        engine.SetVariable("tessedit_do_invert", "1" if cfg.invert else "0")
+        engine.SetImageBytes(pixels.tobytes(), width, height, depth, width * depth)
+        engine.SetSourceResolution(dpi if dpi > 0 else UNKNOWN_DPI)
+        start = time.perf_counter()
+        done = engine.Recognize(timeout=int(cfg.timeout_s * 1000))
+        if not done and time.perf_counter() - start >= cfg.timeout_s:
+            raise EngineError(
+                f"tesseract took longer than {cfg.timeout_s:.0f} s on a page",
+                code=ErrorCode.OCR_TIMEOUT, detail={"timeout_s": cfg.timeout_s},
+            )
+        if not done:
+            raise EngineError("tesseract failed to recognize a page", code=ErrorCode.OCR_FAILED)
+        tsv = engine.GetTSVText(0)
+    except RuntimeError as e:  # tesserocr's failures (an image it cannot take)
+        raise EngineError(f"tesseract failed: {e}", code=ErrorCode.OCR_FAILED) from e
+    finally:
+        engine.Clear()  # the page's image and results; the model stays loaded
+    return _words_from_tsv(_tsv_columns(tsv))
+
+
+def _tsv_columns(tsv: str) -> dict[str, list[object]]:
+    """Tesseract's TSV (no header row) by column, as the command's ``tsv`` output parsed."""
+    columns: dict[str, list[object]] = {name: [] for name in _TSV_COLUMNS}
+    for row in tsv.splitlines():
+        cells = row.split("\t", len(_TSV_COLUMNS) - 1)
+        cells += [""] * (len(_TSV_COLUMNS) - len(cells))
+        for name, cell in zip(_TSV_COLUMNS, cells, strict=True):
+            columns[name].append(cell)
+    return columns
 
 
 def _words_from_tsv(data: dict[str, list[object]]) -> list[Word]:
     words: list[Word] = []
     line_ids: dict[tuple[int, int, int], int] = {}
     for i, text in enumerate(data["text"]):
-        conf = float(str(data["conf"][i]))
+        # whole points, as pytesseract gave them (the thresholds on confidence were tuned on those)
+        conf = float(int(float(str(data["conf"][i]))))
         token = unicodedata.normalize("NFC", str(text)).strip()
         if conf < 0 or not token:
             continue
