@@ -137,6 +137,15 @@ class UploadFigures:
     s3_cpu_declared_ms: float
     put_cpu_ms: float
     s3_cpu_put_ms: float
+    #: each round's upload over the put sent right after it: the S3 server's speed drifts from round to
+    #: round (here 40-70 ms for the same put), which a ratio of medians taken apart does not see
+    rounds: list[tuple[float, float, float]]
+
+    def per_round(self, declared: bool = False) -> str:
+        """The median of the rounds' ratios, their range, and the median milliseconds over the put."""
+        ratios = sorted((dec if declared else up) / put for up, dec, put in self.rounds)
+        over = statistics.median(((dec if declared else up) - put) * 1000 for up, dec, put in self.rounds)
+        return f"{statistics.median(ratios):.2f}x (rounds {ratios[0]:.2f}-{ratios[-1]:.2f}), {over:+.0f} ms"
 
 
 def bench_uploads(api: str, headers: dict[str, str], svc: BenchServices, *, count: int, mb: float,
@@ -187,7 +196,8 @@ def bench_uploads(api: str, headers: dict[str, str], svc: BenchServices, *, coun
                 cpu["s3_put"] += (cpu_seconds([weed_pid]) if weed_pid else 0.0) - after[1]
     per = {k: v * 1000 / count for k, v in cpu.items()}
     return UploadFigures(statistics.median(ours), statistics.median(declared), statistics.median(plain), per["api"],
-                         per["s3_ours"], per["api_declared"], per["s3_declared"], per["put"], per["s3_put"])
+                         per["s3_ours"], per["api_declared"], per["s3_declared"], per["put"], per["s3_put"],
+                         list(zip(ours, declared, plain, strict=True)))
 
 
 def _post_upload(http: httpx.Client, api: str, headers: dict[str, str], name: str, data: bytes, *,
@@ -340,7 +350,9 @@ def main() -> None:
                                  f"{figures.api_cpu_declared_ms:.1f} ms, S3 server "
                                  f"{figures.s3_cpu_declared_ms:.1f} ms; "
                                  f"per plain put: client {figures.put_cpu_ms:.1f} ms, "
-                                 f"S3 server {figures.s3_cpu_put_ms:.1f} ms"]
+                                 f"S3 server {figures.s3_cpu_put_ms:.1f} ms",
+                                 f"  round by round (each upload over the put after it): upload "
+                                 f"{figures.per_round()}; declared {figures.per_round(declared=True)}"]
             if args.client_mbps:
                 wire = args.mb * 1024 * 1024 * 8 / (args.client_mbps * 1e6)
                 report.append(f"  bodies sent at {args.client_mbps:g} Mbit/s: {wire * 1000:.0f} ms on the wire alone; "
@@ -351,7 +363,10 @@ def main() -> None:
                 print("\n".join(report))
                 print(json.dumps({"upload_ratio": round(up / put, 2), "declared_ratio": round(dec / put, 2),
                                   "upload_ms": round(up * 1000, 1), "declared_ms": round(dec * 1000, 1),
-                                  "put_ms": round(put * 1000, 1)}))
+                                  "put_ms": round(put * 1000, 1),
+                                  "round_ratio": round(statistics.median(u / p for u, _d, p in figures.rounds), 2),
+                                  "round_ratio_declared": round(statistics.median(d / p for _u, d, p in figures.rounds),
+                                                                2)}))
                 return
             component = None
             if not args.skip_pipeline:
